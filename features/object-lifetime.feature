@@ -1,0 +1,126 @@
+@function:NdkCloseObject @lifetime
+Feature: Objects close in any order, and nothing calls back after a close completes
+  The NDKPI object-lifetime rules for the objects of a connection: a close returns only
+  STATUS_SUCCESS (closed, no completion) or STATUS_PENDING (one close completion later); the close
+  completion is the last callback for the object. An antecedent closed before its successors
+  (a shared endpoint before the connectors connected through it, a listener before the connectors
+  it delivered, a QP before its connector) pends until the last successor is closed, and a shared
+  endpoint's address stays in use until then. A listener whose close was issued makes no new
+  connect events and refuses further requests. A consumer may close a connector from inside that
+  connector's own completion.
+
+  Source: https://learn.microsoft.com/windows-hardware/drivers/network/ndkpi-object-lifetime-requirements
+  Source: https://learn.microsoft.com/windows-hardware/drivers/network/ndkpi-listeners--connectors--and-endpoints
+  Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_close_object
+  Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_close_completion
+
+  Background:
+    Given the peer listens on its first address as L
+    And a shared endpoint SE on the local host's first address with port 0
+    And connectors C1 and C2 on the local host, each with its own QP
+
+  Rule: A shared endpoint closed before its connectors waits for them
+
+    @clause:LT-SE-CLOSE-PENDS
+    Scenario: The shared endpoint's close completes only after its last connector's close
+      Given the peer listens on its second address as L2
+      And C1 is connected through SE to L, accepted as P1
+      And C2 is connected through SE to L2, accepted as P2
+      When the consumer closes SE
+      Then the close of SE returns STATUS_PENDING
+      When the consumer closes C1 and the close completes
+      Then the close of SE has not completed
+      When the consumer closes C2 and the close completes
+      Then the close of SE completes after the close of C2
+
+    @clause:LT-SE-ADDRESS-HELD
+    Scenario: The shared endpoint's address stays in use until its last connector closes
+      Given C1 is connected through SE to L, accepted as P1
+      When the consumer closes SE
+      And a shared endpoint is created on the address of SE
+      Then the creation fails with STATUS_SHARING_VIOLATION
+      When the consumer closes C1 and the close completes
+      And the close of SE completes
+      And a shared endpoint SE2 is created on the address of SE
+      Then SE2 reports the address of SE
+
+    @clause:LT-SE-ADDRESS-HELD
+    Scenario: A listener cannot take the address of a closed shared endpoint with open connectors
+      Given C1 is connected through SE to L, accepted as P1
+      When the consumer closes SE
+      And the local host tries to listen on the address of SE
+      Then the listen fails with STATUS_SHARING_VIOLATION
+
+    @clause:LT-CLOSE-IDLE
+    Scenario: A shared endpoint with no connectors closes at once
+      When the consumer closes SE
+      Then the close of SE completes
+
+  Rule: A closing listener makes no new connect events and refuses new requests
+
+    @clause:LT-LISTENER-CLOSE-STOPS-EVENTS @clause:LT-LISTENER-CLOSE-PENDS
+    Scenario: A listener with an accepted connection pends and refuses new requests
+      Given C1 is connected through SE to L, accepted as P1
+      When the peer closes L
+      Then the close of L has not completed
+      When C2 connects through SE to L
+      Then the connect of C2 fails with STATUS_CONNECTION_REFUSED
+      And L receives no further connect event
+      When the consumer closes P1 and the close completes
+      Then the close of L completes after the close of P1
+
+  Rule: A connector may be closed from inside its own completion
+
+    @clause:LT-CLOSE-IN-COMPLETION
+    Scenario: Closing the connector inside its connect completion
+      When C1 connects through SE to L, closing C1 inside the connect completion
+      And the peer accepts the request on L as P1
+      Then the connect of C1 completes
+      And the close of C1 completes
+
+    @clause:LT-CLOSE-IN-COMPLETION
+    Scenario: Closing the connector inside the completion of a failed connect
+      When C1 connects through SE to a destination where nothing listens, closing C1 inside the connect completion
+      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      And the close of C1 completes
+
+  Rule: A close completes pending requests first, and is the last callback
+
+    @clause:LT-CLOSE-COMPLETES-PENDING @clause:LT-NO-CALLBACK-AFTER-CLOSE
+    Scenario: Closing a connector whose connect is pending
+      When C1 connects through SE to a host that never answers
+      And the consumer closes C1
+      Then the connect of C1 completes before the close of C1
+      And no callback for C1 follows the close of C1
+
+    @clause:LT-CLOSE-COMPLETES-PENDING @clause:LT-NO-CALLBACK-AFTER-CLOSE
+    Scenario: Closing a connector whose accepted connect the peer has not answered
+      When C1 connects through SE to L
+      And the peer receives a connect request on L as P1
+      And the consumer closes C1
+      Then the connect of C1 completes before the close of C1
+      And no callback for C1 follows the close of C1
+
+    @clause:LT-NO-CALLBACK-AFTER-CLOSE @clause:DISC-EVENT-ONCE-ON-PEER
+    Scenario: Closing a connected connector disconnects the peer, and no event follows on the closed side
+      Given C1 is connected through SE to L, accepted as P1
+      When the consumer closes C1 and the close completes
+      Then P1 receives exactly one disconnect event
+      And no callback for C1 follows the close of C1
+
+    @clause:LT-QP-CLOSE-PENDS
+    Scenario: A QP closed before its connector waits for the connector
+      Given C1 is connected through SE to L, accepted as P1
+      When the consumer closes the QP of C1
+      Then the close of the QP of C1 has not completed
+      When the consumer closes C1 and the close completes
+      Then the close of the QP of C1 completes after the close of C1
+
+  Rule: A close never fails
+
+    @clause:CLOSE-NEVER-FAILS @clause:CLOSE-COMPLETION-PATTERN
+    Scenario: Every object of a connection closes with SUCCESS or PENDING
+      Given C1 is connected through SE to L, accepted as P1
+      When the consumer closes every object of the scenario
+      Then every close returned STATUS_SUCCESS or STATUS_PENDING
+      And every close that returned STATUS_PENDING completed exactly once

@@ -1,0 +1,69 @@
+package org.ndkkit.kit;
+
+import java.util.function.ToLongFunction;
+import org.ndkkit.spi.AdapterInfo;
+
+/**
+ * The little language the features use for adapter-relative values, so one scenario holds for
+ * every adapter: a number ({@code 4294967295}), an adapter field ({@code MaxInboundReadLimit} is
+ * the local adapter's, {@code the peer's MaxOutboundReadLimit} the peer's), an offset
+ * ({@code MaxCallerData + 1}) or a minimum ({@code min(MaxInboundReadLimit, the peer's MaxOutboundReadLimit)}).
+ * Values are 32-bit unsigned.
+ */
+public final class LimitExpression {
+    /** The regular expression Cucumber matches a limit with. */
+    public static final String REGEX = "(?:min\\([^()]+\\)|(?:the peer's |peer's |the local )?(?:MaxInboundReadLimit|MaxOutboundReadLimit|MaxCallerData|MaxCalleeData)|\\d+)(?: [+-] \\d+)?";
+
+    private LimitExpression() {
+    }
+
+    /** Evaluates {@code text} against the local and peer adapter info. */
+    public static long evaluate(String text, AdapterInfo local, AdapterInfo peer) {
+        String t = text.trim();
+        long value;
+        String rest;
+        if (t.startsWith("min(")) {
+            int close = t.indexOf(')');
+            String[] parts = t.substring(4, close).split(",");
+            value = Long.MAX_VALUE;
+            for (String p : parts) {
+                value = Math.min(value, evaluate(p, local, peer));
+            }
+            rest = t.substring(close + 1).trim();
+        } else {
+            String[] words = t.split(" [+-] ", 2);
+            value = atom(words[0].trim(), local, peer);
+            rest = t.substring(words[0].length()).trim();
+        }
+        if (!rest.isEmpty()) {
+            long n = Long.parseLong(rest.substring(1).trim());
+            value = rest.charAt(0) == '+' ? value + n : value - n;
+        }
+        if (value < 0 || value > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("'" + text + "' evaluates to " + value + ", outside ULONG range");
+        }
+        return value;
+    }
+
+    private static long atom(String a, AdapterInfo local, AdapterInfo peer) {
+        if (a.matches("\\d+")) {
+            return Long.parseLong(a);
+        }
+        AdapterInfo info = local;
+        String name = a;
+        if (a.startsWith("the peer's ") || a.startsWith("peer's ")) {
+            info = peer;
+            name = a.substring(a.indexOf("'s ") + 3);
+        } else if (a.startsWith("the local ")) {
+            name = a.substring("the local ".length());
+        }
+        ToLongFunction<AdapterInfo> field = switch (name) {
+            case "MaxInboundReadLimit" -> i -> Integer.toUnsignedLong(i.maxInboundReadLimit());
+            case "MaxOutboundReadLimit" -> i -> Integer.toUnsignedLong(i.maxOutboundReadLimit());
+            case "MaxCallerData" -> i -> Integer.toUnsignedLong(i.maxCallerData());
+            case "MaxCalleeData" -> i -> Integer.toUnsignedLong(i.maxCalleeData());
+            default -> throw new IllegalArgumentException("unknown adapter value '" + a + "'");
+        };
+        return field.applyAsLong(info);
+    }
+}

@@ -1,0 +1,85 @@
+package org.ndkkit.kit;
+
+import org.ndkkit.spi.AdapterInfo;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.NdkProvider;
+import org.ndkkit.spi.Providers;
+import org.ndkkit.spi.Testbed;
+import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.TestbedUnavailableException;
+
+/**
+ * The provider and its testbed for the whole run: opened once, before the first scenario, and
+ * closed when the JVM ends. Opening it is where an environment problem surfaces.
+ */
+public final class Session {
+    private static Session current;
+    private static EnvironmentError failure;
+
+    private final KitConfig config;
+    private final NdkProvider provider;
+    private final Testbed testbed;
+    private final AdapterInfo localInfo;
+    private final AdapterInfo peerInfo;
+
+    private Session(KitConfig config, NdkProvider provider, Testbed testbed) {
+        this.config = config;
+        this.provider = provider;
+        this.testbed = testbed;
+        this.localInfo = testbed.adapter(Host.LOCAL).queryAdapterInfo();
+        this.peerInfo = testbed.adapter(Host.PEER).queryAdapterInfo();
+    }
+
+    /** The run's session, opening it on first use; an environment problem is remembered and rethrown. */
+    public static synchronized Session get() {
+        if (current != null) {
+            return current;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        KitConfig config = KitConfig.fromSystemProperties();
+        try {
+            NdkProvider provider = Providers.byName(config.providerName());
+            Testbed testbed = provider.openTestbed(new TestbedOptions(config.connectTimeout(), config.providerSettings()));
+            current = new Session(config, provider, testbed);
+            Runtime.getRuntime().addShutdownHook(new Thread(Session::closeQuietly, "ndk-session-close"));
+            return current;
+        } catch (TestbedUnavailableException | RuntimeException e) {
+            failure = new EnvironmentError("cannot open provider '" + config.providerName() + "': " + e.getMessage(), e);
+            throw failure;
+        }
+    }
+
+    /** The session if it was opened, else null; never opens one. */
+    public static synchronized Session peek() {
+        return current;
+    }
+
+    private static synchronized void closeQuietly() {
+        if (current != null) {
+            try {
+                current.testbed.close();
+            } catch (RuntimeException ignored) {
+                // the JVM is ending; nothing left to report to
+            }
+            current = null;
+        }
+    }
+
+    public KitConfig config() {
+        return config;
+    }
+
+    public NdkProvider provider() {
+        return provider;
+    }
+
+    public Testbed testbed() {
+        return testbed;
+    }
+
+    public AdapterInfo info(Host host) {
+        return host == Host.LOCAL ? localInfo : peerInfo;
+    }
+}

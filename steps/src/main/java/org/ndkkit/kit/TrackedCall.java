@@ -1,0 +1,216 @@
+package org.ndkkit.kit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ndkkit.spi.CloseCompletion;
+import org.ndkkit.spi.CreateCompletion;
+import org.ndkkit.spi.NdkObject;
+import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.RequestCompletion;
+
+/**
+ * One asynchronous call (a request, a create or a close) and every completion the provider made
+ * for it, so that NDK's completion rule can be checked: a completion exactly once, with the
+ * caller's context, if and only if the call returned STATUS_PENDING.
+ */
+public final class TrackedCall {
+
+    /** The three asynchronous patterns of NDKPI, each with the clauses that govern it. */
+    public enum Kind {
+        REQUEST("ASYNC-NO-COMPLETION-AFTER-INLINE", "ASYNC-PENDING-COMPLETES-ONCE", "ASYNC-CONTEXT-RETURNED"),
+        CREATE("CREATE-COMPLETION-PATTERN", "CREATE-COMPLETION-PATTERN", "CREATE-COMPLETION-PATTERN"),
+        CLOSE("CLOSE-COMPLETION-PATTERN", "CLOSE-COMPLETION-PATTERN", "CLOSE-COMPLETION-PATTERN");
+
+        final String noCompletionAfterInline;
+        final String exactlyOnce;
+        final String context;
+
+        Kind(String noCompletionAfterInline, String exactlyOnce, String context) {
+            this.noCompletionAfterInline = noCompletionAfterInline;
+            this.exactlyOnce = exactlyOnce;
+            this.context = context;
+        }
+    }
+
+    /** One completion callback as the provider made it. */
+    public record Completion(Object context, NtStatus status, Object object, String thread, long nanos,
+                             boolean duringCall) {
+    }
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Kind kind;
+    private final String label;
+    private final String owner;
+    private final CallTrace trace;
+    private final Object context;
+    private final List<Completion> completions = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstCompletion = new CountDownLatch(1);
+    private volatile boolean inCall;
+    private volatile NtStatus inline;
+    private volatile long returnedNanos;
+
+    TrackedCall(Kind kind, String label, String owner, CallTrace trace) {
+        this.kind = kind;
+        this.label = label;
+        this.owner = owner;
+        this.trace = trace;
+        long id = IDS.incrementAndGet();
+        this.context = new Object() {
+            @Override
+            public String toString() {
+                return "ctx#" + id;
+            }
+        };
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** E.g. "NdkConnectWithSharedEndpoint(C1)". */
+    public String label() {
+        return label;
+    }
+
+    /** The name of the object the call was made on. */
+    public String owner() {
+        return owner;
+    }
+
+    /** The unique context object passed with the call. */
+    public Object context() {
+        return context;
+    }
+
+    public RequestCompletion requestCompletion() {
+        return (ctx, status) -> record(ctx, status, null);
+    }
+
+    public <T extends NdkObject> CreateCompletion<T> createCompletion() {
+        return (ctx, status, object) -> record(ctx, status, object);
+    }
+
+    public CloseCompletion closeCompletion() {
+        return ctx -> record(ctx, null, null);
+    }
+
+    private void record(Object ctx, NtStatus status, Object object) {
+        Completion c = new Completion(ctx, status, object, Thread.currentThread().getName(), System.nanoTime(), inCall);
+        completions.add(c);
+        trace.callback(label + " completion(context=" + ctx + (status != null ? ", " + status : "")
+                + (object != null ? ", object" : "") + ")" + (c.duringCall ? " inside the call" : ""));
+        firstCompletion.countDown();
+    }
+
+    /** Marks the start of the call; the call itself follows immediately. */
+    public void begin() {
+        inCall = true;
+    }
+
+    /** Records what the call returned inline. */
+    public NtStatus returned(NtStatus status) {
+        returnedNanos = System.nanoTime();
+        inline = status;
+        inCall = false;
+        trace.call(label + " -> " + status);
+        return status;
+    }
+
+    /** What the call returned, or null before it returned. */
+    public NtStatus inline() {
+        return inline;
+    }
+
+    public long returnedNanos() {
+        return returnedNanos;
+    }
+
+    public List<Completion> completions() {
+        return List.copyOf(completions);
+    }
+
+    /**
+     * Waits (bounded) for the final status.
+     *
+     * @throws KitTimeout    when PENDING was returned and no completion came within {@code bound}
+     * @throws AssertionError when the completion rule is already broken (a completion after an
+     *                        inline status)
+     */
+    public Outcome await(Duration bound) {
+        NtStatus s = inline;
+        if (s == null) {
+            throw new IllegalStateException(label + " has not returned");
+        }
+        if (!s.isPending()) {
+            if (!completions.isEmpty()) {
+                throw new AssertionError("[" + kind.noCompletionAfterInline + "] " + label + " returned " + s
+                        + " inline, yet its completion was called");
+            }
+            return new Outcome(s, Outcome.Path.INLINE);
+        }
+        try {
+            if (!firstCompletion.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new KitTimeout(label + " returned STATUS_PENDING (0x00000103) but its completion was not called within "
+                        + bound.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KitTimeout("interrupted while waiting for " + label);
+        }
+        Completion c = completions.get(0);
+        return new Outcome(c.status, c.duringCall ? Outcome.Path.PENDING_COMPLETED_IN_CALL : Outcome.Path.PENDING);
+    }
+
+    /** True once the final status is known (inline, or the first completion after PENDING). */
+    public boolean isDone() {
+        NtStatus s = inline;
+        return s != null && (!s.isPending() || !completions.isEmpty());
+    }
+
+    /** Time the call finished: when it returned inline, or when its first completion ran. */
+    public long doneNanos() {
+        NtStatus s = inline;
+        if (s != null && s.isPending() && !completions.isEmpty()) {
+            return completions.get(0).nanos();
+        }
+        return returnedNanos;
+    }
+
+    /**
+     * Checks the completion rule as far as it can be decided now.
+     *
+     * @param final_ true at the end of a scenario, when a PENDING call must have completed
+     */
+    public List<Violation> violations(boolean final_) {
+        List<Violation> v = new ArrayList<>();
+        NtStatus s = inline;
+        if (s == null) {
+            return v;
+        }
+        List<Completion> cs = completions();
+        if (!s.isPending() && !cs.isEmpty()) {
+            v.add(new Violation(kind.noCompletionAfterInline, label + " returned " + s + " inline, yet its completion was called "
+                    + cs.size() + " time(s)"));
+        }
+        if (s.isPending() && cs.size() > 1) {
+            v.add(new Violation(kind.exactlyOnce, label + " returned STATUS_PENDING and its completion was called "
+                    + cs.size() + " times"));
+        }
+        if (final_ && s.isPending() && cs.isEmpty()) {
+            v.add(new Violation(kind.exactlyOnce, label + " returned STATUS_PENDING and its completion was never called"));
+        }
+        for (Completion c : cs) {
+            if (c.context() != context) {
+                v.add(new Violation(kind.context, label + " completion got context " + c.context() + ", expected "
+                        + context));
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,47 @@
+package org.ndkkit.steps;
+
+import io.cucumber.java.After;
+import io.cucumber.java.Before;
+import io.cucumber.java.Scenario;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.ndkkit.kit.Lab;
+import org.ndkkit.kit.Session;
+import org.ndkkit.kit.Violation;
+import org.ndkkit.spi.ResourceExhaustion;
+
+/** Opens a scenario's lab on the run's session, and closes and checks everything after it. */
+public final class Hooks {
+    private final ScenarioState state;
+
+    public Hooks(ScenarioState state) {
+        this.state = state;
+    }
+
+    @Before(order = 0)
+    public void openLab(Scenario scenario) {
+        state.lab = new Lab(Session.get());
+        state.lab.setClauses(scenario.getSourceTagNames().stream()
+                .filter(t -> t.startsWith("@clause:")).map(t -> t.substring("@clause:".length())).sorted().toList());
+    }
+
+    @After(order = 0)
+    public void closeAndCheck(Scenario scenario) {
+        Lab lab = state.lab;
+        if (lab == null) {
+            return;
+        }
+        for (ResourceExhaustion e : state.exhaustions) {
+            e.close();
+        }
+        List<Violation> found = lab.closeEverythingAndCheck();
+        for (Violation v : found) {
+            lab.trace().note("VIOLATION " + v);
+        }
+        scenario.attach(lab.trace().render(), "text/plain", "SPI call trace");
+        if (!found.isEmpty() && !scenario.isFailed()) {
+            throw new AssertionError(found.stream().map(Violation::toString).collect(Collectors.joining("\n"))
+                    + "\nCall sequence:\n" + lab.trace().render());
+        }
+    }
+}

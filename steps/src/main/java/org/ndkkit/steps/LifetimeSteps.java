@@ -1,0 +1,132 @@
+package org.ndkkit.steps;
+
+import io.cucumber.java.en.Then;
+import io.cucumber.java.en.When;
+import java.util.List;
+import org.ndkkit.kit.Lab;
+import org.ndkkit.kit.Outcome;
+import org.ndkkit.kit.TrackedCall;
+import org.ndkkit.kit.Violation;
+import org.ndkkit.spi.NdkObject;
+import org.ndkkit.spi.NtStatus;
+
+/** Closing objects, and the order in which closes and other callbacks complete. */
+public final class LifetimeSteps {
+    private final ScenarioState state;
+
+    public LifetimeSteps(ScenarioState state) {
+        this.state = state;
+    }
+
+    private Lab lab() {
+        return state.lab;
+    }
+
+    private NdkObject object(String name) {
+        return lab().objectNamed(name);
+    }
+
+    private TrackedCall closeOf(String name) {
+        TrackedCall t = lab().closeOf(name);
+        if (t == null) {
+            throw new IllegalStateException("the scenario did not close " + name);
+        }
+        return t;
+    }
+
+    @When("the consumer closes {closable}")
+    @When("the peer closes {closable}")
+    public void close(String name) {
+        lab().close(name, object(name));
+    }
+
+    @When("the consumer closes {closable} and the close completes")
+    public void closeAndWait(String name) {
+        close(name);
+        closeCompletes(name);
+    }
+
+    @Then("the close of {closable} returns {status}")
+    public void closeReturns(String name, NtStatus status) {
+        lab().expectStatus("NdkCloseObject(" + name + ")", status, closeOf(name).inline());
+    }
+
+    @Then("the close of {closable} has not completed")
+    public void closeNotCompleted(String name) {
+        TrackedCall t = closeOf(name);
+        lab().settle();
+        if (t.isDone()) {
+            throw lab().failure("NdkCloseObject(" + name + ") must still be pending while its successors are open, but it "
+                    + (t.inline().isPending() ? "completed" : "returned " + t.inline() + " inline"));
+        }
+    }
+
+    @When("the close of {closable} completes")
+    @Then("the close of {closable} completes")
+    public void closeCompletes(String name) {
+        Outcome o = closeOf(name).await(lab().timeout());
+        lab().trace().note("NdkCloseObject(" + name + ") finished " + o.path().describe());
+    }
+
+    @Then("the close of {closable} completes after the close of {closable}")
+    public void closeCompletesAfter(String later, String earlier) {
+        closeCompletes(earlier);
+        closeCompletes(later);
+        TrackedCall a = closeOf(earlier);
+        TrackedCall b = closeOf(later);
+        if (b.doneNanos() < a.doneNanos()) {
+            throw lab().failure("NdkCloseObject(" + later + ") completed before NdkCloseObject(" + earlier
+                    + ") had completed; an antecedent's close completes only after its successors'");
+        }
+    }
+
+    @Then("the connect of {name} completes before the close of {name}")
+    public void connectBeforeClose(String c, String closed) {
+        TrackedCall close = closeOf(closed);
+        close.await(lab().timeout());
+        TrackedCall connect = lab().lastRequest("NdkConnectWithSharedEndpoint", c);
+        if (!connect.isDone()) {
+            throw lab().failure("NdkCloseObject(" + closed + ") completed while the connect of " + c
+                    + " was still pending; a close completes pending requests first");
+        }
+        if (connect.doneNanos() > close.doneNanos()) {
+            throw lab().failure("the connect of " + c + " completed after NdkCloseObject(" + closed + ") had completed");
+        }
+        lab().trace().note("connect of " + c + " finished before the close: " + connect.await(lab().timeout()));
+    }
+
+    @Then("no callback for {name} follows the close of {name}")
+    public void noCallbackAfterClose(String owner, String closed) {
+        closeOf(closed).await(lab().timeout());
+        lab().settle();
+        List<Violation> v = lab().callbacksAfterClose(owner);
+        if (!v.isEmpty()) {
+            throw lab().failure(v.get(0));
+        }
+    }
+
+    @When("the consumer closes every object of the scenario")
+    public void closeEverything() {
+        state.closeViolations = lab().closeEverythingAndCheck();
+    }
+
+    @Then("every close returned STATUS_SUCCESS or STATUS_PENDING")
+    public void everyCloseReturned() {
+        for (TrackedCall t : lab().closes()) {
+            NtStatus s = t.inline();
+            if (!(s.equals(NtStatus.SUCCESS) || s.isPending())) {
+                throw lab().failure(new Violation("CLOSE-NEVER-FAILS", t.label() + " returned " + s));
+            }
+        }
+        if (lab().closes().isEmpty()) {
+            throw new IllegalStateException("the scenario closed nothing");
+        }
+    }
+
+    @Then("every close that returned STATUS_PENDING completed exactly once")
+    public void everyPendingCloseCompleted() {
+        for (Violation v : state.closeViolations) {
+            throw lab().failure(v);
+        }
+    }
+}
