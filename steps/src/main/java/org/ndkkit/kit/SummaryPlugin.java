@@ -9,7 +9,9 @@ import io.cucumber.plugin.event.EventPublisher;
 import io.cucumber.plugin.event.Result;
 import io.cucumber.plugin.event.Status;
 import io.cucumber.plugin.event.TestCase;
+import io.cucumber.plugin.event.PickleStepTestStep;
 import io.cucumber.plugin.event.TestCaseFinished;
+import io.cucumber.plugin.event.TestStepFinished;
 import io.cucumber.plugin.event.TestRunFinished;
 import io.cucumber.plugin.event.TestRunStarted;
 import java.io.IOException;
@@ -41,6 +43,7 @@ public final class SummaryPlugin implements ConcurrentEventListener {
                                  String reason, long durationMillis) {
     }
 
+    private static final boolean DRY_RUN = Boolean.getBoolean("cucumber.execution.dry-run");
     private final List<ScenarioResult> results = new ArrayList<>();
     private final PrintStream out = System.out;
     private Instant started = Instant.now();
@@ -48,8 +51,18 @@ public final class SummaryPlugin implements ConcurrentEventListener {
     @Override
     public void setEventPublisher(EventPublisher publisher) {
         publisher.registerHandlerFor(TestRunStarted.class, e -> started = e.getInstant());
+        publisher.registerHandlerFor(TestStepFinished.class, this::stepFinished);
         publisher.registerHandlerFor(TestCaseFinished.class, this::finished);
         publisher.registerHandlerFor(TestRunFinished.class, this::runFinished);
+    }
+
+    /** The first step of each scenario that did not pass, so an undefined step is named in the reason. */
+    private final Map<java.util.UUID, String> firstBadStep = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void stepFinished(TestStepFinished e) {
+        if (e.getResult().getStatus() != Status.PASSED && e.getTestStep() instanceof PickleStepTestStep step) {
+            firstBadStep.putIfAbsent(e.getTestCase().getId(), step.getStep().getKeyword() + step.getStep().getText());
+        }
     }
 
     private synchronized void finished(TestCaseFinished e) {
@@ -57,7 +70,11 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         Result r = e.getResult();
         List<String> clauses = tc.getTags().stream().filter(t -> t.startsWith("@clause:"))
                 .map(t -> t.substring("@clause:".length())).sorted().toList();
-        String[] verdict = verdict(r);
+        String[] verdict = DRY_RUN ? new String[] {"not-run", "dry run: steps were matched, not executed"} : verdict(r);
+        String badStep = firstBadStep.remove(tc.getId());
+        if (verdict[0].equals("failed") && badStep != null && verdict[1].startsWith("step ")) {
+            verdict[1] = verdict[1] + ": " + badStep.trim();
+        }
         String feature = Path.of(tc.getUri().getSchemeSpecificPart()).getFileName().toString();
         int line = tc.getLocation().getLine();
         ScenarioResult sr = new ScenarioResult(feature + ":" + line, tc.getName(), feature, line, clauses, verdict[0],
@@ -101,7 +118,7 @@ public final class SummaryPlugin implements ConcurrentEventListener {
     private synchronized void runFinished(TestRunFinished e) {
         KitConfig config = KitConfig.fromSystemProperties();
         Map<String, Integer> counts = new TreeMap<>();
-        for (String v : List.of("passed", "failed", "unsupported", "timeout", "not-reached", "environment-error")) {
+        for (String v : List.of("passed", "failed", "unsupported", "timeout", "not-reached", "environment-error", "not-run")) {
             counts.put(v, 0);
         }
         results.forEach(r -> counts.merge(r.verdict(), 1, Integer::sum));
@@ -109,6 +126,7 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         ObjectNode root = json.createObjectNode();
         root.put("schema", "ndk-conformance-summary/1");
         root.put("kitVersion", KitVersion.get());
+        root.put("dryRun", DRY_RUN);
         root.put("started", started.toString());
         root.put("finished", e.getInstant().toString());
         root.put("durationMillis", e.getInstant().toEpochMilli() - started.toEpochMilli());

@@ -61,7 +61,6 @@ public final class LifetimeSteps {
         }
     }
 
-    @When("the close of {closable} completes")
     @Then("the close of {closable} completes")
     public void closeCompletes(String name) {
         Outcome o = closeOf(name).await(lab().timeout());

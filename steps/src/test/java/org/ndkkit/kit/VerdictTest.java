@@ -1,0 +1,38 @@
+package org.ndkkit.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cucumber.plugin.event.Result;
+import io.cucumber.plugin.event.Status;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A scenario the provider could not run must never be reported as passed. */
+class VerdictTest {
+    private static String[] of(Status s, Throwable t) {
+        return SummaryPlugin.verdict(new Result(s, Duration.ZERO, t));
+    }
+
+    @Test
+    void eachOutcomeGetsItsVerdict() {
+        assertThat(of(Status.PASSED, null)).containsExactly("passed", null);
+        assertThat(of(Status.SKIPPED, new Unsupported("no-ipv6", "the testbed has no IPv6 address")))
+                .containsExactly("unsupported", "no-ipv6: the testbed has no IPv6 address");
+        assertThat(of(Status.FAILED, new KitTimeout("connect never completed"))[0]).isEqualTo("timeout");
+        assertThat(of(Status.FAILED, new EnvironmentError("no provider", null))[0]).isEqualTo("environment-error");
+        assertThat(of(Status.FAILED, new AssertionError("[CSE-SUCCESS] expected ..."))).containsExactly("failed",
+                "[CSE-SUCCESS] expected ...");
+        assertThat(of(Status.UNDEFINED, null)[0]).isEqualTo("failed");
+        assertThat(of(Status.SKIPPED, null)[0]).isEqualTo("not-reached");
+    }
+
+    @Test
+    void aClauseTakesItsWorstScenario() {
+        SummaryPlugin.ScenarioResult pass = new SummaryPlugin.ScenarioResult("a", "a", "f", 1, java.util.List.of("X"), "passed", null, 0);
+        SummaryPlugin.ScenarioResult unsup = new SummaryPlugin.ScenarioResult("b", "b", "f", 2, java.util.List.of("X"), "unsupported", "r", 0);
+        SummaryPlugin.ScenarioResult fail = new SummaryPlugin.ScenarioResult("c", "c", "f", 3, java.util.List.of("X"), "failed", "r", 0);
+        assertThat(SummaryPlugin.clauseVerdict(java.util.List.of(pass, unsup))).isEqualTo("unsupported");
+        assertThat(SummaryPlugin.clauseVerdict(java.util.List.of(pass, unsup, fail))).isEqualTo("failed");
+        assertThat(SummaryPlugin.clauseVerdict(java.util.List.of(pass))).isEqualTo("passed");
+    }
+}
