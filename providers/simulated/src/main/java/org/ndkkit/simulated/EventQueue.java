@@ -1,0 +1,92 @@
+package org.ndkkit.simulated;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The testbed's single event thread, {@value #THREAD_NAME}. Every callback that does not run inside
+ * the consumer's call runs here, one at a time in posting order, so a run is deterministic. Timers
+ * (the silent host's connect timeout) run here too.
+ */
+final class EventQueue {
+    static final String THREAD_NAME = "ndk-sim-events";
+    private static final System.Logger LOG = System.getLogger(EventQueue.class.getName());
+
+    private final ScheduledThreadPoolExecutor executor;
+    private final CallbackTracker posted = new CallbackTracker();
+    private volatile Thread thread;
+
+    EventQueue() {
+        executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, THREAD_NAME);
+            t.setDaemon(true); // a testbed the consumer forgot to close must not keep the JVM alive
+            thread = t;
+            return t;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    }
+
+    /** Runs {@code task} on the event thread after everything posted before it; counted in {@code owner}. */
+    void post(CallbackTracker owner, Runnable task) {
+        owner.enter();
+        posted.enter();
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    LOG.log(Level.WARNING, "simulator task failed", t);
+                } finally {
+                    posted.exit();
+                    owner.exit();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // The testbed is closed: nothing is delivered any more.
+            posted.exit();
+            owner.exit();
+        }
+    }
+
+    /** Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. */
+    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        try {
+            return executor.schedule(() -> {
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    LOG.log(Level.WARNING, "simulator timer failed", t);
+                }
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    boolean onEventThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Waits until every posted task (not timers) has run; false on timeout. */
+    boolean awaitIdle(Duration max) {
+        return onEventThread() || posted.awaitIdle(max);
+    }
+
+    /** Stops the thread, dropping queued work and timers; waits for a running task (bounded). */
+    void shutdown(Duration max) {
+        executor.shutdownNow();
+        if (onEventThread()) {
+            return;
+        }
+        try {
+            executor.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.ndkkit.simulated;
+
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.ndkkit.spi.AdapterInfo;
+
+/**
+ * What every object of one testbed shares: the one lock that guards all simulator state, the event
+ * thread, the network and the settings.
+ *
+ * <p>One lock for everything keeps the state machine simple and runs deterministic; it is never held
+ * while a consumer callback runs.
+ */
+final class SimContext {
+    final ReentrantLock lock = new ReentrantLock();
+    final SimSettings settings;
+    final AdapterInfo info;
+    final EventQueue events = new EventQueue();
+    final SimNetwork network = new SimNetwork();
+    final Completions completions;
+
+    SimContext(SimSettings settings) {
+        this.settings = settings;
+        this.info = AdapterInfos.of(settings);
+        this.completions = new Completions(settings.completionPath(), events);
+    }
+
+    /**
+     * Runs {@code body} under the lock, then, with the lock released, the callbacks it owes on the
+     * calling thread.
+     */
+    <T> T call(Function<InCall, T> body) {
+        InCall inCall = new InCall();
+        T result;
+        lock.lock();
+        try {
+            result = body.apply(inCall);
+        } finally {
+            lock.unlock();
+        }
+        inCall.run();
+        return result;
+    }
+
+    void locked(Runnable body) {
+        lock.lock();
+        try {
+            body.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.ndkkit.simulated;
+
+import java.time.Duration;
+import org.ndkkit.spi.TestbedOptions;
+
+/**
+ * The simulated testbed's configuration, read once from {@link TestbedOptions}.
+ *
+ * @param completionPath       setting {@code completion-path}: inline, pending (default), pending-in-call
+ * @param backlog              setting {@code backlog}: unanswered requests a listener holds (default 4)
+ * @param connectTimeout       how long a connect to the silent host waits before IO_TIMEOUT
+ * @param maxInboundReadLimit  setting {@code max-inbound-read-limit} (default 16)
+ * @param maxOutboundReadLimit setting {@code max-outbound-read-limit} (default 8)
+ * @param maxCallerData        setting {@code max-caller-data} (default 56)
+ * @param maxCalleeData        setting {@code max-callee-data} (default 148)
+ */
+record SimSettings(CompletionPath completionPath, int backlog, Duration connectTimeout,
+                   int maxInboundReadLimit, int maxOutboundReadLimit, int maxCallerData, int maxCalleeData) {
+
+    static SimSettings from(TestbedOptions options) {
+        CompletionPath path = CompletionPath.parse(options.setting(CompletionPath.SETTING, "pending"));
+        int backlog = (int) number(options, "backlog", 4, Integer.MAX_VALUE);
+        Duration timeout = options.connectTimeout().isNegative() ? Duration.ZERO : options.connectTimeout();
+        return new SimSettings(path, backlog, timeout,
+                ulong(options, "max-inbound-read-limit", 16),
+                ulong(options, "max-outbound-read-limit", 8),
+                ulong(options, "max-caller-data", 56),
+                ulong(options, "max-callee-data", 148));
+    }
+
+    /** A ULONG setting: 0 to 4294967295, decimal or 0x-hex. */
+    private static int ulong(TestbedOptions options, String key, int defaultValue) {
+        return (int) number(options, key, defaultValue, 0xFFFF_FFFFL);
+    }
+
+    private static long number(TestbedOptions options, String key, long defaultValue, long max) {
+        String raw = options.setting(key, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        long value;
+        try {
+            value = Long.decode(raw.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting " + key + " must be a number from 0 to " + max
+                    + "; got '" + raw + "'", e);
+        }
+        if (value < 0 || value > max) {
+            throw new IllegalArgumentException("setting " + key + " must be from 0 to " + max + "; got " + raw);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,128 @@
+package org.ndkkit.simulated;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.ndkkit.spi.Availability;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.LabCondition;
+import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.ResourceExhaustion;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.Testbed;
+import org.ndkkit.spi.TestbedOptions;
+
+/**
+ * Two simulated hosts on one in-process network, each with its own adapter:
+ *
+ * <ul>
+ *   <li>LOCAL owns 198.18.0.1, 198.18.0.2 and 2001:2::1; PEER owns 198.18.1.1, 198.18.1.2,
+ *       198.18.1.3 and 2001:2::1:1.</li>
+ *   <li>NO_LISTENER is 198.18.1.3 port 4, where by convention nothing listens (a scenario that does
+ *       listen there simply gets connections); NETWORK_UNREACHABLE is 198.19.255.1:7000 (no route);
+ *       HOST_UNREACHABLE is 198.18.2.1:7000 (a route whose gateway reports host unreachable; any
+ *       address on the hosts' own nets that no adapter owns behaves the same); SILENT_HOST is
+ *       198.18.1.77:7000 (never answers: IO_TIMEOUT after the connect timeout);
+ *       FOREIGN_LOCAL_ADDRESS is 198.18.3.1 port 0.</li>
+ * </ul>
+ */
+final class SimTestbed implements Testbed {
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
+
+    private final TestbedOptions options;
+    private final SimContext ctx;
+    private final SimAdapter local;
+    private final SimAdapter peer;
+    private boolean closed; // guarded by ctx.lock
+
+    SimTestbed(TestbedOptions options) {
+        this.options = options;
+        this.ctx = new SimContext(SimSettings.from(options));
+        this.local = new SimAdapter(ctx, Host.LOCAL, Addresses.LOCAL);
+        this.peer = new SimAdapter(ctx, Host.PEER, Addresses.PEER);
+        ctx.network.attach(local, Addresses.LOCAL);
+        ctx.network.attach(peer, Addresses.PEER);
+    }
+
+    @Override
+    public NdkAdapter adapter(Host host) {
+        return simAdapter(host);
+    }
+
+    @Override
+    public List<InetAddress> addresses(Host host) {
+        return simAdapter(host).addresses;
+    }
+
+    @Override
+    public Availability<SockAddr> address(LabCondition condition) {
+        IpPort a = switch (Objects.requireNonNull(condition, "condition")) {
+            case NO_LISTENER -> Addresses.NO_LISTENER;
+            case NETWORK_UNREACHABLE -> Addresses.NETWORK_UNREACHABLE;
+            case HOST_UNREACHABLE -> Addresses.HOST_UNREACHABLE;
+            case SILENT_HOST -> Addresses.SILENT_HOST;
+            case FOREIGN_LOCAL_ADDRESS -> Addresses.FOREIGN_LOCAL;
+        };
+        return Availability.of(a.toSockAddr());
+    }
+
+    @Override
+    public Availability<ResourceExhaustion> exhaustResources(Host host) {
+        SimAdapter adapter = simAdapter(host);
+        ctx.locked(adapter::exhaust);
+        return Availability.of(new ExhaustionHandle(ctx, adapter::replenish));
+    }
+
+    @Override
+    public Availability<ResourceExhaustion> exhaustEphemeralPorts(InetAddress localIp) {
+        Objects.requireNonNull(localIp, "localIp");
+        ctx.lock.lock();
+        try {
+            if (!ctx.network.isTestbedAddress(localIp)) {
+                return Availability.unavailable("not-a-testbed-address",
+                        localIp.getHostAddress() + " is not an address of either simulated host");
+            }
+            ctx.network.endpoints.holdEphemeral(localIp);
+        } finally {
+            ctx.lock.unlock();
+        }
+        return Availability.of(new ExhaustionHandle(ctx, () -> ctx.network.endpoints.releaseEphemeral(localIp)));
+    }
+
+    @Override
+    public Availability<Integer> listenerBacklog() {
+        return Availability.of(ctx.settings.backlog());
+    }
+
+    @Override
+    public Duration connectTimeout() {
+        return options.connectTimeout();
+    }
+
+    /** Closes both adapters (each waiting for its queued callbacks) and stops the event thread. */
+    @Override
+    public void close() {
+        ctx.lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            ctx.lock.unlock();
+        }
+        local.close();
+        peer.close();
+        ctx.events.shutdown(SHUTDOWN_WAIT);
+    }
+
+    /** For tests: waits until every callback queued so far (not timers) has run. */
+    boolean awaitQuiet(Duration max) {
+        return ctx.events.awaitIdle(max);
+    }
+
+    private SimAdapter simAdapter(Host host) {
+        return Objects.requireNonNull(host, "host") == Host.PEER ? peer : local;
+    }
+}
