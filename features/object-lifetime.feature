@@ -61,9 +61,10 @@ Feature: Objects close in any order, and nothing calls back after a close comple
     @clause:LT-LISTENER-CLOSE-STOPS-EVENTS @clause:LT-LISTENER-CLOSE-PENDS
     Scenario: A listener with an accepted connection pends and refuses new requests
       Given C1 is connected through SE to L, accepted as P1
+      And a shared endpoint SE2 on the local host's first address with port 0
       When the peer closes L
       Then the close of L has not completed
-      When C2 connects through SE to L
+      When C2 connects through SE2 to L
       Then the connect of C2 fails with STATUS_CONNECTION_REFUSED
       And L receives no further connect event
       When the consumer closes P1 and the close completes

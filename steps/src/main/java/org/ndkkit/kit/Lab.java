@@ -303,6 +303,11 @@ public final class Lab {
         return t;
     }
 
+    /** The latest request of a function on an object, or null when there was none. */
+    public TrackedCall lastRequestOrNull(String function, String owner) {
+        return lastRequest.get(function + "/" + owner);
+    }
+
     /** A synchronous call, traced. */
     public NtStatus sync(String label, java.util.function.Supplier<NtStatus> call) {
         NtStatus s = call.get();

@@ -16,14 +16,14 @@ public record Outcome(NtStatus status, Path path) {
         INLINE,
         /** The call returned PENDING; the completion ran after the call returned (or on another thread). */
         PENDING,
-        /** The call returned PENDING; the completion ran inside the call on the calling thread. */
+        /** The call returned PENDING; the completion ran before the call returned (inside it, or on another thread meanwhile). */
         PENDING_COMPLETED_IN_CALL;
 
         public String describe() {
             return switch (this) {
                 case INLINE -> "inline";
                 case PENDING -> "through the completion after STATUS_PENDING";
-                case PENDING_COMPLETED_IN_CALL -> "through a completion called inside the call, which returned STATUS_PENDING";
+                case PENDING_COMPLETED_IN_CALL -> "through a completion that ran before the call returned STATUS_PENDING";
             };
         }
     }

@@ -51,6 +51,7 @@ public final class TrackedCall {
     private final Object context;
     private final List<Completion> completions = new CopyOnWriteArrayList<>();
     private final CountDownLatch firstCompletion = new CountDownLatch(1);
+    private final CountDownLatch hasReturned = new CountDownLatch(1);
     private volatile boolean inCall;
     private volatile NtStatus inline;
     private volatile long returnedNanos;
@@ -104,7 +105,7 @@ public final class TrackedCall {
         Completion c = new Completion(ctx, status, object, Thread.currentThread().getName(), System.nanoTime(), inCall);
         completions.add(c);
         trace.callback(label + " completion(context=" + ctx + (status != null ? ", " + status : "")
-                + (object != null ? ", object" : "") + ")" + (c.duringCall ? " inside the call" : ""));
+                + (object != null ? ", object" : "") + ")" + (c.duringCall ? " before the call returned" : ""));
         firstCompletion.countDown();
     }
 
@@ -119,6 +120,7 @@ public final class TrackedCall {
         inline = status;
         inCall = false;
         trace.call(label + " -> " + status);
+        hasReturned.countDown();
         return status;
     }
 
@@ -143,10 +145,10 @@ public final class TrackedCall {
      *                        inline status)
      */
     public Outcome await(Duration bound) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        // The call may be in progress on another thread (a close issued inside a completion).
+        waitFor(hasReturned, bound, label + " did not return within " + bound.toMillis() + " ms");
         NtStatus s = inline;
-        if (s == null) {
-            throw new IllegalStateException(label + " has not returned");
-        }
         if (!s.isPending()) {
             if (!completions.isEmpty()) {
                 throw new AssertionError("[" + kind.noCompletionAfterInline + "] " + label + " returned " + s
@@ -154,17 +156,21 @@ public final class TrackedCall {
             }
             return new Outcome(s, Outcome.Path.INLINE);
         }
+        waitFor(firstCompletion, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), label
+                + " returned STATUS_PENDING (0x00000103) but its completion was not called within " + bound.toMillis() + " ms");
+        Completion c = completions.get(0);
+        return new Outcome(c.status, c.duringCall ? Outcome.Path.PENDING_COMPLETED_IN_CALL : Outcome.Path.PENDING);
+    }
+
+    private void waitFor(CountDownLatch latch, Duration bound, String timeoutMessage) {
         try {
-            if (!firstCompletion.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new KitTimeout(label + " returned STATUS_PENDING (0x00000103) but its completion was not called within "
-                        + bound.toMillis() + " ms");
+            if (!latch.await(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new KitTimeout(timeoutMessage);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KitTimeout("interrupted while waiting for " + label);
         }
-        Completion c = completions.get(0);
-        return new Outcome(c.status, c.duringCall ? Outcome.Path.PENDING_COMPLETED_IN_CALL : Outcome.Path.PENDING);
     }
 
     /** True once the final status is known (inline, or the first completion after PENDING). */

@@ -6,6 +6,7 @@ import java.util.List;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Outcome;
 import org.ndkkit.kit.TrackedCall;
+import org.ndkkit.kit.Unsupported;
 import org.ndkkit.kit.Violation;
 import org.ndkkit.spi.NdkObject;
 import org.ndkkit.spi.NtStatus;
@@ -29,6 +30,12 @@ public final class LifetimeSteps {
     private TrackedCall closeOf(String name) {
         TrackedCall t = lab().closeOf(name);
         if (t == null) {
+            TrackedCall connect = lab().lastRequestOrNull("NdkConnectWithSharedEndpoint", name);
+            if (connect != null && connect.inline() != null && !connect.inline().isPending()) {
+                // the scenario closes inside the completion, and an inline status has none
+                throw new Unsupported("completed-inline", "the provider reported the connect of " + name + " inline ("
+                        + connect.inline() + "), so there was no completion to close it from");
+            }
             throw new IllegalStateException("the scenario did not close " + name);
         }
         return t;

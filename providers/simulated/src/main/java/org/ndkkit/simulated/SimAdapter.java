@@ -30,6 +30,7 @@ final class SimAdapter implements NdkAdapter {
     final Host host;
     final List<InetAddress> addresses;
     final CallbackTracker tracker = new CallbackTracker();
+    final AdapterInfo info;
 
     private boolean closed;      // guarded by ctx.lock
     private int exhaustions;     // guarded by ctx.lock: open ResourceExhaustion handles
@@ -38,11 +39,12 @@ final class SimAdapter implements NdkAdapter {
         this.ctx = ctx;
         this.host = host;
         this.addresses = addresses;
+        this.info = AdapterInfos.of(ctx.settings, host);
     }
 
     @Override
     public AdapterInfo queryAdapterInfo() {
-        return ctx.info;
+        return info;
     }
 
     @Override
@@ -67,7 +69,7 @@ final class SimAdapter implements NdkAdapter {
             if (refused != null) {
                 return Created.failed(refused);
             }
-            if (cqDepth == 0 || Args.exceeds(cqDepth, ctx.info.maxCqDepth())) {
+            if (cqDepth == 0 || Args.exceeds(cqDepth, info.maxCqDepth())) {
                 return Created.failed(NtStatus.INVALID_PARAMETER);
             }
             if (exhausted()) {

@@ -87,7 +87,7 @@ final class SimConnector extends SimObject implements NdkConnector {
     /** Under the lock: the passive connector for a request from {@code from} that {@code listener} admitted. */
     private static SimConnector incoming(SimContext ctx, SimListener listener, SimConnector from, byte[] privateData) {
         SimConnector p = new SimConnector(ctx, listener.adapter, true, State.REQUESTED);
-        AdapterInfo info = ctx.info;
+        AdapterInfo info = listener.adapter.info;
         p.peer = from;
         p.origin = listener;
         p.inBacklog = true;
@@ -130,7 +130,7 @@ final class SimConnector extends SimObject implements NdkConnector {
             if (from == null || !usableDestination(to) || !from.sameFamily(to)) {
                 return NtStatus.INVALID_ADDRESS;
             }
-            refused = Args.privateData(privateData, privateDataLength, ctx.info.maxCallerData());
+            refused = Args.privateData(privateData, privateDataLength, adapter.info.maxCallerData());
             if (refused == null) {
                 refused = activeRefusal(q);
             }
@@ -179,7 +179,7 @@ final class SimConnector extends SimObject implements NdkConnector {
             if (!usableDestination(to) || !to.sameFamily(se.address())) {
                 return NtStatus.INVALID_ADDRESS;
             }
-            refused = Args.privateData(privateData, privateDataLength, ctx.info.maxCallerData());
+            refused = Args.privateData(privateData, privateDataLength, adapter.info.maxCallerData());
             if (refused == null) {
                 refused = activeRefusal(q);
             }
@@ -243,8 +243,8 @@ final class SimConnector extends SimObject implements NdkConnector {
         ctx.network.claim(t, this);
         localAddress = from;
         peerAddress = to;
-        cappedInbound = Args.min(inboundReadLimit, ctx.info.maxInboundReadLimit());
-        cappedOutbound = Args.min(outboundReadLimit, ctx.info.maxOutboundReadLimit());
+        cappedInbound = Args.min(inboundReadLimit, adapter.info.maxInboundReadLimit());
+        cappedOutbound = Args.min(outboundReadLimit, adapter.info.maxOutboundReadLimit());
 
         if (verdict == SimNetwork.Verdict.SILENT) {
             int thisAttempt = attempt;
@@ -317,7 +317,7 @@ final class SimConnector extends SimObject implements NdkConnector {
             if (q == null) {
                 return NtStatus.INVALID_PARAMETER;
             }
-            refused = Args.privateData(privateData, privateDataLength, ctx.info.maxCalleeData());
+            refused = Args.privateData(privateData, privateDataLength, adapter.info.maxCalleeData());
             if (refused != null) {
                 return refused;
             }
@@ -347,13 +347,13 @@ final class SimConnector extends SimObject implements NdkConnector {
             q.attach(this);
             this.disconnectEvent = disconnectEvent;
             this.disconnectEventContext = disconnectEventContext;
-            cappedInbound = Args.min(inboundReadLimit, ctx.info.maxInboundReadLimit());
-            cappedOutbound = Args.min(outboundReadLimit, ctx.info.maxOutboundReadLimit());
+            cappedInbound = Args.min(inboundReadLimit, adapter.info.maxInboundReadLimit());
+            cappedOutbound = Args.min(outboundReadLimit, adapter.info.maxOutboundReadLimit());
             SimConnector a = peer;
             data = data.withLimits(Args.min(cappedInbound, a.cappedOutbound), Args.min(cappedOutbound, a.cappedInbound));
             a.data = new ConnectionData(
                     Args.min(a.cappedInbound, cappedOutbound), Args.min(a.cappedOutbound, cappedInbound),
-                    Args.copy(privateData, privateDataLength), a.ctx.info.maxCalleeData());
+                    Args.copy(privateData, privateDataLength), a.adapter.info.maxCalleeData());
             a.finishConnect(NtStatus.SUCCESS);
             return NtStatus.PENDING;
         });
@@ -376,7 +376,7 @@ final class SimConnector extends SimObject implements NdkConnector {
             if (isCloseIssued()) {
                 return NtStatus.INVALID_DEVICE_STATE;
             }
-            NtStatus refused = Args.privateData(privateData, privateDataLength, ctx.info.maxCalleeData());
+            NtStatus refused = Args.privateData(privateData, privateDataLength, adapter.info.maxCalleeData());
             if (refused != null) {
                 return refused;
             }
@@ -390,7 +390,7 @@ final class SimConnector extends SimObject implements NdkConnector {
                 releaseEndpoint();
                 releaseListener();
                 SimConnector a = peer;
-                a.data = new ConnectionData(0, 0, Args.copy(privateData, privateDataLength), a.ctx.info.maxCalleeData());
+                a.data = new ConnectionData(0, 0, Args.copy(privateData, privateDataLength), a.adapter.info.maxCalleeData());
                 a.finishConnect(NtStatus.CONNECTION_REFUSED);
                 return NtStatus.SUCCESS;
             }

@@ -2,7 +2,6 @@ package org.ndkkit.simulated;
 
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import org.ndkkit.spi.AdapterInfo;
 
 /**
  * What every object of one testbed shares: the one lock that guards all simulator state, the event
@@ -14,14 +13,12 @@ import org.ndkkit.spi.AdapterInfo;
 final class SimContext {
     final ReentrantLock lock = new ReentrantLock();
     final SimSettings settings;
-    final AdapterInfo info;
     final EventQueue events = new EventQueue();
     final SimNetwork network = new SimNetwork();
     final Completions completions;
 
     SimContext(SimSettings settings) {
         this.settings = settings;
-        this.info = AdapterInfos.of(settings);
         this.completions = new Completions(settings.completionPath(), events);
     }
 

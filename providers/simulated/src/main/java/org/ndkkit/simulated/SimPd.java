@@ -35,7 +35,7 @@ final class SimPd extends SimObject implements NdkPd {
             }
             SimCq rcq = Args.live(receiveCq, SimCq.class, adapter);
             SimCq icq = Args.live(initiatorCq, SimCq.class, adapter);
-            if (rcq == null || icq == null || !withinLimits(parameters, ctx.info)) {
+            if (rcq == null || icq == null || !withinLimits(parameters, adapter.info)) {
                 return Created.failed(NtStatus.INVALID_PARAMETER);
             }
             if (adapter.exhausted()) {

@@ -13,9 +13,12 @@ import org.ndkkit.spi.TestbedOptions;
  * @param maxOutboundReadLimit setting {@code max-outbound-read-limit} (default 8)
  * @param maxCallerData        setting {@code max-caller-data} (default 56)
  * @param maxCalleeData        setting {@code max-callee-data} (default 148)
+ * @param peerMaxInboundReadLimit  setting {@code peer-max-inbound-read-limit} (default 32)
+ * @param peerMaxOutboundReadLimit setting {@code peer-max-outbound-read-limit} (default 32)
  */
 record SimSettings(CompletionPath completionPath, int backlog, Duration connectTimeout,
-                   int maxInboundReadLimit, int maxOutboundReadLimit, int maxCallerData, int maxCalleeData) {
+                   int maxInboundReadLimit, int maxOutboundReadLimit, int maxCallerData, int maxCalleeData,
+                   int peerMaxInboundReadLimit, int peerMaxOutboundReadLimit) {
 
     static SimSettings from(TestbedOptions options) {
         CompletionPath path = CompletionPath.parse(options.setting(CompletionPath.SETTING, "pending"));
@@ -25,7 +28,9 @@ record SimSettings(CompletionPath completionPath, int backlog, Duration connectT
                 ulong(options, "max-inbound-read-limit", 16),
                 ulong(options, "max-outbound-read-limit", 8),
                 ulong(options, "max-caller-data", 56),
-                ulong(options, "max-callee-data", 148));
+                ulong(options, "max-callee-data", 148),
+                ulong(options, "peer-max-inbound-read-limit", 32),
+                ulong(options, "peer-max-outbound-read-limit", 32));
     }
 
     /** A ULONG setting: 0 to 4294967295, decimal or 0x-hex. */

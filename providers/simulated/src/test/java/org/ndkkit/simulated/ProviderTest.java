@@ -33,13 +33,15 @@ class ProviderTest {
     @Test
     void adapterInfoHasEveryField() {
         try (Lab lab = Lab.open(Map.of())) {
+            assertThat(lab.local.queryAdapterInfo().maxInboundReadLimit()).isEqualTo(16);
+            assertThat(lab.local.queryAdapterInfo().maxOutboundReadLimit()).isEqualTo(8);
+            assertThat(lab.peer.queryAdapterInfo().maxInboundReadLimit()).isEqualTo(32);
+            assertThat(lab.peer.queryAdapterInfo().maxOutboundReadLimit()).isEqualTo(32);
             for (AdapterInfo i : new AdapterInfo[] {lab.local.queryAdapterInfo(), lab.peer.queryAdapterInfo()}) {
                 assertThat(i.versionMajor()).isEqualTo(1);
                 assertThat(i.versionMinor()).isEqualTo(2);
                 assertThat(i.vendorId()).isEqualTo(0x1AB);
                 assertThat(i.deviceId()).isEqualTo(1);
-                assertThat(i.maxInboundReadLimit()).isEqualTo(16);
-                assertThat(i.maxOutboundReadLimit()).isEqualTo(8);
                 assertThat(i.maxCallerData()).isEqualTo(56);
                 assertThat(i.maxCalleeData()).isEqualTo(148);
                 assertThat(i.maxCqDepth()).isEqualTo(4096);
@@ -62,6 +64,7 @@ class ProviderTest {
     @Test
     void settingsOverrideTheConnectionMaxima() {
         try (Lab lab = Lab.open(Map.of("max-inbound-read-limit", "3", "max-outbound-read-limit", "0x4",
+                "peer-max-inbound-read-limit", "3", "peer-max-outbound-read-limit", "4",
                 "max-caller-data", "0", "max-callee-data", "4294967295"))) {
             for (AdapterInfo i : new AdapterInfo[] {lab.local.queryAdapterInfo(), lab.peer.queryAdapterInfo()}) {
                 assertThat(i.maxInboundReadLimit()).isEqualTo(3);

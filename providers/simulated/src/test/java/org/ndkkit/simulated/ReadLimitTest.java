@@ -17,6 +17,8 @@ import org.ndkkit.spi.UlongRef;
 class ReadLimitTest {
     private static final int MAX_IN = 16;
     private static final int MAX_OUT = 8;
+    private static final int PEER_MAX_IN = 32;
+    private static final int PEER_MAX_OUT = 32;
     private static final int HUGE = 0xFFFF_FFFF;
 
     private Lab lab;
@@ -111,12 +113,12 @@ class ReadLimitTest {
     @Test
     void everythingHugeSettlesOnTheLowerAdapterMaximum() {
         long[] r = limits(HUGE, HUGE, HUGE, HUGE);
-        assertThat(r[0]).isEqualTo(Math.min(MAX_IN, MAX_OUT));  // A in  = min(A cap in, P cap out)
-        assertThat(r[1]).isEqualTo(Math.min(MAX_OUT, MAX_IN));  // A out = min(A cap out, P cap in)
-        assertThat(r[2]).isEqualTo(Math.min(MAX_IN, MAX_OUT));  // P before: min(P max in, A cap out)
-        assertThat(r[3]).isEqualTo(Math.min(MAX_OUT, MAX_IN));  // P before: min(P max out, A cap in)
+        assertThat(r[0]).isEqualTo(Math.min(MAX_IN, PEER_MAX_OUT));  // A in  = min(A cap in, P cap out)
+        assertThat(r[1]).isEqualTo(Math.min(MAX_OUT, PEER_MAX_IN));  // A out = min(A cap out, P cap in)
+        assertThat(r[2]).isEqualTo(Math.min(PEER_MAX_IN, MAX_OUT));  // P before: min(P max in, A cap out)
+        assertThat(r[3]).isEqualTo(Math.min(PEER_MAX_OUT, MAX_IN));  // P before: min(P max out, A cap in)
         assertThat(r[4]).isEqualTo(8);
-        assertThat(r[5]).isEqualTo(8);
+        assertThat(r[5]).isEqualTo(16);
     }
 
     @Test
