@@ -1,0 +1,149 @@
+# lab/lib/plan.sh: the lab's address plan and how to set it up. Sourced (bash) by lab/run on
+# the host and concatenated into the guest's start-up script. Every address is inside
+# 198.18.0.0/15 (RFC 2544 benchmarking range, never routed); nothing else is ever used.
+
+# Defaults. In direct mode (a real RDMA device on the host) each can be overridden by setting
+# the NDK_LAB_* variable of the same name before calling lab/run.
+lab_plan_defaults() {
+  : "${NDK_LAB_DEVICE:=rxe0}"
+  : "${NDK_LAB_NETDEV:=ndk0}"
+  : "${NDK_LAB_LOCAL:=198.18.0.1,198.18.0.2}"            # the local ends' addresses
+  : "${NDK_LAB_PEER:=198.18.1.1,198.18.1.2,198.18.1.3}"  # the peers' addresses (same device: rxe loopback)
+  : "${NDK_LAB_SILENT_HOST:=198.18.1.77}"                 # on-link, not assigned: never answers
+  : "${NDK_LAB_HOST_UNREACHABLE:=198.18.2.1}"             # inside an 'unreachable' route: EHOSTUNREACH
+  : "${NDK_LAB_HOST_UNREACHABLE_ROUTE:=198.18.2.0/24}"
+  : "${NDK_LAB_NETWORK_UNREACHABLE:=198.19.255.1}"        # no route at all: ENETUNREACH
+  : "${NDK_LAB_FOREIGN:=198.18.3.1}"                      # assigned nowhere: not a local address
+  : "${NDK_LAB_PREFIX:=16}"                               # prefix length of the addresses on the netdev
+}
+
+LAB_PLAN_VARS=(NDK_LAB_DEVICE NDK_LAB_NETDEV NDK_LAB_LOCAL NDK_LAB_PEER NDK_LAB_SILENT_HOST
+  NDK_LAB_HOST_UNREACHABLE NDK_LAB_NETWORK_UNREACHABLE NDK_LAB_FOREIGN NDK_LAB_CGROUP)
+
+# True when $1 (a dotted IPv4 address, optionally /len) lies inside 198.18.0.0/15.
+lab_in_range() {
+  local a=${1%/*} o1 o2 o3 o4
+  IFS=. read -r o1 o2 o3 o4 <<<"$a"
+  [[ $o1 == 198 && ( $o2 == 18 || $o2 == 19 ) && $o3 =~ ^[0-9]+$ && $o4 =~ ^[0-9]+$ ]] &&
+    ((o3 <= 255 && o4 <= 255))
+}
+
+# Refuse to touch anything outside 198.18.0.0/15.
+lab_check_plan() {
+  local a
+  for a in ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ } "$NDK_LAB_SILENT_HOST" "$NDK_LAB_HOST_UNREACHABLE" \
+           "$NDK_LAB_HOST_UNREACHABLE_ROUTE" "$NDK_LAB_NETWORK_UNREACHABLE" "$NDK_LAB_FOREIGN"; do
+    lab_in_range "$a" || { echo "lab: address $a is outside 198.18.0.0/15; refusing" >&2; return 1; }
+  done
+}
+
+# lab.properties: the plan as key=value, for tests that read a file rather than the environment.
+lab_write_properties() { # $1 = file, $2 = mode
+  {
+    echo "# written by lab/run; the same values are in the NDK_LAB_* environment variables"
+    echo "mode=$2"
+    local k; read -r k </proc/sys/kernel/osrelease; echo "kernel=$k"
+    echo "device=$NDK_LAB_DEVICE"
+    echo "netdev=$NDK_LAB_NETDEV"
+    echo "local=$NDK_LAB_LOCAL"
+    echo "peer=$NDK_LAB_PEER"
+    echo "silent_host=$NDK_LAB_SILENT_HOST"
+    echo "host_unreachable=$NDK_LAB_HOST_UNREACHABLE"
+    echo "host_unreachable_route=$NDK_LAB_HOST_UNREACHABLE_ROUTE"
+    echo "network_unreachable=$NDK_LAB_NETWORK_UNREACHABLE"
+    echo "foreign=$NDK_LAB_FOREIGN"
+    echo "cgroup=${NDK_LAB_CGROUP:-}"
+    echo "out=${NDK_LAB_OUT:-}"
+  } >"$1"
+}
+
+lab_export_env() {
+  export NDK_LAB=1 NDK_LAB_HOST_UNREACHABLE_ROUTE
+  export "${LAB_PLAN_VARS[@]}"
+}
+
+lab_rdma_active() { # $1 = device: true when one of its ports is ACTIVE (sysfs, no fork)
+  local f st
+  for f in /sys/class/infiniband/"$1"/ports/*/state; do
+    [[ -r $f ]] || continue
+    read -r st <"$f" || continue
+    [[ $st == *ACTIVE* ]] && return 0
+  done
+  return 1
+}
+
+# Set up SoftRoCE with the plan: modules, dummy netdev, addresses, routes, rxe link, cgroup.
+# Idempotent (lab/run --configure-host may run it on a host that already has part of it).
+# Every exec costs ~0.13 s in the emulated guest, so commands are batched and checks use
+# bash builtins and sysfs. Prints what went wrong and returns 1 on failure.
+lab_configure() {
+  local a i have='' batch
+  lab_check_plan || return 1
+  # crc32_generic first: without it rdma_rxe fails "failed to init crc32 algorithm err:-2"
+  # (the kernel cannot autoload it from inside the chroot). modprobe -a loads in this order.
+  modprobe -a crc32_generic rdma_rxe rdma_ucm dummy ||
+    { echo "lab: modprobe crc32_generic rdma_rxe rdma_ucm dummy failed" >&2; return 1; }
+  batch="link set lo up"$'\n'
+  if [[ -e /sys/class/net/$NDK_LAB_NETDEV ]]; then
+    have=$(ip -4 -o addr show dev "$NDK_LAB_NETDEV")
+  else
+    batch+="link add $NDK_LAB_NETDEV type dummy"$'\n'
+  fi
+  for a in ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ }; do
+    [[ $have == *" inet $a/"* ]] || batch+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'
+  done
+  batch+="link set $NDK_LAB_NETDEV up"$'\n'
+  batch+="route replace unreachable $NDK_LAB_HOST_UNREACHABLE_ROUTE"$'\n'
+  printf '%s' "$batch" | ip -batch - ||
+    { echo "lab: setting up $NDK_LAB_NETDEV failed; commands were:" >&2; printf '%s' "$batch" >&2; return 1; }
+  if [[ ! -e /sys/class/infiniband/$NDK_LAB_DEVICE ]]; then
+    rdma link add "$NDK_LAB_DEVICE" type rxe netdev "$NDK_LAB_NETDEV" ||
+      { echo "lab: rdma link add $NDK_LAB_DEVICE type rxe netdev $NDK_LAB_NETDEV failed" >&2; return 1; }
+  fi
+  for ((i = 0; i < 200; i++)); do # at most 20 s
+    lab_rdma_active "$NDK_LAB_DEVICE" && break
+    sleep 0.1
+  done
+  lab_rdma_active "$NDK_LAB_DEVICE" ||
+    { echo "lab: $NDK_LAB_DEVICE did not become ACTIVE within 20 s:" >&2; rdma link show >&2; return 1; }
+  lab_configure_cgroup || return 1
+  lab_configure_routes || return 1
+}
+
+# cgroup v2 with the rdma controller enabled for children of $NDK_LAB_CGROUP: a test may
+# mkdir $NDK_LAB_CGROUP/x, write "rxe0 hca_handle=1 hca_object=3" to x/rdma.max and move a
+# process into x/cgroup.procs.
+lab_configure_cgroup() {
+  local root=/sys/fs/cgroup ctl
+  : "${NDK_LAB_CGROUP:=$root/ndk-lab}"
+  if [[ ! -e $root/cgroup.controllers ]]; then
+    mount -t cgroup2 cgroup2 "$root" || { echo "lab: cannot mount cgroup2 on $root" >&2; return 1; }
+  fi
+  read -r ctl <"$root/cgroup.controllers" || ctl=
+  [[ " $ctl " == *" rdma "* ]] || { echo "lab: cgroup v2 has no rdma controller ($ctl)" >&2; return 1; }
+  echo +rdma >"$root/cgroup.subtree_control" || { echo "lab: cannot enable +rdma in $root" >&2; return 1; }
+  [[ -d $NDK_LAB_CGROUP ]] || mkdir -p "$NDK_LAB_CGROUP" || return 1
+  echo +rdma >"$NDK_LAB_CGROUP/cgroup.subtree_control" ||
+    { echo "lab: cannot enable +rdma in $NDK_LAB_CGROUP" >&2; return 1; }
+}
+
+# The routing conditions (their rdma_cm errno is checked by lab/selftest). The VM has no default
+# route, so NETWORK_UNREACHABLE has no route at all. On a host with a default route
+# (--configure-host) a 'throw' route is added for it: the lookup falls through every table and
+# ends in ENETUNREACH just the same.
+lab_configure_routes() {
+  local out addrs
+  out=$(ip route get "$NDK_LAB_NETWORK_UNREACHABLE" 2>&1) && {
+    ip route replace throw "$NDK_LAB_NETWORK_UNREACHABLE/32" || { echo "lab: cannot add throw route" >&2; return 1; }
+    out=$(ip route get "$NDK_LAB_NETWORK_UNREACHABLE" 2>&1) && { echo "lab: $NDK_LAB_NETWORK_UNREACHABLE still has a route: $out" >&2; return 1; }
+  }
+  [[ $out == *"Network is unreachable"* ]] || { echo "lab: unexpected for $NDK_LAB_NETWORK_UNREACHABLE: $out" >&2; return 1; }
+  # One ip process for the other two lookups (their messages are distinct, so order does not matter).
+  out=$(printf 'route get %s\nroute get %s\n' "$NDK_LAB_HOST_UNREACHABLE" "$NDK_LAB_SILENT_HOST" | ip -force -batch - 2>&1)
+  [[ $out == *"No route to host"* ]] || { echo "lab: $NDK_LAB_HOST_UNREACHABLE is not host-unreachable: $out" >&2; return 1; }
+  [[ $out == *"$NDK_LAB_SILENT_HOST dev $NDK_LAB_NETDEV "* ]] ||
+    { echo "lab: $NDK_LAB_SILENT_HOST is not on-link via $NDK_LAB_NETDEV: $out" >&2; return 1; }
+  addrs=$(ip -4 -o addr show)
+  [[ $addrs != *" inet $NDK_LAB_FOREIGN/"* ]] || { echo "lab: $NDK_LAB_FOREIGN is assigned but must not be" >&2; return 1; }
+  [[ $addrs != *" inet $NDK_LAB_SILENT_HOST/"* ]] || { echo "lab: $NDK_LAB_SILENT_HOST is assigned but must not be" >&2; return 1; }
+}
