@@ -10,7 +10,9 @@ package org.ndkkit.spi;
  * any other inline status the completion must never be called. Read limits, lengths and other
  * {@code ULONG} parameters are Java {@code int}s with unsigned meaning; private data is a buffer
  * plus an explicit length, which may disagree with the buffer's size (the provider must then fail
- * the call, never read past the buffer or throw).
+ * the call, never read past the buffer or throw). The same holds for output buffers: when a
+ * length claims more room than the array has, the provider returns an error status
+ * (the simulated provider uses STATUS_INVALID_PARAMETER) and writes nothing.
  */
 public interface NdkConnector extends NdkObject {
 

@@ -13,7 +13,9 @@ package org.ndkkit.spi;
  * the last successor is closed.
  *
  * <p>Once a close is issued the consumer does not use the object again; a provider need not, but
- * may, fail later calls on it.
+ * may, fail later calls on it. A second close, or a close without a completion callback, is bad
+ * input: it gets an error status and no callback, and leaves the first close unaffected. "A close
+ * never fails" is about the first, well-formed close.
  */
 public interface NdkObject {
 

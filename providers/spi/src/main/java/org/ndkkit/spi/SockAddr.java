@@ -63,7 +63,7 @@ public final class SockAddr {
     }
 
     private static InetAddress literal(String ip) {
-        if (!ip.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+        if (!ip.matches("[0-9.]+|[0-9a-fA-F:.]+")) {
             throw new IllegalArgumentException("not an IP literal: " + ip);
         }
         try {

@@ -42,8 +42,9 @@ public interface Testbed extends AutoCloseable {
     Availability<ResourceExhaustion> exhaustEphemeralPorts(InetAddress localIp);
 
     /**
-     * How many connection requests a listener holds unanswered (connect events the consumer has not
-     * yet accepted or rejected) before it refuses further ones with CONNECTION_REFUSED.
+     * How many connection requests a listener holds unanswered (connect events whose connector the
+     * consumer has not yet accepted, rejected or closed) before it refuses further ones with
+     * CONNECTION_REFUSED.
      */
     Availability<Integer> listenerBacklog();
 
