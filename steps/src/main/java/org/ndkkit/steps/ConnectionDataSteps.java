@@ -55,21 +55,13 @@ public final class ConnectionDataSteps {
         return new long[] {in.unsigned(), out.unsigned()};
     }
 
-    @Then("{name} reads an effective inbound read limit of {limit}")
-    public void inbound(String c, String expected) {
+    @Then("{name} reads an effective {direction} read limit of {limit}")
+    public void effective(String c, String direction, String expected) {
         long want = topology.eval(expected);
-        long got = limits(c)[0];
+        long got = limits(c)[direction.equals("inbound") ? 0 : 1];
         if (got != want) {
-            throw lab().failure(c + " effective inbound read limit: expected " + want + " (" + expected + "), got " + got);
-        }
-    }
-
-    @Then("{name} reads an effective outbound read limit of {limit}")
-    public void outbound(String c, String expected) {
-        long want = topology.eval(expected);
-        long got = limits(c)[1];
-        if (got != want) {
-            throw lab().failure(c + " effective outbound read limit: expected " + want + " (" + expected + "), got " + got);
+            throw lab().failure(c + " effective " + direction + " read limit: expected " + want + " (" + expected
+                    + "), got " + got);
         }
     }
 

@@ -28,6 +28,11 @@ public final class ParameterTypes {
         return s.startsWith("the QP of ") ? "QP-" + s.substring("the QP of ".length()) : s;
     }
 
+    @ParameterType("inbound|outbound")
+    public String direction(String s) {
+        return s;
+    }
+
     @ParameterType("first|second|third|fourth")
     public Integer ordinal(String s) {
         return List.of("first", "second", "third", "fourth").indexOf(s);
