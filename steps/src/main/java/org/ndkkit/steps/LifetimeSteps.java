@@ -28,17 +28,17 @@ public final class LifetimeSteps {
     }
 
     private TrackedCall closeOf(String name) {
-        TrackedCall t = lab().closeOf(name);
-        if (t == null) {
-            TrackedCall connect = lab().lastRequestOrNull("NdkConnectWithSharedEndpoint", name);
-            if (connect != null && connect.inline() != null && !connect.inline().isPending()) {
-                // the scenario closes inside the completion, and an inline status has none
-                throw new Unsupported("completed-inline", "the provider reported the connect of " + name + " inline ("
-                        + connect.inline() + "), so there was no completion to close it from");
-            }
-            throw new IllegalStateException("the scenario did not close " + name);
+        TrackedCall connect = lab().lastRequestOrNull("NdkConnectWithSharedEndpoint", name);
+        if (lab().closeOf(name) == null && connect != null && connect.inline() != null && !connect.inline().isPending()) {
+            // the scenario closes inside the completion, and an inline status has none
+            throw new Unsupported("completed-inline", "the provider reported the connect of " + name + " inline ("
+                    + connect.inline() + "), so there was no completion to close it from");
         }
-        return t;
+        // A close issued inside a completion may still be on its way on the provider's thread.
+        if (!lab().eventually(lab().timeout(), () -> lab().closeOf(name) != null)) {
+            throw lab().failure("no close of " + name + " was issued within " + lab().timeout().toMillis() + " ms");
+        }
+        return lab().closeOf(name);
     }
 
     @When("the consumer closes {closable}")

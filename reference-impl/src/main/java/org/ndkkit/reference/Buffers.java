@@ -1,0 +1,104 @@
+package org.ndkkit.reference;
+
+import java.net.Inet4Address;
+import java.util.Arrays;
+import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.UlongRef;
+
+/**
+ * The consumer's buffers: private data in (a buffer plus a declared length that may disagree
+ * with it), and NDK's output-buffer protocol for addresses and connection data. Nothing here
+ * reads or writes past a Java array.
+ */
+final class Buffers {
+    private Buffers() {
+    }
+
+    /**
+     * Checks private data before anything is sent: STATUS_INVALID_PARAMETER when the declared
+     * length is more than the buffer holds (a null buffer holds nothing), then
+     * STATUS_INVALID_BUFFER_SIZE when it is above {@code max} (MaxCallerData / MaxCalleeData);
+     * null when acceptable.
+     */
+    static NtStatus checkPrivateData(byte[] buffer, int declaredLength, int max) {
+        long len = Integer.toUnsignedLong(declaredLength);
+        long have = buffer == null ? 0 : buffer.length;
+        if (len > have) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        if (len > Integer.toUnsignedLong(max)) {
+            return NtStatus.INVALID_BUFFER_SIZE;
+        }
+        return null;
+    }
+
+    /** The first {@code declaredLength} bytes (after {@link #checkPrivateData} accepted them). */
+    static byte[] copyPrivateData(byte[] buffer, int declaredLength) {
+        return declaredLength == 0 || buffer == null ? new byte[0] : Arrays.copyOf(buffer, declaredLength);
+    }
+
+    /**
+     * Checks a consumer's SOCKADDR: STATUS_INVALID_PARAMETER when malformed (length, family or
+     * bytes), STATUS_INVALID_ADDRESS for a well-formed address this provider cannot use (IPv6,
+     * the wildcard, multicast or broadcast); null when it is a usable IPv4 unicast address.
+     */
+    static NtStatus checkAddress(SockAddr a) {
+        if (a == null || !a.isWellFormed()) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        if (!(a.ip() instanceof Inet4Address ip4) || ip4.isAnyLocalAddress() || ip4.isMulticastAddress()
+                || ip4.getHostAddress().equals("255.255.255.255")) {
+            return NtStatus.INVALID_ADDRESS;
+        }
+        return null;
+    }
+
+    /**
+     * NdkGet*Address: writes the SOCKADDR_IN when the buffer holds it (SUCCESS, length = bytes
+     * written), otherwise BUFFER_TOO_SMALL with the required size in the length.
+     */
+    static NtStatus writeAddress(Endpoint address, byte[] out, UlongRef length) {
+        if (length == null) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        byte[] bytes = address.sockAddr().bytes();
+        long room = Math.min(length.unsigned(), out == null ? 0 : out.length);
+        if (room < bytes.length) {
+            length.set(bytes.length);
+            return NtStatus.BUFFER_TOO_SMALL;
+        }
+        System.arraycopy(bytes, 0, out, 0, bytes.length);
+        length.set(bytes.length);
+        return NtStatus.SUCCESS;
+    }
+
+    /**
+     * NdkGetConnectionData's private-data part: with no buffer and length 0, SUCCESS and the
+     * required size; with a buffer, copies min(length, required) bytes and returns SUCCESS when
+     * the length was at least the required size, BUFFER_TOO_SMALL otherwise; always stores the
+     * required size. A null buffer with a non-zero length is INVALID_PARAMETER.
+     *
+     * @param data     what the peer's message carried (the whole private-data field of the CM
+     *                 message: rdma_cm pads it with zeros, so it may be longer than what was sent)
+     * @param required the required data size (RDS) to report, at least {@code data.length}
+     */
+    static NtStatus connectionData(byte[] data, int required, byte[] out, UlongRef length) {
+        if (length == null) {
+            return NtStatus.INVALID_PARAMETER;
+        }
+        long asked = length.unsigned();
+        if (out == null) {
+            if (asked != 0) {
+                return NtStatus.INVALID_PARAMETER;
+            }
+            length.set(required);
+            return NtStatus.SUCCESS;
+        }
+        long room = Math.min(asked, out.length);
+        int n = (int) Math.min(room, Math.min(required, data.length));
+        System.arraycopy(data, 0, out, 0, n);
+        length.set(required);
+        return asked >= required ? NtStatus.SUCCESS : NtStatus.BUFFER_TOO_SMALL;
+    }
+}

@@ -1,0 +1,63 @@
+package org.ndkkit.reference;
+
+/**
+ * NDK's antecedent rule for one object: while successors hold it (connectors on a shared
+ * endpoint, a listener or a QP; QPs on a PD or CQ), its close pends, and the deferred finalizer
+ * runs when the last successor lets go.
+ *
+ * <p>The finalizer runs on the thread that makes the last release, never under this object's
+ * lock (it calls the consumer's close completion).
+ */
+final class Lifetime {
+    private int holders;
+    private boolean closing;
+    private Runnable finalizer;
+
+    /** Adds a successor; false once the object's close was issued. */
+    synchronized boolean acquire() {
+        if (closing) {
+            return false;
+        }
+        holders++;
+        return true;
+    }
+
+    /** Removes a successor; runs the deferred finalizer when it was the last one. */
+    void release() {
+        Runnable run = null;
+        synchronized (this) {
+            if (holders <= 0) {
+                throw new IllegalStateException("release without acquire");
+            }
+            holders--;
+            if (holders == 0 && finalizer != null) {
+                run = finalizer;
+                finalizer = null;
+            }
+        }
+        if (run != null) {
+            run.run();
+        }
+    }
+
+    /**
+     * Marks the object closing. Returns true when nothing holds it (the caller finalizes now);
+     * otherwise stores {@code deferred}, run by the last {@link #release()}, and returns false.
+     */
+    synchronized boolean closeNowOrDefer(Runnable deferred) {
+        closing = true;
+        if (holders == 0) {
+            return true;
+        }
+        finalizer = deferred;
+        return false;
+    }
+
+    synchronized boolean isClosing() {
+        return closing;
+    }
+
+    synchronized int holders() {
+        return holders;
+    }
+}

@@ -1,0 +1,198 @@
+package org.ndkkit.reference;
+
+import org.ndkkit.reference.rdma.CmId;
+import org.ndkkit.reference.rdma.QueuePair;
+import org.ndkkit.reference.rdma.RdmaCm;
+import org.ndkkit.reference.rdma.RdmaResult;
+import org.ndkkit.reference.rdma.Verbs;
+import org.ndkkit.reference.rdma.VerbsConstants;
+import org.ndkkit.reference.rdma.VerbsStructs.IbvQpAttr;
+import org.ndkkit.spi.CloseCompletion;
+import org.ndkkit.spi.NdkObjectType;
+import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.NtStatus;
+
+/**
+ * NDK_QP on an {@code ibv_qp} created with {@code ibv_create_qp}: an "external" QP to rdma_cm,
+ * whose number travels in {@code rdma_conn_param.qp_num} and which the provider moves through
+ * INIT/RTR/RTS itself with {@code rdma_init_qp_attr} + {@code ibv_modify_qp}. It becomes an
+ * antecedent of the connector it is passed to; one QP serves at most one connection at a time.
+ */
+final class RefQp implements NdkQp, RefAdapter.Owned {
+    final RefAdapter adapter;
+    final QueuePair qp;
+    final RefPd pd;
+    final RefCq receiveCq;
+    final RefCq initiatorCq;
+    final Lifetime lifetime = new Lifetime();
+    private RefConnector owner;
+    private boolean used;
+    private boolean destroyed;
+
+    RefQp(RefAdapter adapter, QueuePair qp, RefPd pd, RefCq receiveCq, RefCq initiatorCq) {
+        this.adapter = adapter;
+        this.qp = qp;
+        this.pd = pd;
+        this.receiveCq = receiveCq;
+        this.initiatorCq = initiatorCq;
+    }
+
+    @Override
+    public NdkObjectType type() {
+        return NdkObjectType.QP;
+    }
+
+    int qpNum() {
+        return qp.qpNum();
+    }
+
+    /** Makes {@code c} the QP's connector; false when another connector has it or it is closing. */
+    synchronized boolean associate(RefConnector c) {
+        if (owner != null || !lifetime.acquire()) {
+            return false;
+        }
+        owner = c;
+        return true;
+    }
+
+    /** Ends {@code c}'s use of the QP; may finish a pending close of the QP (outside any lock). */
+    void dissociate(RefConnector c) {
+        synchronized (this) {
+            if (owner != c) {
+                return;
+            }
+            owner = null;
+        }
+        lifetime.release();
+    }
+
+    /**
+     * Moves a new QP to INIT (port 1, P_Key index 0, all remote access), as NDK lets a consumer
+     * post receives on a QP before it is connected. Returns the status of the modify.
+     */
+    synchronized NtStatus initialize() {
+        IbvQpAttr attr = new IbvQpAttr();
+        attr.qp_state = VerbsConstants.IBV_QPS_INIT;
+        attr.port_num = 1;
+        attr.pkey_index = 0;
+        attr.qp_access_flags = VerbsConstants.IBV_ACCESS_LOCAL_WRITE | VerbsConstants.IBV_ACCESS_REMOTE_WRITE
+                | VerbsConstants.IBV_ACCESS_REMOTE_READ | VerbsConstants.IBV_ACCESS_REMOTE_ATOMIC;
+        RdmaResult<Void> r = Verbs.modifyQp(qp, attr, VerbsConstants.IBV_QP_STATE | VerbsConstants.IBV_QP_PORT
+                | VerbsConstants.IBV_QP_PKEY_INDEX | VerbsConstants.IBV_QP_ACCESS_FLAGS);
+        if (!r.ok()) {
+            adapter.log().log(adapter.host() + " QP to INIT: " + r);
+            return StatusMap.verbs(r);
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    /**
+     * RESET (when used for a connection before) then INIT (from RESET, or INIT to INIT on a new
+     * QP, keeping the receives already posted), RTR and RTS with the attributes rdma_cm negotiated for
+     * {@code id}, except the read limits and access flags, which are NDK's effective values:
+     * {@code max_dest_rd_atomic} = effective inbound, {@code max_rd_atomic} = effective outbound,
+     * remote read/atomic access only when inbound reads are allowed.
+     */
+    synchronized NtStatus toRts(CmId id, int inbound, int outbound) {
+        if (used) {
+            NtStatus s = modifyState(VerbsConstants.IBV_QPS_RESET);
+            if (!s.equals(NtStatus.SUCCESS)) {
+                return s;
+            }
+        }
+        used = true;
+        for (int state : new int[] {VerbsConstants.IBV_QPS_INIT, VerbsConstants.IBV_QPS_RTR, VerbsConstants.IBV_QPS_RTS}) {
+            RdmaResult<RdmaCm.QpAttrWithMask> a = RdmaCm.initQpAttr(id, state);
+            if (!a.ok()) {
+                adapter.log().log(adapter.host() + " " + a);
+                return StatusMap.answerCall(a);
+            }
+            IbvQpAttr attr = a.value().attr();
+            int mask = a.value().mask();
+            if (state == VerbsConstants.IBV_QPS_INIT) {
+                attr.qp_access_flags = VerbsConstants.IBV_ACCESS_LOCAL_WRITE | VerbsConstants.IBV_ACCESS_REMOTE_WRITE
+                        | (inbound != 0 ? VerbsConstants.IBV_ACCESS_REMOTE_READ | VerbsConstants.IBV_ACCESS_REMOTE_ATOMIC : 0);
+                mask |= VerbsConstants.IBV_QP_ACCESS_FLAGS;
+            } else if (state == VerbsConstants.IBV_QPS_RTR) {
+                attr.max_dest_rd_atomic = (byte) ReadLimits.wire(inbound);
+                mask |= VerbsConstants.IBV_QP_MAX_DEST_RD_ATOMIC;
+            } else {
+                attr.max_rd_atomic = (byte) ReadLimits.wire(outbound);
+                mask |= VerbsConstants.IBV_QP_MAX_QP_RD_ATOMIC;
+            }
+            RdmaResult<Void> m = Verbs.modifyQp(qp, attr, mask);
+            if (!m.ok()) {
+                adapter.log().log(adapter.host() + " " + m);
+                return StatusMap.verbs(m);
+            }
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    /** Moves the QP to ERR, which flushes its outstanding requests (disconnect). */
+    synchronized void toError() {
+        if (used && !destroyed) {
+            modifyState(VerbsConstants.IBV_QPS_ERR);
+        }
+    }
+
+    private NtStatus modifyState(int state) {
+        IbvQpAttr attr = new IbvQpAttr();
+        attr.qp_state = state;
+        RdmaResult<Void> r = Verbs.modifyQp(qp, attr, VerbsConstants.IBV_QP_STATE);
+        if (!r.ok()) {
+            adapter.log().log(adapter.host() + " " + r);
+            return StatusMap.verbs(r);
+        }
+        return NtStatus.SUCCESS;
+    }
+
+    @Override
+    public NtStatus close(CloseCompletion completion, Object context) {
+        if (lifetime.closeNowOrDefer(() -> {
+            destroyAndRelease();
+            completion.closed(context);
+            releaseAntecedents();
+        })) {
+            destroyAndRelease();
+            releaseAntecedents();
+            return NtStatus.SUCCESS;
+        }
+        return NtStatus.PENDING;
+    }
+
+    private boolean released;
+
+    private void destroyAndRelease() {
+        destroy();
+    }
+
+    private void releaseAntecedents() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
+        initiatorCq.lifetime.release();
+        receiveCq.lifetime.release();
+        pd.lifetime.release();
+    }
+
+    @Override
+    public synchronized void destroy() {
+        if (!destroyed) {
+            destroyed = true;
+            RdmaResult<Void> r = Verbs.destroyQp(qp);
+            if (!r.ok()) {
+                adapter.log().problem(adapter.host() + " " + r);
+            }
+            adapter.forget(this);
+        }
+    }
+
+    @Override
+    public int rank() {
+        return 1;
+    }
+}

@@ -1,0 +1,279 @@
+package org.ndkkit.reference;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.ndkkit.reference.LabKit.Host1;
+import org.ndkkit.reference.LabKit.Listening;
+import org.ndkkit.reference.LabKit.Req;
+import org.ndkkit.reference.rdma.MemoryRegion;
+import org.ndkkit.reference.rdma.RdmaResult;
+import org.ndkkit.reference.rdma.Verbs;
+import org.ndkkit.reference.rdma.VerbsConstants;
+import org.ndkkit.reference.rdma.VerbsStructs.IbvRecvWr;
+import org.ndkkit.reference.rdma.VerbsStructs.IbvSendWr;
+import org.ndkkit.reference.rdma.VerbsStructs.IbvSge;
+import org.ndkkit.reference.rdma.WorkCompletion;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.NdkConnector;
+import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.NdkSharedEndpoint;
+import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.TestbedOptions;
+
+/**
+ * Interoperability with rdma-core's own rdma_cm programs, in the lab (reference-impl/lab-interop.sh):
+ *
+ * <ol>
+ *   <li>the reference provider's NdkConnectWithSharedEndpoint + NdkCompleteConnect connects to a
+ *       {@code ucmatose} server; both sides exchange {@code -C} SENDs over the connection, the
+ *       server disconnects, and the provider's disconnect event fires;</li>
+ *   <li>a {@code ucmatose} client connects to the reference provider's listener, which accepts;
+ *       the same exchange, then the provider's NdkDisconnect, which ucmatose answers.</li>
+ * </ol>
+ *
+ * The data path (ibv_post_recv/send, ibv_poll_cq) is not part of the SPI: this program reaches
+ * into the reference objects (same package) for the QP, PD and CQ.
+ */
+public final class Interop {
+    private static final int COUNT = 3;
+    private static final int SIZE = 64;
+    private static int failures;
+
+    private Interop() {
+    }
+
+    private static void check(String what, boolean ok, String observed) {
+        if (!ok) {
+            failures++;
+        }
+        System.out.println("INTEROP " + what + ": " + observed + (ok ? " -> OK" : " -> FAILED"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        String eventLog = System.getProperty("ndk.provider.event-log", "");
+        ReferenceTestbed tb = (ReferenceTestbed) new ReferenceProvider().openTestbed(
+                new TestbedOptions(Duration.ofMillis(3000), Map.of("event-log", eventLog)));
+        try {
+            referenceToUcmatoseServer(tb);
+            ucmatoseClientToReference(tb);
+        } catch (RuntimeException e) {
+            e.printStackTrace(System.out);
+            failures++;
+        } finally {
+            tb.close();
+        }
+        System.out.println("interop: " + (failures == 0 ? "all OK" : failures + " FAILED"));
+        System.exit(failures == 0 ? 0 : 1);
+    }
+
+    /** Registered buffers on a QP's PD: one receive slot per message and one send buffer. */
+    private static final class Buffers {
+        final RefQp qp;
+        final Memory recv = new Memory((long) COUNT * SIZE);
+        final Memory send = new Memory(SIZE);
+        final MemoryRegion recvMr;
+        final MemoryRegion sendMr;
+
+        Buffers(NdkQp ndkQp) {
+            qp = (RefQp) ndkQp;
+            recv.clear();
+            send.clear();
+            recvMr = Verbs.regMr(qp.pd.pd, recv, VerbsConstants.IBV_ACCESS_LOCAL_WRITE).value();
+            sendMr = Verbs.regMr(qp.pd.pd, send, VerbsConstants.IBV_ACCESS_LOCAL_WRITE).value();
+        }
+
+        void postReceives() {
+            for (int i = 0; i < COUNT; i++) {
+                IbvSge sge = new IbvSge();
+                sge.addr = Pointer.nativeValue(recv) + (long) i * SIZE;
+                sge.length = SIZE;
+                sge.lkey = recvMr.lkey();
+                sge.write();
+                IbvRecvWr wr = new IbvRecvWr();
+                wr.wr_id = 100 + i;
+                wr.sg_list = sge.getPointer();
+                wr.num_sge = 1;
+                RdmaResult<Void> r = Verbs.postRecv(qp.qp, wr);
+                if (!r.ok()) {
+                    throw new IllegalStateException(r.toString());
+                }
+            }
+        }
+
+        void postSends(String text) {
+            byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+            send.write(0, b, 0, Math.min(b.length, SIZE));
+            for (int i = 0; i < COUNT; i++) {
+                IbvSge sge = new IbvSge();
+                sge.addr = Pointer.nativeValue(send);
+                sge.length = SIZE;
+                sge.lkey = sendMr.lkey();
+                sge.write();
+                IbvSendWr wr = new IbvSendWr();
+                wr.wr_id = 200 + i;
+                wr.sg_list = sge.getPointer();
+                wr.num_sge = 1;
+                wr.opcode = VerbsConstants.IBV_WR_SEND;
+                wr.send_flags = VerbsConstants.IBV_SEND_SIGNALED;
+                RdmaResult<Void> r = Verbs.postSend(qp.qp, wr);
+                if (!r.ok()) {
+                    throw new IllegalStateException(r.toString());
+                }
+            }
+        }
+
+        /** Polls the QP's CQ until {@code n} completions with the given opcode arrived (10 s at most). */
+        List<WorkCompletion> poll(int opcode, int n) {
+            List<WorkCompletion> got = new ArrayList<>();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (got.stream().filter(w -> w.opcode() == opcode).count() < n && System.nanoTime() < deadline) {
+                RdmaResult<List<WorkCompletion>> r = Verbs.pollCq(qp.receiveCq.cq, 8);
+                if (r.ok()) {
+                    got.addAll(r.value());
+                }
+                if (r.ok() && r.value().isEmpty()) {
+                    Thread.onSpinWait();
+                }
+            }
+            return got;
+        }
+
+        void close() {
+            Verbs.deregMr(recvMr);
+            Verbs.deregMr(sendMr);
+        }
+    }
+
+    private static boolean allOk(List<WorkCompletion> wcs, int opcode, int n) {
+        return wcs.stream().filter(w -> w.opcode() == opcode && w.success()).count() == n
+                && wcs.stream().allMatch(WorkCompletion::success);
+    }
+
+    private static Process start(String... cmd) throws IOException {
+        System.out.println("INTEROP running: " + String.join(" ", cmd));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process p, String what) throws InterruptedException, IOException {
+        boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly();
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        for (String line : out.split("\n")) {
+            System.out.println("  " + what + "| " + line);
+        }
+        check(what + " exit status", exited && p.exitValue() == 0 && out.contains("return status 0"),
+                exited ? "exit " + p.exitValue() : "did not exit within 20 s");
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reference -> ucmatose server
+
+    private static void referenceToUcmatoseServer(ReferenceTestbed tb) throws Exception {
+        InetAddress local = tb.addresses(Host.LOCAL).get(0);
+        InetAddress server = tb.addresses(Host.PEER).get(1);
+        int port = 7811;
+        Process ucm = start("ucmatose", "-b", server.getHostAddress(), "-p", Integer.toString(port),
+                "-C", Integer.toString(COUNT), "-S", Integer.toString(SIZE));
+        Host1 a = new Host1(tb, Host.LOCAL);
+        NdkSharedEndpoint se = a.endpoint(local, 0);
+        NdkQp qp = a.qp();
+        Buffers buf = new Buffers(qp);
+        buf.postReceives(); // before the connection: the QP is in INIT from its creation
+        NdkConnector c = null;
+        NtStatus result = null;
+        CompletableFuture<Object> disconnected = new CompletableFuture<>();
+        for (int attempt = 0; attempt < 100; attempt++) { // until ucmatose listens
+            c = a.connector();
+            Req r = new Req();
+            NtStatus s = c.connectWithSharedEndpoint(qp, se, SockAddr.of(server, port), 1, 1, null, 0, r, null);
+            result = r.await(s);
+            if (!NtStatus.CONNECTION_REFUSED.equals(result)) {
+                break;
+            }
+            LabKit.closeAndWait(c);
+            Thread.sleep(100);
+        }
+        check("NdkConnectWithSharedEndpoint to ucmatose server " + server.getHostAddress() + ":" + port,
+                NtStatus.SUCCESS.equals(result), String.valueOf(result));
+        if (NtStatus.SUCCESS.equals(result)) {
+            NtStatus cc = c.completeConnect(ctx -> disconnected.complete(ctx), "ucmatose-server", new Req(), null);
+            check("NdkCompleteConnect", cc.equals(NtStatus.SUCCESS), cc.toString());
+            List<WorkCompletion> recvs = buf.poll(VerbsConstants.IBV_WC_RECV, COUNT);
+            check("received ucmatose's " + COUNT + " messages", allOk(recvs, VerbsConstants.IBV_WC_RECV, COUNT), recvs.toString());
+            buf.postSends("reference provider says hello");
+            List<WorkCompletion> sends = buf.poll(VerbsConstants.IBV_WC_SEND, COUNT);
+            check("sent " + COUNT + " messages to ucmatose", allOk(sends, VerbsConstants.IBV_WC_SEND, COUNT), sends.toString());
+            Object ctx = null;
+            try {
+                ctx = disconnected.get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // reported below
+            }
+            check("disconnect event when ucmatose disconnects", "ucmatose-server".equals(ctx), String.valueOf(ctx));
+        }
+        finish(ucm, "ucmatose server");
+        LabKit.closeAndWait(c);
+        buf.close();
+        LabKit.closeAndWait(qp);
+        LabKit.closeAndWait(se);
+        LabKit.closeAndWait(a.cq);
+        LabKit.closeAndWait(a.pd);
+    }
+
+    // ------------------------------------------------------------------ ucmatose client -> reference
+
+    private static void ucmatoseClientToReference(ReferenceTestbed tb) throws Exception {
+        InetAddress client = tb.addresses(Host.LOCAL).get(1);
+        Host1 p = new Host1(tb, Host.PEER);
+        Listening l = new Listening(p.adapter, tb.addresses(Host.PEER).get(0), 0);
+        Process ucm = start("ucmatose", "-s", l.address.ip().getHostAddress(), "-p", Integer.toString(l.address.port()),
+                "-b", client.getHostAddress(), "-C", Integer.toString(COUNT), "-S", Integer.toString(SIZE));
+        NdkConnector pc = l.next();
+        check("connect event from the ucmatose client", pc != null, String.valueOf(pc));
+        if (pc != null) {
+            byte[] peer = new byte[16];
+            org.ndkkit.spi.UlongRef len = new org.ndkkit.spi.UlongRef(16);
+            pc.getPeerAddress(peer, len);
+            System.out.println("INTEROP request from " + SockAddr.fromBuffer(peer, len.get()));
+            NdkQp qp = p.qp();
+            Buffers buf = new Buffers(qp);
+            buf.postReceives();
+            Req accept = new Req();
+            NtStatus ai = pc.accept(qp, 1, 1, null, 0, ctx -> { }, null, accept, null);
+            NtStatus as = accept.await(ai);
+            check("NdkAccept of the ucmatose client (it completes the connection itself)", NtStatus.SUCCESS.equals(as),
+                    String.valueOf(as));
+            if (NtStatus.SUCCESS.equals(as)) {
+                buf.postSends("reference provider listener says hello");
+                List<WorkCompletion> sends = buf.poll(VerbsConstants.IBV_WC_SEND, COUNT);
+                check("sent " + COUNT + " messages to ucmatose", allOk(sends, VerbsConstants.IBV_WC_SEND, COUNT), sends.toString());
+                List<WorkCompletion> recvs = buf.poll(VerbsConstants.IBV_WC_RECV, COUNT);
+                check("received ucmatose's " + COUNT + " replies", allOk(recvs, VerbsConstants.IBV_WC_RECV, COUNT), recvs.toString());
+                Req d = new Req();
+                NtStatus ds = d.await(pc.disconnect(d, null));
+                check("NdkDisconnect, answered by ucmatose", NtStatus.SUCCESS.equals(ds), String.valueOf(ds));
+            }
+            finish(ucm, "ucmatose client");
+            LabKit.closeAndWait(pc);
+            buf.close();
+            LabKit.closeAndWait(qp);
+        } else {
+            ucm.destroyForcibly();
+        }
+        LabKit.closeAndWait(l.listener);
+        LabKit.closeAndWait(p.cq);
+        LabKit.closeAndWait(p.pd);
+    }
+}

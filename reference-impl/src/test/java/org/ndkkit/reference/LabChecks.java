@@ -1,0 +1,441 @@
+package org.ndkkit.reference;
+
+import com.sun.jna.Memory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.ndkkit.reference.LabKit.Host1;
+import org.ndkkit.reference.LabKit.Listening;
+import org.ndkkit.reference.LabKit.Req;
+import org.ndkkit.reference.rdma.CmConstants;
+import org.ndkkit.reference.rdma.CmEvent;
+import org.ndkkit.reference.rdma.CmId;
+import org.ndkkit.reference.rdma.CompletionQueue;
+import org.ndkkit.reference.rdma.ConnParam;
+import org.ndkkit.reference.rdma.DeviceContext;
+import org.ndkkit.reference.rdma.EventChannel;
+import org.ndkkit.reference.rdma.ProtectionDomain;
+import org.ndkkit.reference.rdma.QueuePair;
+import org.ndkkit.reference.rdma.RdmaCm;
+import org.ndkkit.reference.rdma.RdmaCmEventType;
+import org.ndkkit.reference.rdma.RdmaResult;
+import org.ndkkit.reference.rdma.Verbs;
+import org.ndkkit.reference.rdma.VerbsConstants;
+import org.ndkkit.spi.Availability;
+import org.ndkkit.spi.Created;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.NdkConnector;
+import org.ndkkit.spi.NdkPd;
+import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.NdkSharedEndpoint;
+import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.ResourceExhaustion;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.TestbedOptions;
+
+/**
+ * Lab-only checks (run with reference-impl/lab-checks.sh): the provider paths the feature suite
+ * does not reach, and raw rdma_cm observations behind rows of MAPPING.md. Prints one line per
+ * check: {@code CHECK name: expected ..., observed ... -> OK | MISMATCH}. Exit 1 on a mismatch.
+ * {@code --long} adds the ~100 s rdma_cm timeout observations.
+ */
+public final class LabChecks {
+    private static int mismatches;
+    private static ReferenceTestbed tb;
+    private static InetAddress local1;
+    private static InetAddress local2;
+    private static InetAddress peer1;
+    private static InetAddress peer2;
+
+    private LabChecks() {
+    }
+
+    static void check(String name, Object expected, Object observed) {
+        boolean ok = String.valueOf(expected).equals(String.valueOf(observed));
+        if (!ok) {
+            mismatches++;
+        }
+        System.out.println("CHECK " + name + ": expected " + expected + ", observed " + observed + (ok ? " -> OK" : " -> MISMATCH"));
+    }
+
+    static void note(String name, String observed) {
+        System.out.println("OBSERVED " + name + ": " + observed);
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean longChecks = args.length > 0 && args[0].equals("--long");
+        String eventLog = System.getProperty("ndk.provider.event-log", "");
+        tb = (ReferenceTestbed) new ReferenceProvider().openTestbed(new TestbedOptions(Duration.ofMillis(3000),
+                Map.of("exhaust-resources", "cgroup", "accept-timeout-ms", "2000", "event-log", eventLog)));
+        local1 = tb.addresses(Host.LOCAL).get(0);
+        local2 = tb.addresses(Host.LOCAL).get(1);
+        peer1 = tb.addresses(Host.PEER).get(0);
+        peer2 = tb.addresses(Host.PEER).get(1);
+        Host1 a = new Host1(tb, Host.LOCAL);
+        Host1 p = new Host1(tb, Host.PEER);
+        try {
+            ndkConnect(a, p);
+            cgroup(a, p);
+            completeAfterPassiveClosed(a, p);
+            answerAfterActiveClosed(a, p, true);
+            answerAfterActiveClosed(a, p, false);
+            acceptTimeout(a, p);
+            routes(a);
+            kernelAddressErrors(p);
+            raw(longChecks);
+        } catch (RuntimeException e) {
+            e.printStackTrace(System.out);
+            mismatches++;
+        } finally {
+            tb.close();
+        }
+        System.out.println("lab checks: " + (mismatches == 0 ? "all as expected" : mismatches + " MISMATCH(ES)"));
+        System.exit(mismatches == 0 ? 0 : 1);
+    }
+
+    /** Connects C (already with QP q) to L, accepts as P and completes; returns P. */
+    private static NdkConnector establish(NdkConnector c, NtStatus connectInline, Req connect, Listening l, Host1 p) {
+        NdkConnector pc = l.next();
+        Req accept = new Req();
+        NtStatus ai = pc.accept(p.qp(), 128, 128, null, 0, ctx -> { }, null, accept, null);
+        check("connect completes", NtStatus.SUCCESS, connect.await(connectInline));
+        check("complete-connect", NtStatus.SUCCESS, c.completeConnect(ctx -> { }, null, new Req(), null));
+        check("accept completes", NtStatus.SUCCESS, accept.await(ai));
+        return pc;
+    }
+
+    // ------------------------------------------------------------------ NdkConnect (not shared)
+
+    private static void ndkConnect(Host1 a, Host1 p) {
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkConnector c = a.connector();
+        Req r = new Req();
+        NtStatus s = c.connect(a.qp(), SockAddr.of(local1, 7600), l.address, 128, 128, null, 0, r, null);
+        NdkConnector pc = establish(c, s, r, l, p);
+        check("NdkConnect explicit source: local address", local1.getHostAddress() + ":7600", localAddressOf(c));
+        Created<NdkSharedEndpoint> se = a.adapter.createSharedEndpoint(SockAddr.of(local1, 7600), null, null);
+        check("NdkCreateSharedEndpoint on a connector's own source address", NtStatus.SHARING_VIOLATION, se.status());
+        NdkConnector c2 = a.connector();
+        NtStatus s2 = c2.connect(a.qp(), SockAddr.of(local1, 7600), SockAddr.of(peer2, 7601), 1, 1, null, 0, new Req(), null);
+        check("NdkConnect from a source address in use", NtStatus.SHARING_VIOLATION, s2);
+        NdkConnector c3 = a.connector();
+        Req r3 = new Req();
+        NtStatus s3 = c3.connect(a.qp(), SockAddr.of(local2, 0), l.address, 1, 1, null, 0, r3, null);
+        NdkConnector pc3 = establish(c3, s3, r3, l, p);
+        SockAddr la = localAddressOf(c3);
+        check("NdkConnect port 0: ephemeral port", true, la != null && la.ip().equals(local2) && la.port() >= 49152);
+        for (var o : new org.ndkkit.spi.NdkObject[] {c, pc, c2, c3, pc3, l.listener}) {
+            LabKit.closeAndWait(o);
+        }
+        Created<NdkSharedEndpoint> again = a.adapter.createSharedEndpoint(SockAddr.of(local1, 7600), null, null);
+        check("the connector's source address is free after its close", NtStatus.SUCCESS, again.status());
+        if (again.object() != null) {
+            LabKit.closeAndWait(again.object());
+        }
+    }
+
+    private static SockAddr localAddressOf(NdkConnector c) {
+        return LabKit.localAddressOf(c);
+    }
+
+    // ------------------------------------------------------------------ rdma cgroup
+
+    private static void cgroup(Host1 a, Host1 p) {
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkConnector c = a.connector();
+        NdkQp q = a.qp();
+        Availability<ResourceExhaustion> ex = tb.exhaustResources(Host.LOCAL);
+        note("exhaustResources with exhaust-resources=cgroup", ex.toString());
+        if (!ex.isAvailable()) {
+            check("cgroup limit available", true, false);
+            return;
+        }
+        try {
+            check("NdkCreatePd under the rdma cgroup limit (ibv_alloc_pd EAGAIN)", NtStatus.INSUFFICIENT_RESOURCES,
+                    a.adapter.createPd(null, null).status());
+            check("NdkCreateCq under the limit", NtStatus.INSUFFICIENT_RESOURCES, a.adapter.createCq(16, null, null).status());
+            check("NdkCreateQp under the limit", NtStatus.INSUFFICIENT_RESOURCES,
+                    a.pd.createQp(a.cq, a.cq, org.ndkkit.spi.QpParameters.small(), null, null).status());
+            Created<NdkSharedEndpoint> se = a.adapter.createSharedEndpoint(SockAddr.of(local1, 0), null, null);
+            note("NdkCreateSharedEndpoint under the limit (rdma_cm ids are not charged)", se.status().toString());
+            if (se.object() != null) {
+                Req r = new Req();
+                NtStatus s = c.connectWithSharedEndpoint(q, se.object(), l.address, 1, 1, null, 0, r, null);
+                NdkConnector pc = l.next();
+                note("NdkConnectWithSharedEndpoint under the limit (existing QP, uncharged id)",
+                        s + (pc != null ? ", the peer got the request" : ""));
+                if (pc != null) {
+                    LabKit.closeAndWait(pc);
+                }
+                r.await(s);
+                LabKit.closeAndWait(c);
+                LabKit.closeAndWait(se.object());
+            }
+        } finally {
+            ex.get().close();
+        }
+        Created<NdkPd> pd = a.adapter.createPd(null, null);
+        check("NdkCreatePd after the limit is released", NtStatus.SUCCESS, pd.status());
+        if (pd.object() != null) {
+            LabKit.closeAndWait(pd.object());
+        }
+        LabKit.closeAndWait(q);
+        LabKit.closeAndWait(l.listener);
+    }
+
+    // ------------------------------------------------------------------ abandoned connections
+
+    private static void completeAfterPassiveClosed(Host1 a, Host1 p) {
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkSharedEndpoint se = a.endpoint(local1, 0);
+        NdkConnector c = a.connector();
+        Req r = new Req();
+        NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, l.address, 2, 2, null, 0, r, null);
+        NdkConnector pc = l.next();
+        Req accept = new Req();
+        NtStatus ai = pc.accept(p.qp(), 2, 2, null, 0, ctx -> { }, null, accept, null);
+        check("connect completes", NtStatus.SUCCESS, r.await(s));
+        LabKit.closeAndWait(pc); // the passive side abandons after accepting (REJ 28 to the active side)
+        note("the abandoned accept", String.valueOf(accept.await(ai)));
+        sleep(300);
+        check("NdkCompleteConnect after the accepting peer closed", NtStatus.CONNECTION_ABORTED,
+                c.completeConnect(ctx -> { }, null, new Req(), null));
+        LabKit.closeAndWait(c);
+        LabKit.closeAndWait(se);
+        LabKit.closeAndWait(l.listener);
+    }
+
+    private static void answerAfterActiveClosed(Host1 a, Host1 p, boolean accept) {
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkSharedEndpoint se = a.endpoint(local1, 0);
+        NdkConnector c = a.connector();
+        NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, l.address, 2, 2, null, 0, new Req(), null);
+        note("connect", s.toString());
+        NdkConnector pc = l.next();
+        LabKit.closeAndWait(c); // the connecting side abandons (REJ 4 TIMEOUT to the passive side)
+        sleep(300);
+        if (accept) {
+            Req r = new Req();
+            NtStatus ai = pc.accept(p.qp(), 2, 2, null, 0, ctx -> { }, null, r, null);
+            check("NdkAccept after the connecting peer closed", NtStatus.CONNECTION_ABORTED, r.await(ai));
+        } else {
+            check("NdkReject after the connecting peer closed", NtStatus.CONNECTION_ABORTED, pc.reject(null, 0));
+        }
+        LabKit.closeAndWait(pc);
+        LabKit.closeAndWait(se);
+        LabKit.closeAndWait(l.listener);
+    }
+
+    private static void acceptTimeout(Host1 a, Host1 p) {
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkSharedEndpoint se = a.endpoint(local1, 0);
+        NdkConnector c = a.connector();
+        Req r = new Req();
+        NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, l.address, 2, 2, null, 0, r, null);
+        NdkConnector pc = l.next();
+        Req accept = new Req();
+        NtStatus ai = pc.accept(p.qp(), 2, 2, null, 0, ctx -> { }, null, accept, null);
+        check("connect completes", NtStatus.SUCCESS, r.await(s));
+        // never complete-connect: the provider's accept timer (accept-timeout-ms=2000) fires
+        check("NdkAccept when the active side never completes", NtStatus.IO_TIMEOUT, accept.await(ai));
+        LabKit.closeAndWait(c);
+        LabKit.closeAndWait(pc);
+        LabKit.closeAndWait(se);
+        LabKit.closeAndWait(l.listener);
+    }
+
+    // ------------------------------------------------------------------ routes
+
+    private static void routes(Host1 a) throws IOException, InterruptedException {
+        Process ip = new ProcessBuilder("ip", "-batch", "-").redirectErrorStream(true).start();
+        ip.getOutputStream().write(("route replace prohibit 198.18.4.0/24\nroute replace blackhole 198.18.5.0/24\n").getBytes());
+        ip.getOutputStream().close();
+        note("ip route add prohibit/blackhole", "exit " + ip.waitFor() + " " + new String(ip.getInputStream().readAllBytes()).trim());
+        InetSocketAddress from = new InetSocketAddress(local1, 0);
+        check("route lookup, no route (errno)", 101, RouteCheck.lookup(from, new InetSocketAddress(tb.plan().networkUnreachable().get(), 7000)));
+        check("route lookup, unreachable route (errno)", 113, RouteCheck.lookup(from, new InetSocketAddress(tb.plan().hostUnreachable().get(), 7000)));
+        check("route lookup, prohibit route (errno)", 13, RouteCheck.lookup(from, new InetSocketAddress(LabPlan.ipv4("198.18.4.1", "x"), 7000)));
+        check("route lookup, blackhole route (errno)", 22, RouteCheck.lookup(from, new InetSocketAddress(LabPlan.ipv4("198.18.5.1", "x"), 7000)));
+        check("route lookup, silent host on-link", 0, RouteCheck.lookup(from, new InetSocketAddress(tb.plan().silentHost().get(), 7000)));
+        check("route lookup, peer", 0, RouteCheck.lookup(from, new InetSocketAddress(peer1, 7000)));
+        NdkSharedEndpoint se = a.endpoint(local1, 0);
+        for (String[] t : new String[][] {{"198.18.4.1", "STATUS_HOST_UNREACHABLE"}, {"198.18.5.1", "STATUS_NETWORK_UNREACHABLE"}}) {
+            NdkConnector c = a.connector();
+            Req r = new Req();
+            NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, SockAddr.of(t[0], 7000), 1, 1, null, 0, r, null);
+            check("connect to " + t[0], t[1], r.await(s).name());
+            LabKit.closeAndWait(c);
+        }
+        LabKit.closeAndWait(se);
+    }
+
+    // ------------------------------------------------------------------ kernel address errors
+
+    /**
+     * The provider's own tables answer the suite's INVALID_ADDRESS and SHARING_VIOLATION before
+     * rdma_cm is asked; here rdma_cm itself answers: an address listed for the adapter but
+     * configured nowhere (EADDRNOTAVAIL), and an address a non-REUSEADDR id outside the
+     * provider already holds (EADDRINUSE).
+     */
+    private static void kernelAddressErrors(Host1 p) throws Exception {
+        InetAddress foreign = tb.plan().foreign().get();
+        ReferenceTestbed tb2 = (ReferenceTestbed) new ReferenceProvider().openTestbed(new TestbedOptions(
+                Duration.ofMillis(3000), Map.of("local", local1.getHostAddress() + "," + foreign.getHostAddress(),
+                        "peer", peer1.getHostAddress(), "event-log", System.getProperty("ndk.provider.event-log", ""))));
+        try {
+            Created<NdkSharedEndpoint> se = tb2.adapter(Host.LOCAL).createSharedEndpoint(SockAddr.of(foreign, 0), null, null);
+            check("NdkCreateSharedEndpoint on a listed but unconfigured IP (rdma_bind_addr EADDRNOTAVAIL)",
+                    NtStatus.INVALID_ADDRESS, se.status());
+        } finally {
+            tb2.close();
+        }
+        EventChannel ch = RdmaCm.createEventChannel().value();
+        CmId holder = RdmaCm.createId(ch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.bindAddr(holder, new InetSocketAddress(peer1, 7720));
+        var l = LabKit.get(p.adapter.createListener((ctx, c) -> { }, null, null, null));
+        check("NdkListen on an address another process's id holds (rdma_bind_addr EADDRINUSE)",
+                NtStatus.SHARING_VIOLATION, l.listen(SockAddr.of(peer1, 7720), new Req(), null));
+        LabKit.closeAndWait(l);
+        RdmaCm.destroyId(holder);
+        RdmaCm.destroyEventChannel(ch);
+    }
+
+    // ------------------------------------------------------------------ raw rdma_cm
+
+    private static CmEvent next(EventChannel ch, long ms) {
+        RdmaResult<Optional<CmEvent>> r = RdmaCm.nextCmEvent(ch, ms);
+        return r.ok() ? r.value().orElse(null) : null;
+    }
+
+    private static String ev(CmEvent e) {
+        return e == null ? "no event" : e.type() + " status " + e.status();
+    }
+
+    /** Raw rdma_cm behaviours behind MAPPING.md rows. */
+    private static void raw(boolean longChecks) {
+        EventChannel sch = RdmaCm.createEventChannel().value();
+        EventChannel cch = RdmaCm.createEventChannel().value();
+        DeviceContext dev = Verbs.openDevice(tb.plan().device().orElse("rxe0")).value();
+        ProtectionDomain pd = Verbs.allocPd(dev).value();
+        CompletionQueue cq = Verbs.createCq(dev, 16, 0).value();
+        InetSocketAddress listenAddr = new InetSocketAddress(peer2, 7700);
+
+        // rdma_listen on an address where a REUSEADDR id is bound
+        CmId holder = RdmaCm.createId(sch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.setReuseAddr(holder, true);
+        RdmaCm.bindAddr(holder, new InetSocketAddress(peer2, 7701));
+        CmId second = RdmaCm.createId(sch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.setReuseAddr(second, true);
+        note("rdma_bind_addr REUSEADDR + REUSEADDR same address", RdmaCm.bindAddr(second, new InetSocketAddress(peer2, 7701)).toString());
+        CmId lis2 = RdmaCm.createId(sch, CmConstants.RDMA_PS_TCP).value();
+        RdmaResult<Void> b2 = RdmaCm.bindAddr(lis2, new InetSocketAddress(peer2, 7701));
+        note("rdma_bind_addr (no REUSEADDR) on an address REUSEADDR ids hold", b2.toString());
+        check("errno of that bind", "EADDRINUSE", b2.errnoName());
+        RdmaCm.destroyId(lis2);
+        RdmaCm.destroyId(second);
+        RdmaCm.destroyId(holder);
+
+        CmId listener = RdmaCm.createId(sch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.bindAddr(listener, listenAddr);
+        RdmaCm.listen(listener, 0);
+
+        // rdma_accept with 197 bytes, then what the active side sees
+        CmId client = connectRaw(cch, pd, cq, listenAddr, new byte[0]);
+        CmEvent req = next(sch, 5000);
+        note("request", ev(req));
+        QueuePair sqp = Verbs.createQp(pd, cq, cq, new Verbs.QpCaps(4, 4, 1, 1, 0), VerbsConstants.IBV_QPT_RC, false).value();
+        RdmaResult<Void> acc = RdmaCm.accept(req.id(), ConnParam.forQp(sqp.qpNum()).withPrivateData(new byte[197]));
+        check("rdma_accept with 197 bytes of private data (errno)", "EINVAL", acc.errnoName());
+        CmEvent cev = next(cch, 5000);
+        note("the active side after that failed accept", ev(cev));
+        RdmaResult<Void> rj = RdmaCm.reject(req.id(), new byte[149]);
+        note("rdma_reject with 149 bytes after it", rj.toString());
+        RdmaCm.destroyId(req.id());
+        drop(client, cch);
+
+        // rdma_reject with 149 bytes on a fresh request, then with 148
+        client = connectRaw(cch, pd, cq, listenAddr, new byte[0]);
+        req = next(sch, 5000);
+        check("rdma_reject with 149 bytes (errno)", "EINVAL", RdmaCm.reject(req.id(), new byte[149]).errnoName());
+        CmEvent none = next(cch, 500);
+        check("the active side after the refused reject", "no event", ev(none));
+        byte[] rejData = new byte[148];
+        rejData[0] = 42;
+        check("rdma_reject with 148 bytes", "ok", RdmaCm.reject(req.id(), rejData).ok() ? "ok" : "failed");
+        cev = next(cch, 5000);
+        check("the active side after a consumer reject", "REJECTED status 28", ev(cev));
+        note("REJECTED private data length / first byte", cev == null ? "-" : cev.privateDataLen() + " / " + cev.privateData()[0]);
+        RdmaCm.destroyId(req.id());
+        drop(client, cch);
+
+        // the active side abandons a request the passive side holds: rdma_accept afterwards
+        client = connectRaw(cch, pd, cq, listenAddr, new byte[0]);
+        req = next(sch, 5000);
+        drop(client, cch);
+        sleep(300);
+        RdmaResult<Void> late = RdmaCm.accept(req.id(), ConnParam.forQp(sqp.qpNum()));
+        check("rdma_accept after the connecting side destroyed its id (errno)", "EINVAL", late.errnoName());
+        note("events on the passive id", ev(next(sch, 300)));
+        RdmaCm.destroyId(req.id());
+
+        if (longChecks) {
+            // rdma_cm's own timeout for a silent host (the provider does not wait for it)
+            long t0 = System.nanoTime();
+            CmId silent = connectRaw(cch, pd, cq, new InetSocketAddress(tb.plan().silentHost().get(), 7000), new byte[0]);
+            CmEvent u = next(cch, 200_000);
+            note("silent host: rdma_cm's own timeout", ev(u) + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            drop(silent, cch);
+        }
+        RdmaCm.destroyId(listener);
+        Verbs.destroyQp(sqp);
+        for (QueuePair q : RAW_QPS) {
+            Verbs.destroyQp(q);
+        }
+        Verbs.destroyCq(cq);
+        Verbs.deallocPd(pd);
+        Verbs.closeDevice(dev);
+        RdmaCm.destroyEventChannel(sch);
+        RdmaCm.destroyEventChannel(cch);
+    }
+
+    private static final java.util.List<QueuePair> RAW_QPS = new java.util.ArrayList<>();
+
+    /** An active id through ROUTE_RESOLVED and rdma_connect with an external QP. */
+    private static CmId connectRaw(EventChannel ch, ProtectionDomain pd, CompletionQueue cq, InetSocketAddress dst, byte[] data) {
+        CmId id = RdmaCm.createId(ch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.bindAddr(id, new InetSocketAddress(local2, 0));
+        RdmaCm.resolveAddr(id, null, dst, 2000);
+        CmEvent e1 = next(ch, 5000);
+        RdmaCm.resolveRoute(id, 2000);
+        CmEvent e2 = next(ch, 5000);
+        QueuePair q = Verbs.createQp(pd, cq, cq, new Verbs.QpCaps(4, 4, 1, 1, 0), VerbsConstants.IBV_QPT_RC, false).value();
+        RAW_QPS.add(q);
+        RdmaResult<Void> r = RdmaCm.connect(id, ConnParam.forQp(q.qpNum()).withPrivateData(data));
+        if (e1 == null || e2 == null || !r.ok()) {
+            note("raw connect set-up", ev(e1) + ", " + ev(e2) + ", " + r);
+        }
+        return id;
+    }
+
+    private static void drop(CmId id, EventChannel ch) {
+        CmEvent e;
+        while ((e = next(ch, 50)) != null) {
+            note("pending event on the dropped id", ev(e));
+        }
+        RdmaCm.destroyId(id);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static Memory keep;
+}
