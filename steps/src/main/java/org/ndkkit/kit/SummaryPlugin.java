@@ -85,7 +85,7 @@ public final class SummaryPlugin implements ConcurrentEventListener {
     }
 
     /** {verdict, reason} for a Cucumber result. */
-    static String[] verdict(Result r) {
+    public static String[] verdict(Result r) {
         Throwable t = r.getError();
         String msg = t == null || t.getMessage() == null ? "" : t.getMessage();
         Status s = r.getStatus();

@@ -1,0 +1,777 @@
+package org.ndkkit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.ndkkit.cli.bundle.Bundle;
+import org.ndkkit.cli.bundle.Keys;
+import org.ndkkit.cli.eval.Certification;
+import org.ndkkit.cli.eval.Profile;
+import org.ndkkit.cli.eval.Regression;
+import org.ndkkit.cli.exec.Outcomes;
+import org.ndkkit.cli.exec.ProgressView;
+import org.ndkkit.cli.exec.SuiteProcess;
+import org.ndkkit.cli.model.Finding;
+import org.ndkkit.cli.model.ScenarioResult;
+import org.ndkkit.cli.model.Verdict;
+import org.ndkkit.cli.report.AllureSupport;
+import org.ndkkit.cli.report.JunitReport;
+import org.ndkkit.cli.report.MarkdownReport;
+import org.ndkkit.cli.report.RunRecord;
+import org.ndkkit.cli.report.SummaryJson;
+import org.ndkkit.cli.spec.Spec;
+import org.ndkkit.cli.suite.Facts;
+import org.ndkkit.cli.suite.ProgressLog;
+import org.ndkkit.cli.suite.SuiteMain;
+import org.ndkkit.cli.waiver.Waiver;
+import org.ndkkit.cli.waiver.WaiverEngine;
+import org.ndkkit.cli.waiver.WaiverFile;
+import org.ndkkit.kit.KitVersion;
+import org.ndkkit.spi.NdkProvider;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ndk-cli run}: one certification or regression run, with every report and the bundle. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs the spec against a provider and judges the result by a profile.",
+            "",
+            "First a preflight checks, where the suite will run, that the provider loads, its testbed opens, "
+                + "both adapters answer, the hosts' addresses are usable and which lab conditions exist; a problem "
+                + "there is an environment error (exit 2), never a product failure. Then the selected scenarios run "
+                + "in a separate JVM (for the 'reference' provider: inside the SoftRoCE lab through lab/run), each "
+                + "verdict recorded as it happens, so that a crash or a hang still leaves what ran and names what "
+                + "was not reached. Then the kit probes what the provider declares against what it does "
+                + "(MaxCallerData at the boundary, read-limit maxima, IPv6), applies the kit's known defects and "
+                + "your waivers, judges by the profile, and writes the reports and the certification bundle.",
+            ""},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  ndk-cli run -p simulated --out results/sim",
+            "  ndk-cli run -p simulated -s completion-path=inline --tags 'not @lifetime'",
+            "  ndk-cli run -p acme --provider-path acme.jar --waivers waivers.yaml \\",
+            "      --sign-key vendor.pem",
+            "  ndk-cli run -p acme --profile regression \\",
+            "      --baseline results/last-week/summary.json",
+            "  ndk-cli run -p reference --out $PWD/results/ref   # in the SoftRoCE lab",
+            "",
+            "Verdicts: passed, failed, unsupported (with a reason code), waived, timeout, not-reached, environment-error.",
+            "",
+            "Exit codes: 0 certified, or no new failures (also a --tags run without failures, reported as "
+                + "'incomplete'); 1 not certified, or new failures; 2 environment or usage error."})
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-p", "--provider"}, required = true, paramLabel = "NAME",
+            description = "the provider to run against (see 'ndk-cli list providers')")
+    String provider;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "certification",
+            description = "certification (default) or regression (needs --baseline)")
+    String profileName;
+
+    @Option(names = {"-t", "--tags"}, paramLabel = "EXPR",
+            description = "Cucumber tag expression selecting scenarios, e.g. '@clause:CSE-SUCCESS or @function:NdkReject'")
+    String tags;
+
+    @Option(names = "--waivers", paramLabel = "FILE", description = "vendor waiver file, YAML or JSON (repeatable)")
+    List<Path> waiverFiles = new ArrayList<>();
+
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "regression: the baseline, a summary.json or certification bundle of an earlier run")
+    Path baseline;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "output folder (default: ndk-results/<provider>-<profile>)")
+    Path out;
+
+    @Option(names = {"-s", "--setting"}, paramLabel = "KEY=VALUE",
+            description = "provider setting, passed through as ndk.provider.KEY (repeatable), e.g. completion-path=inline")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--timeout-ms", paramLabel = "MS",
+            description = "bound on every wait for a callback (default 5000; 20000 in the lab)")
+    Long timeoutMs;
+
+    @Option(names = "--connect-timeout-ms", paramLabel = "MS",
+            description = "the provider's connect timeout for a silent host (default 1500; 3000 in the lab)")
+    Long connectTimeoutMs;
+
+    @Option(names = "--settle-ms", paramLabel = "MS", description = "how long to watch for stray callbacks (default 100)")
+    Long settleMs;
+
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS",
+            description = "stop the run when nothing progresses this long; the running scenario becomes 'timeout' "
+                    + "(default: from the timeouts, at least 60)")
+    Long stallSeconds;
+
+    @Option(names = "--run-timeout", paramLabel = "SECONDS", description = "stop the whole run after this long (default: none)")
+    Long runSeconds;
+
+    @Option(names = "--provider-path", paramLabel = "JAR|DIR", description = "jars or class folders holding the provider (repeatable)")
+    List<Path> providerPath = new ArrayList<>();
+
+    @Option(names = "--lab", paramLabel = "MODE", defaultValue = "auto",
+            description = "run the suite in the SoftRoCE lab: auto (for 'reference'), always, never")
+    String labMode;
+
+    @Option(names = "--lab-run", paramLabel = "PATH", description = "the lab's runner (default: lab/run of this kit)")
+    Path labRun;
+
+    @Option(names = "--sign-key", paramLabel = "FILE",
+            description = "sign the bundle: PEM PKCS#8 private key (RSA, EC, Ed25519) or PKCS#12 keystore")
+    Path signKey;
+
+    @Option(names = "--sign-key-password-env", paramLabel = "VAR",
+            description = "environment variable holding the PKCS#12 password (default NDK_SIGN_KEY_PASSWORD)")
+    String signKeyPasswordEnv = "NDK_SIGN_KEY_PASSWORD";
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto",
+            description = "auto (a live line on a terminal, quiet when CI is set), line, log, quiet")
+    ProgressView.Mode progress;
+
+    @Option(names = "--no-probes", description = "skip the declared-versus-observed probes")
+    boolean noProbes;
+
+    @Option(names = "--no-report", description = "skip the Allure HTML report")
+    boolean noReport;
+
+    @Option(names = "--jvm-arg", paramLabel = "ARG", description = "extra option for the suite's JVM (repeatable)")
+    List<String> jvmArgs = new ArrayList<>();
+
+    @Option(names = "--known-defects", paramLabel = "FILE", hidden = true,
+            description = "replace the kit's known-defects list (for testing the kit)")
+    Path knownDefects;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PrintWriter outw;
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    @Override
+    public Integer call() throws Exception {
+        outw = spec.commandLine().getOut();
+        RunRecord r = new RunRecord();
+        r.runId = UUID.randomUUID().toString();
+        r.kitVersion = KitVersion.get();
+        r.cliVersion = CliInfo.version();
+        r.started = Instant.now();
+        r.providerName = provider;
+        r.command = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        r.command.add(0, "ndk-cli");
+
+        // ------------------------------------------------------------ usage: everything the user gave
+        Profile profile;
+        try {
+            profile = Profile.of(profileName);
+        } catch (IllegalArgumentException e) {
+            throw new NdkCli.UsageException(e.getMessage());
+        }
+        r.profile = profile;
+        if (profile == Profile.REGRESSION && baseline == null) {
+            throw new NdkCli.UsageException("the regression profile needs --baseline FILE (a summary.json or bundle of an earlier run)");
+        }
+        if (!List.of("auto", "always", "never").contains(labMode)) {
+            throw new NdkCli.UsageException("--lab must be auto, always or never");
+        }
+        ProviderPath pp = new ProviderPath(providerPath);
+        Spec specFiles = Spec.load(getClass().getClassLoader());
+        r.spec = specFiles;
+        List<Spec.Scenario> selected;
+        try {
+            selected = specFiles.select(tags);
+        } catch (IllegalArgumentException e) {
+            throw new NdkCli.UsageException(e.getMessage(), e);
+        }
+        if (selected.isEmpty()) {
+            throw new NdkCli.UsageException("--tags '" + tags + "' selects no scenario (see 'ndk-cli list scenarios --tags ...')");
+        }
+        r.tags = tags == null || tags.isBlank() ? null : tags;
+        r.selectedCount = selected.size();
+        r.selectionComplete = selected.size() == specFiles.scenarios().size();
+
+        List<Waiver> vendor = new ArrayList<>();
+        for (Path w : waiverFiles) {
+            try {
+                vendor.addAll(WaiverFile.load(w, Waiver.VENDOR));
+                r.waiverFiles.put(w.toString(), Hashes.sha256(w));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new NdkCli.UsageException("--waivers " + w + ": " + e.getMessage(), e);
+            }
+        }
+        List<Waiver> kitDefects;
+        byte[] kitDefectsBytes;
+        try {
+            if (knownDefects != null) {
+                kitDefectsBytes = Files.readAllBytes(knownDefects);
+                r.knownDefectsName = knownDefects.getFileName().toString();
+            } else {
+                try (InputStream in = RunCommand.class.getResourceAsStream("kit-known-defects.yaml")) {
+                    kitDefectsBytes = in.readAllBytes();
+                }
+                r.knownDefectsName = "kit-known-defects.yaml";
+            }
+            kitDefects = WaiverFile.parse(new java.io.ByteArrayInputStream(kitDefectsBytes), r.knownDefectsName, Waiver.KIT_DEFECT);
+            r.knownDefectsSha256 = Hashes.sha256(kitDefectsBytes);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new NdkCli.UsageException("known defects: " + e.getMessage(), e);
+        }
+        Regression.Baseline base = null;
+        if (baseline != null) {
+            try {
+                base = Regression.load(baseline);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new NdkCli.UsageException("--baseline " + baseline + ": " + e.getMessage(), e);
+            }
+        }
+        for (String k : settings.keySet()) {
+            if (!k.matches("[A-Za-z0-9._-]+")) {
+                throw new NdkCli.UsageException("--setting " + k + ": keys are letters, digits, '.', '_' and '-'");
+            }
+        }
+
+        Keys.SigningKey signingKey = null;
+        if (signKey != null) {
+            try {
+                String pw = System.getenv(signKeyPasswordEnv);
+                signingKey = Keys.load(signKey, pw == null ? null : pw.toCharArray());
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new NdkCli.UsageException("--sign-key " + signKey + ": " + e.getMessage(), e);
+            }
+        }
+
+        boolean lab = labMode.equals("always") || (labMode.equals("auto") && provider.equals("reference"));
+        r.lab = lab;
+        long tMs = timeoutMs != null ? timeoutMs : lab ? 20000 : 5000;
+        long cMs = connectTimeoutMs != null ? connectTimeoutMs : lab ? 3000 : 1500;
+        long sMs = settleMs != null ? settleMs : 100;
+        if (tMs <= 0 || cMs <= 0 || sMs <= 0) {
+            throw new NdkCli.UsageException("timeouts must be positive");
+        }
+        long stall = stallSeconds != null ? stallSeconds : Math.max(60, 6 * (tMs + cMs) / 1000) + (lab ? 60 : 0);
+        r.settings.put("timeoutMs", tMs);
+        r.settings.put("connectTimeoutMs", cMs);
+        r.settings.put("settleMs", sMs);
+        r.settings.put("stallTimeoutSeconds", stall);
+        r.settings.put("runTimeoutSeconds", runSeconds);
+        r.settings.put("probes", !noProbes);
+        r.providerSettings.putAll(settings);
+
+        Path outDir = (out != null ? out : Path.of("ndk-results", provider + "-" + profile.id())).toAbsolutePath().normalize();
+        r.outDir = outDir;
+        Path raw = outDir.resolve("raw");
+
+        // ------------------------------------------------------------ host preflight
+        r.hostEnvironment = Facts.collect();
+        NdkProvider hostProvider = null;
+        try {
+            hostProvider = pp.providers().stream().filter(p -> p.identity().name().equals(provider)).findFirst().orElse(null);
+            if (hostProvider == null) {
+                r.hostCheck("provider-found", "error", "no provider named '" + provider + "' on the class path; available: "
+                        + String.join(", ", pp.providers().stream().map(p -> p.identity().name()).sorted().toList())
+                        + " (add one with --provider-path)");
+            } else {
+                r.hostCheck("provider-found", "ok", provider + " " + hostProvider.identity().version() + " ("
+                        + hostProvider.getClass().getName() + ")");
+                fillProvider(r, hostProvider);
+            }
+        } catch (java.util.ServiceConfigurationError | RuntimeException | LinkageError e) {
+            r.hostCheck("provider-found", "error", "a provider on the class path failed to load: " + e.getMessage());
+        }
+        try {
+            prepare(outDir);
+            r.hostCheck("output-folder", "ok", outDir.toString());
+        } catch (IOException e) {
+            r.hostCheck("output-folder", "error", "cannot use " + outDir + ": " + e.getMessage());
+        }
+        Path labRunner = null;
+        if (lab) {
+            labRunner = labRun != null ? labRun : findLabRun();
+            if (labRunner == null || !Files.isExecutable(labRunner)) {
+                r.hostCheck("lab", "error", "the SoftRoCE lab runner was not found" + (labRunner == null ? "" : " at " + labRunner)
+                        + "; give --lab-run PATH");
+            } else if (outDir.startsWith("/tmp") || outDir.startsWith("/run")) {
+                r.hostCheck("lab", "error", "the output folder " + outDir + " is under /tmp or /run, which the lab's guest "
+                        + "cannot see; choose another --out");
+            } else {
+                r.hostCheck("lab", "ok", "the suite runs in the SoftRoCE lab through " + labRunner);
+            }
+        }
+        Path allureHome = AllureSupport.home();
+        if (!noReport) {
+            r.hostCheck("allure-commandline", allureHome == null ? "warning" : "ok", allureHome == null
+                    ? "not found; the HTML report will be missing (build cli/ with Maven, or set -Dndk.allure.home)"
+                    : allureHome.toString());
+        }
+
+        Map<String, Spec.Scenario> specById = new LinkedHashMap<>();
+        selected.forEach(s -> specById.put(s.id(), s));
+        ProgressView view = new ProgressView(progress, System.out, selected.size());
+        outw.println("ndk-cli: " + profile.id() + " run of " + provider + (r.providerVersion == null ? "" : " " + r.providerVersion)
+                + ": " + selected.size() + " of " + specFiles.scenarios().size() + " scenarios" + (lab ? ", in the SoftRoCE lab" : "")
+                + " -> " + outDir);
+        outw.flush();
+
+        final Regression.Baseline baseFinal = base;
+        List<JsonNode> events = new ArrayList<>();
+        SuiteProcess.Ended ended = null;
+        if (r.preflightOk) {
+            Files.createDirectories(raw);
+            writeSelection(raw.resolve("selection.json"), selected, r);
+            List<String> cmd = suiteCommand(pp, raw, tMs, cMs, sMs);
+            if (lab) {
+                List<String> wrapped = new ArrayList<>(List.of(labRunner.toString(), "--out", raw.toString(), "--timeout",
+                        Long.toString(runSeconds != null ? runSeconds : 3600), "-q", "--"));
+                wrapped.addAll(cmd);
+                cmd = wrapped;
+            }
+            Files.writeString(raw.resolve("suite-command.txt"), String.join("\n", cmd) + "\n", StandardCharsets.UTF_8);
+            view.phase("starting the suite" + (lab ? " in the SoftRoCE lab" : "") + " ...");
+            ended = SuiteProcess.run(cmd, Map.of(), raw.resolve("progress.ndjson"), raw.resolve("suite.log"),
+                    Duration.ofSeconds(stall), runSeconds == null ? null : Duration.ofSeconds(runSeconds), e -> {
+                        events.add(e);
+                        view.event(e);
+                        if (e.path("event").asText().equals("scenario-finished")) {
+                            provisional(r, selected, events, outDir, vendor, kitDefects, baseFinal);
+                        }
+                    });
+            view.end();
+        }
+
+        // ------------------------------------------------------------ what happened
+        JsonNode preflight = readJson(raw.resolve("preflight.json"));
+        r.preflight = preflight;
+        r.environment = readJson(raw.resolve("environment.json"));
+        if (preflight != null) {
+            JsonNode p = preflight.path("provider");
+            if (p.has("version")) {
+                r.providerVersion = p.path("version").asText();
+                r.providerVendor = p.path("vendor").asText(null);
+                r.providerDescription = p.path("description").asText(null);
+                r.providerClass = p.path("class").asText(null);
+                r.providerCodeSource = p.path("codeSource").asText(null);
+                r.capabilities = new ArrayList<>();
+                p.path("capabilities").forEach(c -> r.capabilities.add(c.asText()));
+            }
+            r.adapterInfo = preflight.get("adapterInfo");
+            if (!preflight.path("status").asText().equals("ok")) {
+                r.preflightOk = false;
+            }
+        }
+        String envError = null;
+        if (!r.preflightOk) {
+            envError = "preflight failed: " + firstError(r);
+        } else if (ended != null && ended.exitCode() == 125 && lab) {
+            envError = "the SoftRoCE lab failed (lab/run exit 125); see " + raw.resolve("lab-console.log");
+            r.hostCheck("lab-run", "error", envError);
+        } else if (ended != null && preflight == null && !ended.stopped()) {
+            envError = "the suite process ended (exit " + ended.exitCode() + ") before its preflight; see " + raw.resolve("suite.log");
+            r.hostCheck("suite-process", "error", envError);
+        } else if (ended != null && preflight == null && ended.stalled()) {
+            envError = "the suite process made no progress for " + stall + " s before its preflight finished";
+            r.hostCheck("suite-process", "error", envError);
+        }
+        boolean finished = ended != null && events.stream().anyMatch(e -> e.path("event").asText().equals("suite-finished"));
+        Outcomes.RunState state = new Outcomes.RunState(finished, envError, ended != null && ended.stalled(),
+                ended != null && (ended.runTimedOut() || (lab && ended.exitCode() == 124)), ended != null && ended.interrupted(),
+                ended == null ? null : ended.lastStarted(), ended == null ? null : ended.exitCode(), stall);
+        r.results = Outcomes.assemble(selected, events, state);
+        r.state = envError != null ? "stopped" : finished ? "complete" : "stopped";
+        r.stateDetail = envError != null ? envError : finished ? null : stopDetail(ended, stall);
+        r.finished = Instant.now();
+
+        Path probes = raw.resolve("probes.json");
+        if (Files.isRegularFile(probes)) {
+            r.probesRan = true;
+            r.findings = List.of(json.readValue(probes.toFile(), Finding[].class));
+        }
+        judge(r, vendor, kitDefects, base);
+
+        // ------------------------------------------------------------ reports
+        Path cucumber = outDir.resolve("cucumber");
+        moveIfPresent(raw.resolve("cucumber"), cucumber);
+        Path allureResults = outDir.resolve("allure-results");
+        moveIfPresent(raw.resolve("allure-results"), allureResults);
+        Path junitDir = outDir.resolve("junit");
+        Files.createDirectories(junitDir);
+        r.outputs.put("summary", "summary.json");
+        r.outputs.put("summaryText", "summary.md");
+        r.outputs.put("junit", "junit/TEST-ndk-conformance.xml");
+        r.outputs.put("cucumberMessages", "cucumber/messages.ndjson");
+        r.outputs.put("allureResults", "allure-results/");
+        JunitReport.write(r, junitDir.resolve("TEST-ndk-conformance.xml"));
+        String reportProblem = null;
+        long allureMs = 0;
+        if (!noReport) {
+            view.phase("writing the Allure report ...");
+            long t0 = System.nanoTime();
+            AllureSupport.enrich(allureResults, r, specById);
+            reportProblem = AllureSupport.generate(allureHome, allureResults, outDir.resolve("allure-report"),
+                    raw.resolve("allure-generate.log"));
+            allureMs = (System.nanoTime() - t0) / 1_000_000;
+            view.end();
+            if (reportProblem == null) {
+                r.outputs.put("allureReport", "allure-report/index.html");
+            } else {
+                r.hostCheck("allure-report", "warning", reportProblem);
+            }
+        }
+        r.settings.put("allureReportMillis", allureMs);
+        Files.writeString(outDir.resolve("summary.md"), MarkdownReport.render(r), StandardCharsets.UTF_8);
+        r.outputs.put("bundle", "bundle/" + Bundle.NAME);
+        SummaryJson.write(r, outDir.resolve("summary.json"));
+        Files.writeString(outDir.resolve("summary.md"), MarkdownReport.render(r), StandardCharsets.UTF_8);
+
+        // ------------------------------------------------------------ bundle
+        Bundle.Written written = null;
+        try {
+            written = bundle(r, outDir, raw, cucumber, vendor, kitDefectsBytes, signingKey);
+        } catch (java.security.GeneralSecurityException e) {
+            outw.println("ndk-cli: cannot sign the bundle with " + signKey + ": " + e.getMessage());
+            r.exitCode = ExitCodes.ENVIRONMENT_OR_USAGE;
+        }
+
+        printSummary(r, outDir, written, reportProblem);
+        return r.exitCode;
+    }
+
+    // ------------------------------------------------------------------ judging
+
+    private static void judge(RunRecord r, List<Waiver> vendor, List<Waiver> kitDefects, Regression.Baseline base) {
+        WaiverEngine.Outcome w = WaiverEngine.apply(r.results, kitDefects, vendor, r.providerName,
+                r.providerVersion == null ? "" : r.providerVersion, LocalDate.now(ZoneOffset.UTC));
+        r.waivers = w;
+        r.results = w.results();
+        r.certification = Certification.evaluate(r.results, r.spec.catalogue(), new HashSet<>(r.capabilities),
+                r.selectionComplete, r.preflightOk, r.findings);
+        if (base != null) {
+            r.regression = Regression.compare(base, r.results);
+        }
+        boolean env = !r.preflightOk || r.results.stream().anyMatch(x -> x.verdict() == Verdict.ENVIRONMENT_ERROR);
+        if (env) {
+            r.status = Certification.ENVIRONMENT_ERROR;
+            r.exitCode = ExitCodes.ENVIRONMENT_OR_USAGE;
+            r.exitReason = "the environment could not host the run (not a product failure): "
+                    + (r.stateDetail != null ? r.stateDetail : firstError(r));
+        } else if (r.profile == Profile.REGRESSION) {
+            r.status = r.regression.status();
+            r.exitCode = r.regression.newFailures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURES;
+            r.exitReason = r.regression.newFailures().size() + " new failure(s), " + r.regression.newPasses().size()
+                    + " new pass(es), " + r.regression.changed().size() + " other change(s)";
+        } else {
+            r.status = r.certification.status();
+            r.exitCode = r.status.equals(Certification.NOT_CERTIFIED) ? ExitCodes.FAILURES : ExitCodes.OK;
+            r.exitReason = r.certification.reasons().isEmpty() ? null : r.certification.reasons().size() + " reason(s); first: "
+                    + r.certification.reasons().get(0);
+        }
+    }
+
+    /** The summary as it stands while the suite still runs: what ran, and the rest not yet reached. */
+    private void provisional(RunRecord r, List<Spec.Scenario> selected, List<JsonNode> events, Path outDir,
+                             List<Waiver> vendor, List<Waiver> kitDefects, Regression.Baseline base) {
+        try {
+            RunRecord p = new RunRecord();
+            p.runId = r.runId;
+            p.kitVersion = r.kitVersion;
+            p.cliVersion = r.cliVersion;
+            p.started = r.started;
+            p.profile = r.profile;
+            p.tags = r.tags;
+            p.selectionComplete = r.selectionComplete;
+            p.selectedCount = r.selectedCount;
+            p.command = r.command;
+            p.settings = r.settings;
+            p.lab = r.lab;
+            p.providerName = r.providerName;
+            p.providerVersion = r.providerVersion;
+            p.providerVendor = r.providerVendor;
+            p.providerDescription = r.providerDescription;
+            p.capabilities = r.capabilities;
+            p.providerSettings = r.providerSettings;
+            p.spec = r.spec;
+            p.knownDefectsName = r.knownDefectsName;
+            p.knownDefectsSha256 = r.knownDefectsSha256;
+            p.waiverFiles = r.waiverFiles;
+            p.hostChecks = r.hostChecks;
+            p.hostEnvironment = r.hostEnvironment;
+            p.preflight = readJson(outDir.resolve("raw/preflight.json"));
+            p.environment = readJson(outDir.resolve("raw/environment.json"));
+            p.state = "in-progress";
+            p.stateDetail = "the suite is running; scenarios without a verdict yet are listed as not-reached";
+            p.results = Outcomes.assemble(selected, events, new Outcomes.RunState(false, null, false, false, false, null,
+                    null, 0));
+            p.finished = Instant.now();
+            judge(p, vendor, kitDefects, base);
+            SummaryJson.write(p, outDir.resolve("summary.json"));
+        } catch (IOException | RuntimeException e) {
+            // the final summary is written anyway; a provisional one is a convenience
+        }
+    }
+
+    // ------------------------------------------------------------------ the suite process
+
+    private List<String> suiteCommand(ProviderPath pp, Path raw, long tMs, long cMs, long sMs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-Dndk.provider=" + provider);
+        cmd.add("-Dndk.out=" + raw.resolve("kit"));
+        cmd.add("-Dndk.timeout.ms=" + tMs);
+        cmd.add("-Dndk.connect-timeout.ms=" + cMs);
+        cmd.add("-Dndk.settle.ms=" + sMs);
+        settings.forEach((k, v) -> cmd.add("-Dndk.provider." + k + "=" + v));
+        cmd.add("-Dallure.results.directory=" + raw.resolve("allure-results"));
+        cmd.add("-D" + ProgressLog.PROPERTY + "=" + raw.resolve("progress.ndjson"));
+        cmd.add("-cp");
+        cmd.add(pp.classPath());
+        cmd.add(SuiteMain.class.getName());
+        cmd.add("--raw");
+        cmd.add(raw.toString());
+        if (tags != null && !tags.isBlank()) {
+            cmd.add("--tags");
+            cmd.add(tags);
+        }
+        if (noProbes) {
+            cmd.add("--no-probes");
+        }
+        return cmd;
+    }
+
+    private static Path findLabRun() {
+        try {
+            Path self = Path.of(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            for (Path p = self.getParent(); p != null; p = p.getParent()) {
+                if (Files.isExecutable(p.resolve("lab/run"))) {
+                    return p.resolve("lab/run");
+                }
+            }
+        } catch (Exception ignored) {
+            // fall back to the current folder
+        }
+        Path here = Path.of("lab/run").toAbsolutePath();
+        return Files.isExecutable(here) ? here : null;
+    }
+
+    /** Clears what an earlier run left in the output folder (only the CLI's own files). */
+    private static void prepare(Path outDir) throws IOException {
+        Files.createDirectories(outDir);
+        for (String p : List.of("summary.json", "summary.md", "junit", "allure-results", "allure-report", "bundle", "raw",
+                "cucumber")) {
+            deleteTree(outDir.resolve(p));
+        }
+        Path probe = outDir.resolve(".ndk-cli-write-test");
+        Files.writeString(probe, "ok");
+        Files.delete(probe);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
+        }
+    }
+
+    private static void moveIfPresent(Path from, Path to) throws IOException {
+        if (Files.exists(from)) {
+            deleteTree(to);
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void writeSelection(Path file, List<Spec.Scenario> selected, RunRecord r) throws IOException {
+        ObjectNode n = json.createObjectNode();
+        n.put("tags", r.tags);
+        n.put("complete", r.selectionComplete);
+        n.set("scenarios", json.valueToTree(selected.stream().map(Spec.Scenario::id).toList()));
+        json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), n);
+    }
+
+    private JsonNode readJson(Path p) {
+        try {
+            return Files.isRegularFile(p) ? json.readTree(p.toFile()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void fillProvider(RunRecord r, NdkProvider p) {
+        r.providerVersion = p.identity().version();
+        r.providerVendor = p.identity().vendor();
+        r.providerDescription = p.identity().description();
+        r.providerClass = p.getClass().getName();
+        r.capabilities = p.capabilities().stream().map(Enum::name).sorted().toList();
+        var src = p.getClass().getProtectionDomain().getCodeSource();
+        r.providerCodeSource = src == null || src.getLocation() == null ? null : src.getLocation().toString();
+    }
+
+    private static String firstError(RunRecord r) {
+        for (Map<String, String> c : r.hostChecks) {
+            if (c.get("status").equals("error")) {
+                return c.get("name") + ": " + c.get("detail");
+            }
+        }
+        if (r.preflight != null) {
+            for (JsonNode c : r.preflight.path("checks")) {
+                if (c.path("status").asText().equals("error")) {
+                    return c.path("name").asText() + ": " + c.path("detail").asText();
+                }
+            }
+        }
+        for (ScenarioResult s : r.results) {
+            if (s.verdict() == Verdict.ENVIRONMENT_ERROR) {
+                return s.reason();
+            }
+        }
+        return "unknown";
+    }
+
+    private static String stopDetail(SuiteProcess.Ended e, long stall) {
+        if (e == null) {
+            return "the suite did not run";
+        }
+        if (e.stalled()) {
+            return "stopped: no progress for " + stall + " s" + (e.lastStarted() == null ? "" : " (in " + e.lastStarted() + ")");
+        }
+        if (e.runTimedOut() || e.exitCode() == 124) {
+            return "stopped: the run's time limit ran out";
+        }
+        if (e.interrupted()) {
+            return "stopped: interrupted";
+        }
+        return "the suite process ended (exit " + e.exitCode() + ") before it finished";
+    }
+
+    // ------------------------------------------------------------------ bundle and console
+
+    private Bundle.Written bundle(RunRecord r, Path outDir, Path raw, Path cucumber, List<Waiver> vendor, byte[] kitDefects,
+                                  Keys.SigningKey key) throws IOException, java.security.GeneralSecurityException {
+        Bundle b = new Bundle();
+        b.add("summary.json", outDir.resolve("summary.json"));
+        b.add("summary.md", outDir.resolve("summary.md"));
+        b.add("junit/TEST-ndk-conformance.xml", outDir.resolve("junit/TEST-ndk-conformance.xml"));
+        b.add("evidence/environment.json", raw.resolve("environment.json"));
+        b.add("evidence/preflight.json", raw.resolve("preflight.json"));
+        b.add("evidence/probes.json", raw.resolve("probes.json"));
+        b.add("evidence/probes-trace.txt", raw.resolve("probes-trace.txt"));
+        b.add("evidence/progress.ndjson", raw.resolve("progress.ndjson"));
+        b.add("evidence/suite-summary.json", raw.resolve("kit/summary.json"));
+        b.add("evidence/cucumber-messages.ndjson", cucumber.resolve("messages.ndjson"));
+        b.add("evidence/lab.properties", raw.resolve("lab.properties"));
+        b.add("evidence/lab-timings.properties", raw.resolve("lab-timings.properties"));
+        for (Path w : waiverFiles) {
+            b.add("waivers/" + w.getFileName(), w);
+        }
+        b.add("waivers/" + r.knownDefectsName, kitDefects);
+        if (baseline != null && Files.isRegularFile(baseline)) {
+            b.add("baseline/" + baseline.getFileName(), baseline);
+        }
+        Spec s = r.spec;
+        for (String name : s.fileHashes().keySet()) {
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(Spec.DIR + "/" + name)) {
+                if (in != null) {
+                    b.add("spec/" + name, in.readAllBytes());
+                }
+            }
+        }
+        return b.write(outDir.resolve("bundle"), r.finished, key);
+    }
+
+    private void printSummary(RunRecord r, Path outDir, Bundle.Written w, String reportProblem) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Verdict v : Verdict.values()) {
+            long n = r.results.stream().filter(x -> x.verdict() == v).count();
+            if (n > 0) {
+                counts.put(v.wire(), (int) n);
+            }
+        }
+        PrintWriter o = outw;
+        o.println();
+        o.println("NDK conformance - " + r.providerName + " " + (r.providerVersion == null ? "" : r.providerVersion)
+                + (r.providerVendor == null ? "" : " (" + r.providerVendor + ")") + ", profile " + r.profile.id());
+        o.println("  scenarios  " + r.results.size() + ": " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .reduce((a, b) -> a + ", " + b).orElse("none"));
+        List<ScenarioResult> notPassed = r.results.stream().filter(s -> s.verdict() != Verdict.PASSED).toList();
+        int shown = 0;
+        for (ScenarioResult s : notPassed) {
+            if (++shown > 20) {
+                o.println("    ... and " + (notPassed.size() - 20) + " more (see summary.md)");
+                break;
+            }
+            String reason = s.reason() == null ? "" : s.reason();
+            int nl = reason.indexOf('\n');
+            o.printf("    %-17s %s  %s%n", s.verdict().wire(), s.id(), nl < 0 ? reason : reason.substring(0, nl));
+        }
+        if (r.waivers != null) {
+            r.waivers.applied().forEach(u -> o.println("  waived     " + u.scenarioId() + " by " + u.waiver().id() + " ("
+                    + u.waiver().kind() + ", until " + u.waiver().expires() + ", " + u.waiver().issue() + ")"));
+            r.waivers.expired().forEach(u -> o.println("  expired    waiver " + u.waiver().id() + " (" + u.waiver().expires()
+                    + ") no longer covers " + u.scenarioId()));
+        }
+        for (Finding f : r.findings) {
+            if (!f.severity().equals(Finding.OK)) {
+                o.println("  finding    " + f.severity() + " " + f.id() + ": " + f.detail());
+            }
+        }
+        if (r.regression != null) {
+            Regression.Result g = r.regression;
+            o.println("  regression against " + g.baseline().path() + ": " + g.newFailures().size() + " new failure(s), "
+                    + g.newPasses().size() + " new pass(es), " + g.changed().size() + " changed, " + g.added().size()
+                    + " added, " + g.removed().size() + " removed");
+            g.newFailures().forEach(c -> o.println("    new failure  " + c.id() + ": " + (c.baseline() == null ? "(new)" : c.baseline().wire())
+                    + " -> " + c.current().wire()));
+            g.newPasses().forEach(c -> o.println("    new pass     " + c.id() + ": " + c.baseline().wire() + " -> passed"));
+            g.changed().forEach(c -> o.println("    changed      " + c.id() + ": " + c.baseline().wire() + " -> " + c.current().wire()));
+        }
+        if (!r.preflightOk || r.hostChecks.stream().anyMatch(c -> !c.get("status").equals("ok"))) {
+            r.hostChecks.stream().filter(c -> !c.get("status").equals("ok"))
+                    .forEach(c -> o.println("  preflight  " + c.get("status") + " " + c.get("name") + ": " + c.get("detail")));
+            if (r.preflight != null) {
+                r.preflight.path("checks").forEach(c -> {
+                    if (!c.path("status").asText().equals("ok")) {
+                        o.println("  preflight  " + c.path("status").asText() + " " + c.path("name").asText() + ": "
+                                + c.path("detail").asText());
+                    }
+                });
+            }
+        }
+        o.println("  result     " + r.status.toUpperCase() + " (exit " + r.exitCode + ")"
+                + (r.status.equals(Certification.INCOMPLETE) ? ": a partial selection is never a certification" : ""));
+        o.println("  summary    " + outDir.resolve("summary.json") + " (and summary.md)");
+        o.println("  junit      " + outDir.resolve("junit/TEST-ndk-conformance.xml"));
+        o.println("  report     " + (noReport ? "skipped (--no-report)" : reportProblem == null
+                ? outDir.resolve("allure-report/index.html") : "not written: " + reportProblem));
+        if (w != null) {
+            o.println("  bundle     " + w.zip() + " (sha256 " + w.sha256() + ")");
+            if (w.signature() != null) {
+                o.println("  signed     " + w.signature() + (w.keyFingerprint() == null ? "" : ", key sha256 " + w.keyFingerprint()));
+            }
+        }
+        o.flush();
+    }
+}

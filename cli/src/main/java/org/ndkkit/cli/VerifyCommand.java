@@ -1,0 +1,74 @@
+package org.ndkkit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.concurrent.Callable;
+import org.ndkkit.cli.bundle.BundleVerifier;
+import org.ndkkit.cli.bundle.Keys;
+import org.ndkkit.cli.spec.Spec;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ndk-cli verify BUNDLE}. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Checks a certification bundle: its SHA-256 (BUNDLE.sha256), its signature when signed "
+            + "(BUNDLE.sig, with --public-key or the BUNDLE.pub.pem beside it), every entry against its "
+            + "MANIFEST.sha256, summary.json's schema and counts, and the spec files against summary.json.",
+            "",
+            "Exit 0 when every check passes, 1 when one fails (the bundle is rejected), 2 on a usage error."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  ndk-cli verify results/acme/bundle",
+            "  ndk-cli verify ndk-conformance-bundle.zip --public-key acme.pub.pem \\",
+            "      --require-kit-spec",
+            "",
+            "Without the CLI, in DIR/bundle:",
+            "  sha256sum -c ndk-conformance-bundle.zip.sha256",
+            "  openssl dgst -sha256 -verify acme.pub.pem \\",
+            "      -signature ndk-conformance-bundle.zip.sig ndk-conformance-bundle.zip"})
+public final class VerifyCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "BUNDLE", description = "the bundle zip, or the folder holding it (DIR/bundle)")
+    Path bundle;
+
+    @Option(names = "--public-key", paramLabel = "PEM", description = "the vendor's public key; the signature must verify with it")
+    Path publicKey;
+
+    @Option(names = "--require-signature", description = "reject an unsigned bundle")
+    boolean requireSignature;
+
+    @Option(names = "--require-kit-spec", description = "reject a bundle whose spec differs from this kit's own")
+    boolean requireKitSpec;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.exists(bundle)) {
+            throw new NdkCli.UsageException(bundle + " does not exist");
+        }
+        PublicKey key = null;
+        if (publicKey != null) {
+            try {
+                key = Keys.readPublicKey(publicKey);
+            } catch (Exception e) {
+                throw new NdkCli.UsageException("--public-key " + publicKey + ": " + e.getMessage(), e);
+            }
+        }
+        Spec kit = Spec.load(getClass().getClassLoader());
+        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit);
+        out.println("verifying " + r.bundle());
+        for (BundleVerifier.Check c : r.checks()) {
+            boolean counts = requireKitSpec || !c.name().equals("kit-spec");
+            out.printf("  %-5s %-10s %s%n", c.ok() ? "ok" : counts ? "FAIL" : "note", c.name(), c.detail());
+        }
+        boolean ok = r.checks().stream().allMatch(c -> c.ok() || (!requireKitSpec && c.name().equals("kit-spec")));
+        out.println(ok ? "bundle OK" : "bundle REJECTED");
+        out.flush();
+        return ok ? ExitCodes.OK : ExitCodes.FAILURES;
+    }
+}

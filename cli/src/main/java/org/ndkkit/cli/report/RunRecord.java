@@ -1,0 +1,81 @@
+package org.ndkkit.cli.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ndkkit.cli.eval.Certification;
+import org.ndkkit.cli.eval.Profile;
+import org.ndkkit.cli.eval.Regression;
+import org.ndkkit.cli.model.Finding;
+import org.ndkkit.cli.model.ScenarioResult;
+import org.ndkkit.cli.spec.Spec;
+import org.ndkkit.cli.waiver.WaiverEngine;
+
+/** Everything one run produced, as the reports and the bundle render it. */
+public final class RunRecord {
+    public String runId;
+    public String kitVersion;
+    public String cliVersion;
+    public Instant started;
+    public Instant finished;
+    public Profile profile;
+    public String tags;
+    public boolean selectionComplete;
+    public int selectedCount;
+    public List<String> command = new ArrayList<>();
+    public Map<String, Object> settings = new LinkedHashMap<>();
+    /** in-progress while the suite runs, complete, or stopped (hang, crash, time limit, interrupt, environment). */
+    public String state = "in-progress";
+    public String stateDetail;
+    public boolean lab;
+
+    public String providerName;
+    public String providerVersion;
+    public String providerVendor;
+    public String providerDescription;
+    public List<String> capabilities = new ArrayList<>();
+    public Map<String, String> providerSettings = new LinkedHashMap<>();
+    public JsonNode adapterInfo;
+    public String providerClass;
+    public String providerCodeSource;
+
+    public Spec spec;
+    public String knownDefectsName;
+    public String knownDefectsSha256;
+    /** Vendor waiver files: path as given to SHA-256. */
+    public Map<String, String> waiverFiles = new LinkedHashMap<>();
+
+    public JsonNode preflight;
+    public List<Map<String, String>> hostChecks = new ArrayList<>();
+    public boolean preflightOk = true;
+    public JsonNode environment;
+    public JsonNode hostEnvironment;
+
+    public List<ScenarioResult> results = new ArrayList<>();
+    public WaiverEngine.Outcome waivers;
+    public List<Finding> findings = new ArrayList<>();
+    public boolean probesRan;
+    public Certification.Result certification;
+    public Regression.Result regression;
+
+    public String status;
+    public int exitCode;
+    public String exitReason;
+    public Map<String, String> outputs = new LinkedHashMap<>();
+    public Path outDir;
+
+    public void hostCheck(String name, String status, String detail) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("status", status);
+        m.put("detail", detail);
+        hostChecks.add(m);
+        if (status.equals("error")) {
+            preflightOk = false;
+        }
+    }
+}

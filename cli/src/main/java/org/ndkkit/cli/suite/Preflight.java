@@ -1,0 +1,197 @@
+package org.ndkkit.cli.suite;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.ndkkit.kit.KitConfig;
+import org.ndkkit.kit.Lab;
+import org.ndkkit.kit.Session;
+import org.ndkkit.kit.Violation;
+import org.ndkkit.spi.Availability;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.LabCondition;
+import org.ndkkit.spi.NdkProvider;
+import org.ndkkit.spi.Providers;
+import org.ndkkit.spi.ProviderIdentity;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.Testbed;
+
+/**
+ * Checks, in the process (and machine, or lab guest) the suite will run in, that the environment
+ * can host the run, before any scenario runs: the provider loads, its testbed opens, both adapters
+ * answer, the hosts have distinct usable addresses (a shared endpoint and a listener can be made on
+ * them), and which lab conditions are available. Every problem is an environment error, never a
+ * product failure; an unavailable lab condition is only a warning (the scenarios that need it
+ * become unsupported).
+ */
+public final class Preflight {
+    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectNode root = json.createObjectNode();
+    private final ArrayNode checks = root.putArray("checks");
+    private boolean ok = true;
+
+    public static ObjectNode run(KitConfig config) {
+        Preflight p = new Preflight();
+        p.doRun(config);
+        p.root.put("status", p.ok ? "ok" : "failed");
+        return p.root;
+    }
+
+    private void check(String name, String status, String detail) {
+        ObjectNode c = checks.addObject();
+        c.put("name", name);
+        c.put("status", status);
+        c.put("detail", detail);
+        if (status.equals("error")) {
+            ok = false;
+        }
+    }
+
+    private void doRun(KitConfig config) {
+        ObjectNode provider = root.putObject("provider");
+        provider.put("name", config.providerName());
+        ObjectNode settings = provider.putObject("settings");
+        config.providerSettings().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> settings.put(e.getKey(), e.getValue()));
+        NdkProvider p;
+        try {
+            p = Providers.byName(config.providerName());
+        } catch (RuntimeException | LinkageError e) {
+            check("provider-loads", "error", message(e));
+            return;
+        }
+        ProviderIdentity id = p.identity();
+        provider.put("version", id.version());
+        provider.put("vendor", id.vendor());
+        provider.put("description", id.description());
+        provider.put("class", p.getClass().getName());
+        var src = p.getClass().getProtectionDomain().getCodeSource();
+        provider.put("codeSource", src == null || src.getLocation() == null ? null : src.getLocation().toString());
+        ArrayNode caps = provider.putArray("capabilities");
+        p.capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
+        check("provider-loads", "ok", id.name() + " " + id.version() + " (" + id.vendor() + ") from " + p.getClass().getName());
+
+        Session session;
+        try {
+            session = Session.get();
+        } catch (RuntimeException | LinkageError e) {
+            check("testbed-opens", "error", message(e));
+            return;
+        }
+        check("testbed-opens", "ok", "connect timeout " + session.testbed().connectTimeout().toMillis() + " ms");
+        ObjectNode info = root.putObject("adapterInfo");
+        info.set("local", unsigned(json.valueToTree(session.info(Host.LOCAL))));
+        info.set("peer", unsigned(json.valueToTree(session.info(Host.PEER))));
+        check("adapters-answer", "ok", "NdkQueryAdapterInfo answered on both hosts (local MaxCallerData "
+                + Integer.toUnsignedString(session.info(Host.LOCAL).maxCallerData()) + ", MaxInboundReadLimit "
+                + Integer.toUnsignedString(session.info(Host.LOCAL).maxInboundReadLimit()) + ")");
+
+        Testbed tb = session.testbed();
+        ObjectNode addrs = root.putObject("addresses");
+        List<InetAddress> local;
+        List<InetAddress> peer;
+        try {
+            local = tb.addresses(Host.LOCAL);
+            peer = tb.addresses(Host.PEER);
+        } catch (RuntimeException e) {
+            check("addresses", "error", "the testbed could not list its addresses: " + message(e));
+            return;
+        }
+        addrs.set("local", json.valueToTree(local.stream().map(InetAddress::getHostAddress).toList()));
+        addrs.set("peer", json.valueToTree(peer.stream().map(InetAddress::getHostAddress).toList()));
+        Set<InetAddress> both = new HashSet<>(local);
+        both.retainAll(peer);
+        if (local.isEmpty() || peer.isEmpty()) {
+            check("addresses", "error", "the testbed offers " + local.size() + " local and " + peer.size()
+                    + " peer address(es); each host needs at least one");
+            return;
+        }
+        if (!both.isEmpty()) {
+            check("addresses", "error", "the hosts share address(es) " + both + "; their addresses must be distinct");
+            return;
+        }
+        check("addresses", "ok", local.size() + " local, " + peer.size() + " peer");
+
+        Lab lab = new Lab(session);
+        List<String> problems = new ArrayList<>();
+        try {
+            lab.newSharedEndpoint("preflight-SE", SockAddr.of(local.get(0), 0));
+            lab.newListener("preflight-L", Host.PEER, SockAddr.of(peer.get(0), 0));
+        } catch (RuntimeException | AssertionError e) {
+            problems.add(firstLine(message(e)));
+        } finally {
+            try {
+                for (Violation v : lab.closeEverythingAndCheck()) {
+                    problems.add(v.toString());
+                }
+            } catch (RuntimeException | AssertionError e) {
+                problems.add("closing: " + firstLine(message(e)));
+            }
+        }
+        if (problems.isEmpty()) {
+            check("addresses-usable", "ok", "a shared endpoint on " + local.get(0).getHostAddress()
+                    + " and a listener on " + peer.get(0).getHostAddress() + " were created and closed");
+        } else {
+            check("addresses-usable", "error", String.join("; ", problems));
+        }
+
+        ObjectNode conds = root.putObject("labConditions");
+        for (LabCondition c : LabCondition.values()) {
+            conds.set(c.name(), availability(() -> tb.address(c)));
+        }
+        conds.set("LISTENER_BACKLOG", availability(tb::listenerBacklog));
+        List<String> missing = new ArrayList<>();
+        conds.fields().forEachRemaining(e -> {
+            if (!e.getValue().path("available").asBoolean()) {
+                missing.add(e.getKey() + " (" + e.getValue().path("reasonCode").asText() + ")");
+            }
+        });
+        check("lab-conditions", missing.isEmpty() ? "ok" : "warning", missing.isEmpty()
+                ? "every lab condition is available (resource exhaustion is not tried here)"
+                : "unavailable: " + String.join(", ", missing) + "; scenarios that need them will be unsupported");
+    }
+
+    /** NDK's ULONG fields are Java ints with unsigned meaning: show them as the unsigned numbers they are. */
+    static ObjectNode unsigned(ObjectNode n) {
+        n.fields().forEachRemaining(e -> {
+            if (e.getValue().isInt() && e.getValue().intValue() < 0) {
+                e.setValue(n.numberNode(Integer.toUnsignedLong(e.getValue().intValue())));
+            }
+        });
+        return n;
+    }
+
+    private ObjectNode availability(java.util.function.Supplier<Availability<?>> a) {
+        ObjectNode n = json.createObjectNode();
+        try {
+            Availability<?> v = a.get();
+            n.put("available", v.isAvailable());
+            if (v.isAvailable()) {
+                n.put("value", String.valueOf(v.get()));
+            } else {
+                n.put("reasonCode", v.reasonCode());
+                n.put("detail", v.detail());
+            }
+        } catch (RuntimeException e) {
+            n.put("available", false);
+            n.put("reasonCode", "testbed-error");
+            n.put("detail", message(e));
+        }
+        return n;
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    static String firstLine(String s) {
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+}

@@ -1,0 +1,54 @@
+package org.ndkkit.cli.testproviders;
+
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ndkkit.simulated.SimulatedProvider;
+import org.ndkkit.spi.NdkProvider;
+import org.ndkkit.spi.ProviderCapability;
+import org.ndkkit.spi.ProviderIdentity;
+import org.ndkkit.spi.Testbed;
+import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.TestbedUnavailableException;
+
+/**
+ * Test provider {@code faulty}: the simulated provider with one fault, chosen by settings:
+ * {@code fault=crash} halts the JVM, {@code fault=hang} blocks forever, both at the local
+ * adapter's {@code fault-after}-th createConnector (counted over the run);
+ * {@code fault=no-testbed} makes openTestbed fail.
+ */
+public final class FaultyProvider implements NdkProvider {
+    private static final AtomicInteger CONNECTORS = new AtomicInteger();
+
+    @Override
+    public ProviderIdentity identity() {
+        return new ProviderIdentity("faulty", "0.0.1", "ndkkit-tests", "simulated, with a crash, a hang or no testbed");
+    }
+
+    @Override
+    public Set<ProviderCapability> capabilities() {
+        return new SimulatedProvider().capabilities();
+    }
+
+    @Override
+    public Testbed openTestbed(TestbedOptions options) throws TestbedUnavailableException {
+        String fault = options.setting("fault", "none");
+        int after = Integer.parseInt(options.setting("fault-after", "1"));
+        if (fault.equals("no-testbed")) {
+            throw new TestbedUnavailableException("no RDMA device (test provider 'faulty' with fault=no-testbed)");
+        }
+        return new Wrapped(new SimulatedProvider().openTestbed(options), i -> i, () -> {
+            if (CONNECTORS.incrementAndGet() < after) {
+                return;
+            }
+            if (fault.equals("crash")) {
+                Runtime.getRuntime().halt(99);
+            } else if (fault.equals("hang")) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+    }
+}
