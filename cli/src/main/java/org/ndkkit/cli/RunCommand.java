@@ -311,9 +311,6 @@ public final class RunCommand implements Callable<Integer> {
             if (labRunner == null || !Files.isExecutable(labRunner)) {
                 r.hostCheck("lab", "error", "the SoftRoCE lab runner was not found" + (labRunner == null ? "" : " at " + labRunner)
                         + "; give --lab-run PATH");
-            } else if (outDir.startsWith("/tmp") || outDir.startsWith("/run")) {
-                r.hostCheck("lab", "error", "the output folder " + outDir + " is under /tmp or /run, which the lab's guest "
-                        + "cannot see; choose another --out");
             } else {
                 r.hostCheck("lab", "ok", "the suite runs in the SoftRoCE lab through " + labRunner);
             }
