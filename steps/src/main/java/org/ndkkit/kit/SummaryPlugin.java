@@ -142,8 +142,8 @@ public final class SummaryPlugin implements ConcurrentEventListener {
             ArrayNode caps = provider.putArray("capabilities");
             session.provider().capabilities().forEach(c -> caps.add(c.name()));
             ObjectNode adapters = provider.putObject("adapterInfo");
-            adapters.set("local", json.valueToTree(session.info(Host.LOCAL)));
-            adapters.set("peer", json.valueToTree(session.info(Host.PEER)));
+            adapters.set("local", AdapterInfoJson.of(json, session.info(Host.LOCAL)));
+            adapters.set("peer", AdapterInfoJson.of(json, session.info(Host.PEER)));
         }
         ObjectNode c = root.putObject("counts");
         counts.forEach(c::put);

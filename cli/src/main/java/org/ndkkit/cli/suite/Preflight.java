@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.ndkkit.kit.AdapterInfoJson;
 import org.ndkkit.kit.KitConfig;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Session;
@@ -85,8 +86,8 @@ public final class Preflight {
         }
         check("testbed-opens", "ok", "connect timeout " + session.testbed().connectTimeout().toMillis() + " ms");
         ObjectNode info = root.putObject("adapterInfo");
-        info.set("local", unsigned(json.valueToTree(session.info(Host.LOCAL))));
-        info.set("peer", unsigned(json.valueToTree(session.info(Host.PEER))));
+        info.set("local", AdapterInfoJson.of(json, session.info(Host.LOCAL)));
+        info.set("peer", AdapterInfoJson.of(json, session.info(Host.PEER)));
         check("adapters-answer", "ok", "NdkQueryAdapterInfo answered on both hosts (local MaxCallerData "
                 + Integer.toUnsignedString(session.info(Host.LOCAL).maxCallerData()) + ", MaxInboundReadLimit "
                 + Integer.toUnsignedString(session.info(Host.LOCAL).maxInboundReadLimit()) + ")");
@@ -157,15 +158,6 @@ public final class Preflight {
     }
 
     /** NDK's ULONG fields are Java ints with unsigned meaning: show them as the unsigned numbers they are. */
-    static ObjectNode unsigned(ObjectNode n) {
-        n.fields().forEachRemaining(e -> {
-            if (e.getValue().isInt() && e.getValue().intValue() < 0) {
-                e.setValue(n.numberNode(Integer.toUnsignedLong(e.getValue().intValue())));
-            }
-        });
-        return n;
-    }
-
     private ObjectNode availability(java.util.function.Supplier<Availability<?>> a) {
         ObjectNode n = json.createObjectNode();
         try {
