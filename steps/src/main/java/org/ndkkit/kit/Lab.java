@@ -2,6 +2,7 @@ package org.ndkkit.kit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Lab {
     private final List<Owned> others = new ArrayList<>();
     private final Map<Host, NdkPd> pds = new EnumMap<>(Host.class);
     private final Map<Host, NdkCq> cqs = new EnumMap<>(Host.class);
-    private final Map<String, TrackedCall> closes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, TrackedCall> closes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, TrackedCall> lastRequest = new LinkedHashMap<>();
     private List<String> clauses = List.of();
     private int unnamedPassive;
@@ -204,10 +205,6 @@ public final class Lab {
             throw new IllegalArgumentException("the scenario has no connector named " + name + " (known: " + connectors.keySet() + ")");
         }
         return c;
-    }
-
-    public boolean hasConnector(String name) {
-        return connectors.containsKey(name);
     }
 
     public CreateResult<NdkSharedEndpoint> tryCreateSharedEndpoint(String name, SockAddr address) {
@@ -433,10 +430,6 @@ public final class Lab {
 
     public TrackedCall closeOf(String name) {
         return closes.get(name);
-    }
-
-    public boolean closeIssued(String name) {
-        return closes.containsKey(name);
     }
 
     /** True once the close of {@code name} has returned to the consumer. */
