@@ -18,7 +18,7 @@ Feature: The asynchronous contract: a completion if and only if the call returne
     And a shared endpoint SE on the local host's first address with port 0
     And connectors C1 on the local host, each with its own QP
 
-  @clause:ASYNC-PENDING-COMPLETES-ONCE @clause:ASYNC-CONTEXT-RETURNED @clause:CSE-PENDING
+  @clause:ASYNC-PENDING-COMPLETES-ONCE @clause:ASYNC-CONTEXT-RETURNED @clause:CSE-PENDING @clause:ASYNC-NO-BLOCKING
   Scenario: A pending connect completes exactly once with the caller's context
     When C1 connects through SE to L
     And the peer accepts the request on L as P1

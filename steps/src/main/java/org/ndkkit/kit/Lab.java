@@ -114,6 +114,58 @@ public final class Lab {
         }
     }
 
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ndk-kit-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /**
+     * Makes one call into the provider, bounded by the run's timeout: a call that has not returned
+     * by then is a provider that blocks (or never returns) instead of returning STATUS_PENDING. The
+     * calling thread is interrupted so that the scenario can end, and the scenario ends as
+     * {@code timeout} naming ASYNC-NO-BLOCKING.
+     */
+    public <R> R bounded(String label, java.util.function.Supplier<R> call) {
+        Thread caller = Thread.currentThread();
+        Object lock = new Object();
+        boolean[] state = new boolean[2]; // [0] returned, [1] fired
+        long ms = timeout().toMillis();
+        java.util.concurrent.ScheduledFuture<?> dog = WATCHDOG.schedule(() -> {
+            synchronized (lock) {
+                if (!state[0]) {
+                    state[1] = true;
+                    caller.interrupt();
+                }
+            }
+        }, ms, TimeUnit.MILLISECONDS);
+        R result = null;
+        RuntimeException thrown = null;
+        try {
+            result = call.get();
+        } catch (RuntimeException e) {
+            thrown = e;
+        } finally {
+            dog.cancel(false);
+        }
+        boolean fired;
+        synchronized (lock) {
+            state[0] = true;
+            fired = state[1];
+        }
+        if (fired) {
+            Thread.interrupted();
+            trace.note(label + " did not return within " + ms + " ms");
+            throw new KitTimeout("[ASYNC-NO-BLOCKING] " + label + " did not return within " + ms
+                    + " ms: the provider blocked instead of returning (STATUS_PENDING when the outcome is not yet known)");
+        }
+        if (thrown != null) {
+            throw thrown;
+        }
+        return result;
+    }
+
     public TrackedCall track(TrackedCall.Kind kind, String label, String owner) {
         TrackedCall c = new TrackedCall(kind, label, owner, trace);
         calls.add(c);
@@ -141,7 +193,7 @@ public final class Lab {
                                                            Function<TrackedCall, Created<T>> call) {
         TrackedCall t = track(TrackedCall.Kind.CREATE, label, owner);
         t.begin();
-        Created<T> created = call.apply(t);
+        Created<T> created = bounded(label, () -> call.apply(t));
         if (created == null) {
             t.returned(NtStatus.UNSUCCESSFUL);
             throw failure(label + " returned null instead of a status");
@@ -282,7 +334,7 @@ public final class Lab {
     public TrackedCall request(String label, String owner, Function<TrackedCall, NtStatus> call) {
         TrackedCall t = track(TrackedCall.Kind.REQUEST, label, owner);
         t.begin();
-        NtStatus s = call.apply(t);
+        NtStatus s = bounded(label, () -> call.apply(t));
         t.returned(s == null ? NtStatus.UNSUCCESSFUL : s);
         if (s == null) {
             throw failure(label + " returned null instead of an NTSTATUS");
@@ -307,7 +359,7 @@ public final class Lab {
 
     /** A synchronous call, traced. */
     public NtStatus sync(String label, java.util.function.Supplier<NtStatus> call) {
-        NtStatus s = call.get();
+        NtStatus s = bounded(label, call);
         trace.call(label + " -> " + s);
         return s;
     }
@@ -383,7 +435,7 @@ public final class Lab {
             closes.put(name, t);
         }
         t.begin();
-        NtStatus s = object.close(t.closeCompletion(), t.context());
+        NtStatus s = bounded(t.label(), () -> object.close(t.closeCompletion(), t.context()));
         t.returned(s == null ? NtStatus.UNSUCCESSFUL : s);
         if (s == null || !(s.equals(NtStatus.SUCCESS) || s.isPending())) {
             violations.add(new Violation("CLOSE-NEVER-FAILS", "NdkCloseObject(" + name + ") returned " + s

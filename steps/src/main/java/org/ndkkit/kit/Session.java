@@ -56,6 +56,16 @@ public final class Session {
         return current;
     }
 
+    /**
+     * Closes the run's session, if one is open, and forgets a remembered environment problem, so
+     * that the next {@link #get()} opens the provider named by the system properties afresh. For
+     * runners that run the suite several times in one JVM (the kill matrix of ndk-defects).
+     */
+    public static synchronized void reset() {
+        closeQuietly();
+        failure = null;
+    }
+
     private static synchronized void closeQuietly() {
         if (current != null) {
             try {

@@ -147,17 +147,17 @@ public final class TrackedCall {
     public Outcome await(Duration bound) {
         long deadline = System.nanoTime() + bound.toNanos();
         // The call may be in progress on another thread (a close issued inside a completion).
-        waitFor(hasReturned, bound, label + " did not return within " + bound.toMillis() + " ms");
+        waitFor(hasReturned, bound, "[ASYNC-NO-BLOCKING] " + label + " did not return within " + bound.toMillis() + " ms");
         NtStatus s = inline;
         if (!s.isPending()) {
             if (!completions.isEmpty()) {
-                throw new AssertionError("[" + kind.noCompletionAfterInline + "] " + label + " returned " + s
+                throw new AssertionError("[" + kind.noCompletionAfterInline + inCallClause() + "] " + label + " returned " + s
                         + " inline, yet its completion was called");
             }
             return new Outcome(s, Outcome.Path.INLINE);
         }
-        waitFor(firstCompletion, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), label
-                + " returned STATUS_PENDING (0x00000103) but its completion was not called within " + bound.toMillis() + " ms");
+        waitFor(firstCompletion, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), "[" + kind.exactlyOnce + "] "
+                + label + " returned STATUS_PENDING (0x00000103) but its completion was not called within " + bound.toMillis() + " ms");
         Completion c = completions.get(0);
         return new Outcome(c.status, c.duringCall ? Outcome.Path.PENDING_COMPLETED_IN_CALL : Outcome.Path.PENDING);
     }
@@ -171,6 +171,11 @@ public final class TrackedCall {
             Thread.currentThread().interrupt();
             throw new KitTimeout("interrupted while waiting for " + label);
         }
+    }
+
+    /** A request completion made inside the call obliges the call to return PENDING (ASYNC-COMPLETION-IN-CALL). */
+    private String inCallClause() {
+        return kind == Kind.REQUEST && completions.stream().anyMatch(Completion::duringCall) ? ", ASYNC-COMPLETION-IN-CALL" : "";
     }
 
     /** True once the final status is known (inline, or the first completion after PENDING). */
@@ -203,6 +208,10 @@ public final class TrackedCall {
         if (!s.isPending() && !cs.isEmpty()) {
             v.add(new Violation(kind.noCompletionAfterInline, label + " returned " + s + " inline, yet its completion was called "
                     + cs.size() + " time(s)"));
+            if (!inCallClause().isEmpty()) {
+                v.add(new Violation("ASYNC-COMPLETION-IN-CALL", label + " called its completion inside the call, then returned "
+                        + s + " instead of STATUS_PENDING"));
+            }
         }
         if (s.isPending() && cs.size() > 1) {
             v.add(new Violation(kind.exactlyOnce, label + " returned STATUS_PENDING and its completion was called "

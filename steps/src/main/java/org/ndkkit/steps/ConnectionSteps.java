@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Lab.ConnectorRef;
 import org.ndkkit.kit.Lab.ListenerRef;
+import org.ndkkit.kit.KitTimeout;
 import org.ndkkit.kit.Outcome;
 import org.ndkkit.kit.TrackedCall;
 import org.ndkkit.spi.AdapterInfo;
@@ -229,7 +230,16 @@ public final class ConnectionSteps {
     // ------------------------------------------------------------------ outcomes
 
     Outcome outcome(String function, String owner) {
-        return lab().lastRequest(function, owner).await(boundFor(function));
+        try {
+            return lab().lastRequest(function, owner).await(boundFor(function));
+        } catch (KitTimeout e) {
+            // The scenario expects an outcome here; one that never comes breaks the scenario's own
+            // clause (a connect that should have been refused but reached a listener, say), so the
+            // message names it first, then what the kit's bounded wait saw.
+            String seen = e.getMessage().startsWith("timeout: ") ? e.getMessage().substring("timeout: ".length()) : e.getMessage();
+            throw new KitTimeout("[" + String.join(", ", lab().clauses()) + "] " + function + " of " + owner
+                    + ": the outcome the scenario expects did not come within " + boundFor(function).toMillis() + " ms: " + seen);
+        }
     }
 
     private void expect(String function, String owner, NtStatus expected) {
