@@ -132,20 +132,36 @@ public final class Interop {
             }
         }
 
-        /** Polls the QP's CQ until {@code n} completions with the given opcode arrived (10 s at most). */
+        /** Completions polled from the shared CQ that no caller has claimed yet (sends and receives mix there). */
+        private final List<WorkCompletion> unclaimed = new ArrayList<>();
+
+        /**
+         * Polls the QP's CQ until {@code n} completions with the given opcode arrived (10 s at most).
+         * Completions of the other kind are kept for a later call; failed ones are handed to every
+         * caller so that they show.
+         */
         List<WorkCompletion> poll(int opcode, int n) {
             List<WorkCompletion> got = new ArrayList<>();
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (got.stream().filter(w -> w.opcode() == opcode).count() < n && System.nanoTime() < deadline) {
+            while (true) {
+                for (java.util.Iterator<WorkCompletion> it = unclaimed.iterator(); it.hasNext() && got.size() < n; ) {
+                    WorkCompletion w = it.next();
+                    if (w.opcode() == opcode || !w.success()) {
+                        got.add(w);
+                        it.remove();
+                    }
+                }
+                if (got.size() >= n || System.nanoTime() >= deadline) {
+                    return got;
+                }
                 RdmaResult<List<WorkCompletion>> r = Verbs.pollCq(qp.receiveCq.cq, 8);
                 if (r.ok()) {
-                    got.addAll(r.value());
+                    unclaimed.addAll(r.value());
                 }
                 if (r.ok() && r.value().isEmpty()) {
                     Thread.onSpinWait();
                 }
             }
-            return got;
         }
 
         void close() {
