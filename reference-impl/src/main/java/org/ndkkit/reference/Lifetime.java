@@ -1,5 +1,8 @@
 package org.ndkkit.reference;
 
+import org.ndkkit.spi.CloseCompletion;
+import org.ndkkit.spi.NtStatus;
+
 /**
  * NDK's antecedent rule for one object: while successors hold it (connectors on a shared
  * endpoint, a listener or a QP; QPs on a PD or CQ), its close pends, and the deferred finalizer
@@ -51,6 +54,26 @@ final class Lifetime {
         }
         finalizer = deferred;
         return false;
+    }
+
+    /**
+     * NdkCloseObject for an object its successors hold: {@code destroy} runs now and the close
+     * returns STATUS_SUCCESS, or it runs when the last successor lets go, followed by the close
+     * completion, and the close returns STATUS_PENDING. {@code afterClose} runs last either way
+     * (it releases the object's own antecedents, after its completion per the lifetime rules).
+     */
+    NtStatus close(Runnable destroy, CloseCompletion completion, Object context,
+                                  Runnable afterClose) {
+        if (closeNowOrDefer(() -> {
+            destroy.run();
+            completion.closed(context);
+            afterClose.run();
+        })) {
+            destroy.run();
+            afterClose.run();
+            return NtStatus.SUCCESS;
+        }
+        return NtStatus.PENDING;
     }
 
     synchronized boolean isClosing() {

@@ -27,14 +27,7 @@ final class RefCq implements NdkCq, RefAdapter.Owned {
 
     @Override
     public NtStatus close(CloseCompletion completion, Object context) {
-        if (lifetime.closeNowOrDefer(() -> {
-            destroy();
-            completion.closed(context);
-        })) {
-            destroy();
-            return NtStatus.SUCCESS;
-        }
-        return NtStatus.PENDING;
+        return lifetime.close(this::destroy, completion, context, () -> { });
     }
 
     @Override

@@ -88,14 +88,7 @@ final class RefPd implements NdkPd, RefAdapter.Owned {
 
     @Override
     public NtStatus close(CloseCompletion completion, Object context) {
-        if (lifetime.closeNowOrDefer(() -> {
-            destroy();
-            completion.closed(context);
-        })) {
-            destroy();
-            return NtStatus.SUCCESS;
-        }
-        return NtStatus.PENDING;
+        return lifetime.close(this::destroy, completion, context, () -> { });
     }
 
     @Override

@@ -149,23 +149,10 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
 
     @Override
     public NtStatus close(CloseCompletion completion, Object context) {
-        if (lifetime.closeNowOrDefer(() -> {
-            destroyAndRelease();
-            completion.closed(context);
-            releaseAntecedents();
-        })) {
-            destroyAndRelease();
-            releaseAntecedents();
-            return NtStatus.SUCCESS;
-        }
-        return NtStatus.PENDING;
+        return lifetime.close(this::destroy, completion, context, this::releaseAntecedents);
     }
 
     private boolean released;
-
-    private void destroyAndRelease() {
-        destroy();
-    }
 
     private void releaseAntecedents() {
         synchronized (this) {

@@ -47,12 +47,9 @@ final class RefSharedEndpoint implements NdkSharedEndpoint, RefAdapter.Owned {
 
     @Override
     public NtStatus close(CloseCompletion completion, Object context) {
-        if (lifetime.closeNowOrDefer(() -> {
-            destroy();
-            completion.closed(context);
-        })) {
-            destroy();
-            return NtStatus.SUCCESS;
+        NtStatus s = lifetime.close(this::destroy, completion, context, () -> { });
+        if (s.equals(NtStatus.SUCCESS)) {
+            return s;
         }
         adapter.log().log(adapter.host() + " NdkCloseObject(shared endpoint " + endpoint() + ") pends for "
                 + lifetime.holders() + " connector(s)");
