@@ -29,6 +29,7 @@ import org.ndkkit.cli.bundle.Keys;
 import org.ndkkit.cli.eval.Certification;
 import org.ndkkit.cli.eval.Profile;
 import org.ndkkit.cli.eval.Regression;
+import org.ndkkit.cli.exec.CrashReport;
 import org.ndkkit.cli.exec.Outcomes;
 import org.ndkkit.cli.exec.ProgressView;
 import org.ndkkit.cli.exec.SuiteProcess;
@@ -126,6 +127,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--run-timeout", paramLabel = "SECONDS", description = "stop the whole run after this long (default: none)")
     Long runSeconds;
+
+    @Option(names = "--max-restarts", paramLabel = "N", defaultValue = "3",
+            description = "when the suite process dies (for example a native fault in the provider), fail the scenario "
+                    + "it was running as 'crashed' and resume with the rest in a fresh process, at most N times "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxRestarts;
 
     @Option(names = "--provider-path", paramLabel = "JAR|DIR", description = "jars or class folders holding the provider (repeatable)")
     List<Path> providerPath = new ArrayList<>();
@@ -332,31 +339,78 @@ public final class RunCommand implements Callable<Integer> {
 
         final Regression.Baseline baseFinal = base;
         List<JsonNode> events = new ArrayList<>();
+        List<String> crashes = new ArrayList<>();
         SuiteProcess.Ended ended = null;
         if (r.preflightOk) {
             Files.createDirectories(raw);
             writeSelection(raw.resolve("selection.json"), selected, r);
-            List<String> cmd = suiteCommand(pp, raw, tMs, cMs, sMs);
-            if (lab) {
-                // Under QEMU's multi-threaded TCG the guest JVM's C2-compiled code crashed now and
-                // then (SIGSEGV in pure Java code, 3 of ~20 runs); C1 only ran clean at similar speed.
-                cmd.add(1, "-XX:TieredStopAtLevel=1");
-                cmd.add(2, "-XX:ErrorFile=" + raw.resolve("hs_err_%p.log"));
-                List<String> wrapped = new ArrayList<>(List.of(labRunner.toString(), "--out", raw.toString(), "--timeout",
-                        Long.toString(runSeconds != null ? runSeconds : 3600), "-q", "--"));
-                wrapped.addAll(cmd);
-                cmd = wrapped;
+            // A suite process that dies (a native fault in the provider, or the emulator under the
+            // lab) does not lose the run: its scenario is failed as crashed, and a fresh process
+            // resumes with the scenarios that have no verdict yet, up to --max-restarts times.
+            long deadline = runSeconds == null ? Long.MAX_VALUE : System.nanoTime() + runSeconds * 1_000_000_000L;
+            Set<String> verdicts = new HashSet<>();
+            for (int attempt = 1; ; attempt++) {
+                String suffix = attempt == 1 ? "" : "-" + attempt;
+                List<String> cmd = suiteCommand(pp, raw, tMs, cMs, sMs);
+                cmd.add(1, "-XX:ErrorFile=" + raw.resolve("hs_err_%p.log"));
+                if (attempt > 1) {
+                    Path rest = raw.resolve("resume" + suffix + ".txt");
+                    Files.write(rest, selected.stream().map(Spec.Scenario::id).filter(id -> !verdicts.contains(id)).toList(),
+                            StandardCharsets.UTF_8);
+                    cmd.addAll(List.of("--scenarios", rest.toString(), "--attempt", Integer.toString(attempt)));
+                    cmd.replaceAll(a -> a.equals("-Dndk.out=" + raw.resolve("kit")) ? a + suffix : a);
+                }
+                long left = (deadline - System.nanoTime()) / 1_000_000_000L;
+                if (lab) {
+                    // Under QEMU's multi-threaded TCG the guest JVM's C2-compiled code crashed now and
+                    // then (SIGSEGV in pure Java code, 3 of ~20 runs); C1 only ran clean at similar speed.
+                    cmd.add(1, "-XX:TieredStopAtLevel=1");
+                    List<String> wrapped = new ArrayList<>(List.of(labRunner.toString(), "--out", raw.toString(), "--timeout",
+                            Long.toString(runSeconds != null ? Math.max(1, left) : 3600), "-q", "--"));
+                    wrapped.addAll(cmd);
+                    cmd = wrapped;
+                }
+                Files.writeString(raw.resolve("suite-command" + suffix + ".txt"), String.join("\n", cmd) + "\n",
+                        StandardCharsets.UTF_8);
+                view.phase((attempt == 1 ? "starting the suite" : "resuming the suite (attempt " + attempt + ")")
+                        + (lab ? " in the SoftRoCE lab" : "") + " ...");
+                long started = System.currentTimeMillis();
+                ended = SuiteProcess.run(cmd, Map.of(), raw.resolve("progress" + suffix + ".ndjson"),
+                        raw.resolve("suite" + suffix + ".log"), Duration.ofSeconds(stall),
+                        runSeconds == null ? null : Duration.ofSeconds(Math.max(1, left)), e -> {
+                            events.add(e);
+                            view.event(e);
+                            if (e.path("event").asText().equals("scenario-finished")) {
+                                verdicts.add(e.path("id").asText());
+                                provisional(r, selected, events, outDir, vendor, kitDefects, baseFinal);
+                            }
+                        });
+                boolean finishedNow = ended.events().stream().anyMatch(e -> e.path("event").asText().equals("suite-finished"));
+                boolean preflightFailed = ended.events().stream().anyMatch(e -> e.path("event").asText().equals("preflight")
+                        && !e.path("status").asText().equals("ok"));
+                if (finishedNow || ended.stopped() || preflightFailed || (lab && (ended.exitCode() == 124 || ended.exitCode() == 125))) {
+                    break;
+                }
+                String crash = CrashReport.find(raw, started).map(CrashReport::summarize).orElse(null);
+                String how = "the suite process died (exit " + ended.exitCode() + ")" + (crash == null ? "" : ": " + crash);
+                if (ended.lastStarted() != null) {
+                    ObjectNode f = json.createObjectNode().put("event", "scenario-finished").put("id", ended.lastStarted())
+                            .put("verdict", "failed").put("code", "crashed").put("reason", how + ", during this scenario")
+                            .put("durationMillis", 0);
+                    events.add(f);
+                    verdicts.add(ended.lastStarted());
+                }
+                crashes.add("attempt " + attempt + (ended.lastStarted() == null ? " (no scenario running)"
+                        : " in " + ended.lastStarted()) + ": " + how);
+                boolean more = selected.stream().anyMatch(sc -> !verdicts.contains(sc.id()));
+                if (!more || attempt > maxRestarts || System.nanoTime() >= deadline) {
+                    break;
+                }
             }
-            Files.writeString(raw.resolve("suite-command.txt"), String.join("\n", cmd) + "\n", StandardCharsets.UTF_8);
-            view.phase("starting the suite" + (lab ? " in the SoftRoCE lab" : "") + " ...");
-            ended = SuiteProcess.run(cmd, Map.of(), raw.resolve("progress.ndjson"), raw.resolve("suite.log"),
-                    Duration.ofSeconds(stall), runSeconds == null ? null : Duration.ofSeconds(runSeconds), e -> {
-                        events.add(e);
-                        view.event(e);
-                        if (e.path("event").asText().equals("scenario-finished")) {
-                            provisional(r, selected, events, outDir, vendor, kitDefects, baseFinal);
-                        }
-                    });
+            if (!crashes.isEmpty()) {
+                r.hostCheck("suite-process-crashes", "warning", crashes.size() + " crash(es), resumed after each while"
+                        + " restarts were left: " + String.join("; ", crashes));
+            }
             view.end();
         }
 
@@ -387,7 +441,8 @@ public final class RunCommand implements Callable<Integer> {
             envError = "the SoftRoCE lab failed (lab/run exit 125); see " + raw.resolve("lab-console.log");
             r.hostCheck("lab-run", "error", envError);
         } else if (ended != null && preflight == null && !ended.stopped()) {
-            envError = "the suite process ended (exit " + ended.exitCode() + ") before its preflight; see " + raw.resolve("suite.log");
+            envError = "the suite process ended (exit " + ended.exitCode() + ") before its preflight"
+                    + (crashes.isEmpty() ? "" : " (" + crashes.get(crashes.size() - 1) + ")") + "; see " + raw.resolve("suite.log");
             r.hostCheck("suite-process", "error", envError);
         } else if (ended != null && preflight == null && ended.stalled()) {
             envError = "the suite process made no progress for " + stall + " s before its preflight finished";
@@ -412,6 +467,9 @@ public final class RunCommand implements Callable<Integer> {
         // ------------------------------------------------------------ reports
         Path cucumber = outDir.resolve("cucumber");
         moveIfPresent(raw.resolve("cucumber"), cucumber);
+        for (int a = 2; Files.isDirectory(raw.resolve("cucumber-" + a)); a++) {
+            moveIfPresent(raw.resolve("cucumber-" + a), cucumber.resolve("attempt-" + a));
+        }
         Path allureResults = outDir.resolve("allure-results");
         moveIfPresent(raw.resolve("allure-results"), allureResults);
         Path junitDir = outDir.resolve("junit");
@@ -685,6 +743,13 @@ public final class RunCommand implements Callable<Integer> {
         b.add("evidence/cucumber-messages.ndjson", cucumber.resolve("messages.ndjson"));
         b.add("evidence/lab.properties", raw.resolve("lab.properties"));
         b.add("evidence/lab-timings.properties", raw.resolve("lab-timings.properties"));
+        // a resumed run: each later attempt's progress log and the fatal-error logs of the crashes
+        try (Stream<Path> files = Files.list(raw)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().matches("progress-\\d+\\.ndjson|hs_err_.*\\.log"))
+                    .sorted().toList()) {
+                b.add("evidence/" + f.getFileName(), f);
+            }
+        }
         for (Path w : waiverFiles) {
             b.add("waivers/" + w.getFileName(), w);
         }

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -397,7 +399,7 @@ class CliEndToEndIT {
     @Order(30)
     void aCrashLeavesWhatRanAndNamesWhatWasNotReached() throws Exception {
         Run r = cli("crash", "run", "-p", "faulty", "-s", "fault=crash", "-s", "fault-after=3", "--tags", FEW,
-                "--no-report", "--no-probes");
+                "--no-report", "--no-probes", "--max-restarts", "0");
         assertThat(r.exit()).as(r.output()).isEqualTo(1);
         List<String> verdicts = new ArrayList<>();
         r.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
@@ -405,6 +407,26 @@ class CliEndToEndIT {
         assertThat(r.summary().path("run").path("state").asText()).isEqualTo("stopped");
         assertThat(Files.readString(r.out().resolve("junit/TEST-ndk-conformance.xml"))).contains("type=\"not-reached\"");
         assertThat(r.out().resolve("bundle/ndk-conformance-bundle.zip")).isRegularFile();
+    }
+
+    @Test
+    @Order(30)
+    void aNativeFaultFailsItsScenarioAndTheRunResumesWithTheRest() throws Exception {
+        Run r = cli("segv", "run", "-p", "faulty", "-s", "fault=segv", "-s", "fault-after=3", "--tags", FEW,
+                "--no-report", "--no-probes");
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+        List<String> verdicts = new ArrayList<>();
+        r.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        // the second scenario took the third connector and the fault; a fresh process ran the third
+        assertThat(verdicts).as(r.output()).containsExactly("passed:null", "failed:crashed", "passed:null");
+        JsonNode crashed = r.summary().path("scenarios").get(1);
+        assertThat(crashed.path("reason").asText()).contains("exit 134").contains("SIGSEGV").contains("hs_err_");
+        assertThat(r.summary().toString()).contains("suite-process-crashes");
+        try (ZipFile z = new ZipFile(r.out().resolve("bundle/ndk-conformance-bundle.zip").toFile())) {
+            assertThat(z.stream().map(ZipEntry::getName).toList())
+                    .anyMatch(n -> n.endsWith("evidence/progress-2.ndjson"))
+                    .anyMatch(n -> n.matches(".*evidence/hs_err_\\d+\\.log"));
+        }
     }
 
     @Test

@@ -91,7 +91,7 @@ public final class Outcomes {
     static ScenarioResult fromEvent(String id, String feature, int line, String name, List<String> clauses, JsonNode f) {
         Verdict v = Verdict.of(f.path("verdict").asText());
         String reason = f.path("reason").isNull() ? null : f.path("reason").asText(null);
-        String code = switch (v) {
+        String code = f.hasNonNull("code") ? f.path("code").asText() : switch (v) {
             case UNSUPPORTED -> reason != null && reason.matches("(?s)[a-z0-9]+(-[a-z0-9]+)*: .*")
                     ? reason.substring(0, reason.indexOf(':')) : "unsupported";
             case TIMEOUT -> "wait-timeout";

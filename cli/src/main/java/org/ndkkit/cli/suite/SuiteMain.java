@@ -1,5 +1,6 @@
 package org.ndkkit.cli.suite;
 
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathResource;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.discovery.FilePosition;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -29,7 +33,12 @@ import org.ndkkit.kit.Session;
  *
  * <pre>
  * java -Dndk.provider=NAME ... org.ndkkit.cli.suite.SuiteMain --raw DIR [--tags EXPR] [--no-probes]
+ *     [--scenarios FILE --attempt N]
  * </pre>
+ *
+ * {@code --scenarios} names the scenarios to run, one id ({@code file.feature:line}) per line: the
+ * CLI resumes a run whose suite process died with the scenarios that have no verdict yet, as
+ * attempt N, whose files get the suffix {@code -N} ({@code progress-2.ndjson}, {@code cucumber-2/}).
  *
  * Writes into DIR: {@code progress.ndjson} (incrementally), {@code environment.json},
  * {@code preflight.json}, {@code probes.json}, {@code probes-trace.txt}, {@code kit/summary.json}
@@ -43,12 +52,16 @@ public final class SuiteMain {
     public static void main(String[] args) throws IOException {
         Path raw = null;
         String tags = null;
+        Path scenarios = null;
+        int attempt = 1;
         boolean probes = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--raw" -> raw = Path.of(args[++i]);
                 case "--tags" -> tags = args[++i];
                 case "--no-probes" -> probes = false;
+                case "--scenarios" -> scenarios = Path.of(args[++i]);
+                case "--attempt" -> attempt = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("SuiteMain: unknown argument " + args[i]);
                     System.exit(3);
@@ -60,7 +73,9 @@ public final class SuiteMain {
             System.exit(3);
         }
         Files.createDirectories(raw);
-        System.setProperty(ProgressLog.PROPERTY, raw.resolve("progress.ndjson").toString());
+        // A resumed run (after the previous suite process died) writes beside the first one's files.
+        String suffix = attempt == 1 ? "" : "-" + attempt;
+        System.setProperty(ProgressLog.PROPERTY, raw.resolve("progress" + suffix + ".ndjson").toString());
         ProgressLog log = ProgressLog.get();
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         log.event("suite-started", n -> n.put("pid", ProcessHandle.current().pid()));
@@ -77,7 +92,7 @@ public final class SuiteMain {
             System.exit(2);
         }
 
-        String cuc = raw.resolve("cucumber").toAbsolutePath().toString();
+        String cuc = raw.resolve("cucumber" + suffix).toAbsolutePath().toString();
         Map<String, String> params = new HashMap<>();
         params.put("cucumber.glue", "org.ndkkit.steps");
         params.put("cucumber.publish.quiet", "true");
@@ -93,8 +108,21 @@ public final class SuiteMain {
         if (tags != null && !tags.isBlank()) {
             params.put("cucumber.filter.tags", tags);
         }
+        List<DiscoverySelector> selectors = new ArrayList<>();
+        if (scenarios == null) {
+            selectors.add(selectPackage("ndk.features"));
+        } else {
+            // ids are "file.feature:line"; Cucumber selects one scenario (or outline row) by position
+            for (String id : Files.readAllLines(scenarios, StandardCharsets.UTF_8)) {
+                int colon = id.lastIndexOf(':');
+                if (!id.isBlank() && colon > 0) {
+                    selectors.add(selectClasspathResource("ndk/features/" + id.substring(0, colon).trim(),
+                            FilePosition.from(Integer.parseInt(id.substring(colon + 1).trim()))));
+                }
+            }
+        }
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("ndk.features")).configurationParameters(params).build();
+                .selectors(selectors).configurationParameters(params).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);

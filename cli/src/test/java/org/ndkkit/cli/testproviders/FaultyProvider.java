@@ -12,7 +12,8 @@ import org.ndkkit.spi.TestbedUnavailableException;
 
 /**
  * Test provider {@code faulty}: the simulated provider with one fault, chosen by settings:
- * {@code fault=crash} halts the JVM, {@code fault=hang} blocks forever, both at the local
+ * {@code fault=crash} halts the JVM, {@code fault=segv} reads address 0 in native code (a real
+ * SIGSEGV: the JVM writes its fatal-error log and aborts), {@code fault=hang} blocks forever, all at the local
  * adapter's {@code fault-after}-th createConnector (counted over the run);
  * {@code fault=no-testbed} makes openTestbed fail.
  */
@@ -42,6 +43,8 @@ public final class FaultyProvider implements NdkProvider {
             }
             if (fault.equals("crash")) {
                 Runtime.getRuntime().halt(99);
+            } else if (fault.equals("segv")) {
+                new com.sun.jna.Pointer(0).getInt(0);
             } else if (fault.equals("hang")) {
                 try {
                     Thread.sleep(Long.MAX_VALUE);
