@@ -51,6 +51,25 @@ public interface Testbed extends AutoCloseable {
     /** The connect timeout the provider was configured with (see {@link TestbedOptions}). */
     Duration connectTimeout();
 
+    /**
+     * What the provider holds right now, counted by kind, on both hosts together: its live NDK
+     * objects (keys such as {@code connector}, {@code shared-endpoint}, {@code listener},
+     * {@code qp}, {@code cq}, {@code pd}) and, where it can see them, the native resources under
+     * them (keys with a prefix, such as {@code rdma:cm_id}, {@code rdma:qp} as the kernel counts
+     * them). The kit reads this before and after every scenario: once the scenario's objects are
+     * all closed, every count must be back at its value before the scenario, or the scenario fails
+     * naming what leaked. An object counts from its creation until its close completes (or its
+     * close returns SUCCESS inline). The adapters themselves and anything the testbed holds for its
+     * own conditions may be counted too, as long as the count is the same before and after.
+     *
+     * <p>Must not block for long (it runs twice per scenario) and must not change any count. A
+     * provider that cannot count returns {@link Availability#unavailable}; the kit then reports
+     * that the leak check did not run, and never counts that as a pass.
+     */
+    default Availability<java.util.Map<String, Long>> resourceCounts() {
+        return Availability.unavailable("no-resource-counts", "the provider does not count its live objects");
+    }
+
     @Override
     void close();
 }
