@@ -119,10 +119,11 @@ Feature: Objects close in any order, and nothing calls back after a close comple
 
   Rule: A close never fails
 
-    @clause:CLOSE-NEVER-FAILS @clause:CLOSE-COMPLETION-PATTERN
-    Scenario: Every object of a connection closes with SUCCESS or PENDING
+    @clause:CLOSE-NEVER-FAILS @clause:CLOSE-COMPLETION-PATTERN @clause:LIFE-CLOSE-RELEASES
+    Scenario: Every object of a connection closes with SUCCESS or PENDING, and releases what it held
       Given C1 is connected through SE to L, accepted as P1
       When the consumer closes SE
       And the consumer closes every object of the scenario
       Then every close returned STATUS_SUCCESS or STATUS_PENDING
       And every close that returned STATUS_PENDING completed exactly once
+      And the provider holds nothing more than before the scenario

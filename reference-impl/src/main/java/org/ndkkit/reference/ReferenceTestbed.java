@@ -5,8 +5,11 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.ndkkit.reference.rdma.Errno;
+import org.ndkkit.reference.rdma.NativeHandle;
 import org.ndkkit.reference.rdma.RdmaResult;
 import org.ndkkit.reference.rdma.Verbs;
 import org.ndkkit.spi.Availability;
@@ -161,6 +164,23 @@ final class ReferenceTestbed implements Testbed {
     @Override
     public Duration connectTimeout() {
         return options.connectTimeout();
+    }
+
+    /**
+     * Three views: the NDK address and four-tuple reservations this provider keeps itself, the
+     * native handles its safety layer holds ({@code native:KIND}), and the kernel's count
+     * ({@code rdma:KIND}, unless the setting {@code kernel-counts=off}).
+     */
+    @Override
+    public Availability<Map<String, Long>> resourceCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        counts.put("bound-address", (long) addressTable.size());
+        counts.put("four-tuple", (long) fourTuples.size());
+        NativeHandle.liveCounts().forEach((kind, n) -> counts.put("native:" + kind, n));
+        if (!options.setting("kernel-counts", "on").equals("off")) {
+            KernelResources.read().ifPresent(counts::putAll);
+        }
+        return Availability.of(counts);
     }
 
     @Override

@@ -7,12 +7,14 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.ndkkit.spi.AdapterInfo;
+import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Created;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.NdkAdapter;
@@ -59,7 +61,60 @@ public final class Lab {
 
     public Lab(Session session) {
         this.session = session;
+        this.countsBefore = resourceCounts();
     }
+
+    // ----------------------------------------------------------------- leak check
+
+    private final Availability<Map<String, Long>> countsBefore;
+
+    /** The provider's live objects and native resources by kind, bounded like every SPI call. */
+    public Availability<Map<String, Long>> resourceCounts() {
+        return bounded("Testbed.resourceCounts()", () -> session.testbed().resourceCounts());
+    }
+
+    /** What the provider counted when the scenario began (unavailable when it cannot count). */
+    public Availability<Map<String, Long>> countsBefore() {
+        return countsBefore;
+    }
+
+    /**
+     * What the provider still holds beyond its counts before the scenario, once everything is
+     * closed: empty when nothing leaked. Native resources may be freed a little after the close
+     * completes (a kernel's deferred work), so the check polls for up to the settle time plus
+     * {@code ndk.leak-grace.ms}.
+     */
+    public Map<String, String> leaks() {
+        if (!countsBefore.isAvailable()) {
+            return Map.of();
+        }
+        long deadline = System.nanoTime() + session.config().settle().toNanos() + LEAK_GRACE.toNanos();
+        while (true) {
+            Map<String, String> out = new TreeMap<>();
+            Availability<Map<String, Long>> now = resourceCounts();
+            if (!now.isAvailable()) {
+                return Map.of("resource counts", "unavailable after the scenario (" + now.reasonCode() + ": " + now.detail() + ")");
+            }
+            Map<String, Long> before = countsBefore.get();
+            now.get().forEach((kind, n) -> {
+                long b = before.getOrDefault(kind, 0L);
+                if (n > b) {
+                    out.put(kind, (n - b) + " more (before " + b + ", after " + n + ")");
+                }
+            });
+            if (out.isEmpty() || System.nanoTime() >= deadline) {
+                return out;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out;
+            }
+        }
+    }
+
+    private static final Duration LEAK_GRACE = Duration.ofMillis(Long.getLong("ndk.leak-grace.ms", 500));
 
     // ----------------------------------------------------------------- basics
 
@@ -136,6 +191,7 @@ public final class Lab {
             synchronized (lock) {
                 if (!state[0]) {
                     state[1] = true;
+                    ThreadDump.take(label + " had not returned after " + ms + " ms");
                     caller.interrupt();
                 }
             }
@@ -550,6 +606,14 @@ public final class Lab {
             found.addAll(t.violations(true));
         }
         found.addAll(callbacksAfterClose());
+        Map<String, String> leaked = leaks();
+        if (!leaked.isEmpty()) {
+            found.add(new Violation("LIFE-CLOSE-RELEASES", "every object of the scenario is closed, yet the provider still holds: "
+                    + leaked.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "))));
+        } else {
+            trace.note(countsBefore.isAvailable() ? "leak check: every resource count back at its value before the scenario"
+                    : "leak check not run: " + countsBefore.reasonCode() + ": " + countsBefore.detail());
+        }
         return found;
     }
 

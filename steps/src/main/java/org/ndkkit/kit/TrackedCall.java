@@ -165,6 +165,7 @@ public final class TrackedCall {
     private void waitFor(CountDownLatch latch, Duration bound, String timeoutMessage) {
         try {
             if (!latch.await(bound.toNanos(), TimeUnit.NANOSECONDS)) {
+                ThreadDump.take(timeoutMessage);
                 throw new KitTimeout(timeoutMessage);
             }
         } catch (InterruptedException e) {

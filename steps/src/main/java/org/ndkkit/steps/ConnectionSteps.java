@@ -8,6 +8,7 @@ import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Lab.ConnectorRef;
 import org.ndkkit.kit.Lab.ListenerRef;
 import org.ndkkit.kit.KitTimeout;
+import org.ndkkit.kit.ThreadDump;
 import org.ndkkit.kit.Outcome;
 import org.ndkkit.kit.TrackedCall;
 import org.ndkkit.spi.AdapterInfo;
@@ -237,6 +238,7 @@ public final class ConnectionSteps {
             // clause (a connect that should have been refused but reached a listener, say), so the
             // message names it first, then what the kit's bounded wait saw.
             String seen = e.getMessage().startsWith("timeout: ") ? e.getMessage().substring("timeout: ".length()) : e.getMessage();
+            ThreadDump.take(function + " of " + owner + ": no outcome in time");
             throw new KitTimeout("[" + String.join(", ", lab().clauses()) + "] " + function + " of " + owner
                     + ": the outcome the scenario expects did not come within " + boundFor(function).toMillis() + " ms: " + seen);
         }

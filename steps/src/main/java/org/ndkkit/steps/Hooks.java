@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Session;
+import org.ndkkit.kit.ThreadDump;
 import org.ndkkit.kit.Violation;
 import org.ndkkit.spi.ResourceExhaustion;
 
@@ -20,6 +21,7 @@ public final class Hooks {
 
     @Before(order = 0)
     public void openLab(Scenario scenario) {
+        ThreadDump.drain(); // a dump from before this scenario is not its evidence
         state.lab = new Lab(Session.get());
         state.lab.setClauses(scenario.getSourceTagNames().stream()
                 .filter(t -> t.startsWith("@clause:")).map(t -> t.substring("@clause:".length())).sorted().toList());
@@ -39,6 +41,9 @@ public final class Hooks {
             lab.trace().note("VIOLATION " + v);
         }
         scenario.attach(lab.trace().render(), "text/plain", "SPI call trace");
+        for (String dump : ThreadDump.drain()) {
+            scenario.attach(dump, "text/plain", "thread dump at timeout");
+        }
         if (!found.isEmpty() && !scenario.isFailed()) {
             throw new AssertionError(found.stream().map(Violation::toString).collect(Collectors.joining("\n"))
                     + "\nCall sequence:\n" + lab.trace().render());

@@ -73,6 +73,11 @@ final class EndpointTable {
     }
 
     /** The binding on exactly this address, or null. */
+    /** How many addresses are bound (for the leak check). */
+    int bound() {
+        return bindings.size();
+    }
+
     Binding at(IpPort address) {
         return bindings.get(address);
     }

@@ -1,7 +1,11 @@
 package org.ndkkit.simulated;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.ndkkit.spi.NdkObjectType;
 
 /**
  * What every object of one testbed shares: the one lock that guards all simulator state, the event
@@ -16,6 +20,8 @@ final class SimContext {
     final EventQueue events = new EventQueue();
     final SimNetwork network = new SimNetwork();
     final Completions completions;
+    /** Live objects by kind, from construction until closed: what the kit's leak check reads. */
+    final Map<NdkObjectType, LongAdder> live = new ConcurrentHashMap<>();
 
     SimContext(SimSettings settings) {
         this.settings = settings;

@@ -1,5 +1,6 @@
 package org.ndkkit.simulated;
 
+import java.util.concurrent.atomic.LongAdder;
 import org.ndkkit.spi.CloseCompletion;
 import org.ndkkit.spi.NdkObject;
 import org.ndkkit.spi.NdkObjectType;
@@ -35,6 +36,7 @@ abstract class SimObject implements NdkObject {
         this.ctx = ctx;
         this.adapter = adapter;
         this.type = type;
+        ctx.live.computeIfAbsent(type, t -> new LongAdder()).increment();
     }
 
     @Override
@@ -62,6 +64,7 @@ abstract class SimObject implements NdkObject {
             onCloseIssued();
             if (quiescent() && !holdsClosingAntecedent()) {
                 closed = true;
+                ctx.live.get(type).decrement();
                 closeCompletion = null;
                 releaseResources();
                 releaseAntecedents();
@@ -154,6 +157,7 @@ abstract class SimObject implements NdkObject {
             return;
         }
         closed = true;
+        ctx.live.get(type).decrement();
         CloseCompletion completion = closeCompletion;
         Object context = closeContext;
         closeCompletion = null;

@@ -3,7 +3,10 @@ package org.ndkkit.simulated;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
@@ -98,6 +101,18 @@ final class SimTestbed implements Testbed {
     @Override
     public Duration connectTimeout() {
         return options.connectTimeout();
+    }
+
+    /** Live objects by type, bound addresses and taken four-tuples, on both hosts. */
+    @Override
+    public Availability<Map<String, Long>> resourceCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        ctx.live.forEach((type, n) -> counts.put(type.name().toLowerCase(Locale.ROOT).replace('_', '-'), n.sum()));
+        ctx.locked(() -> {
+            counts.put("bound-address", (long) ctx.network.endpoints.bound());
+            counts.put("four-tuple", (long) ctx.network.fourTuples());
+        });
+        return Availability.of(counts);
     }
 
     /** Closes both adapters (each waiting for its queued callbacks) and stops the event thread. */

@@ -409,4 +409,28 @@ class LifetimeTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inline", "pending", "pending-in-call"})
+    void resourceCountsFollowCreationAndClose(String path) {
+        try (Lab lab = Lab.open(path)) {
+            java.util.Map<String, Long> before = lab.testbed.resourceCounts().get();
+            Listening l = lab.listen(lab.peer, Lab.v4("198.18.1.1", 0));
+            NdkSharedEndpoint se = lab.sharedEndpoint(lab.local, Lab.v4("198.18.0.1", 0));
+            Pair one = Pair.establish(lab, l, se, "C1");
+            java.util.Map<String, Long> during = lab.testbed.resourceCounts().get();
+            assertThat(during.get("connector")).isEqualTo(before.getOrDefault("connector", 0L) + 2);
+            assertThat(during.get("shared-endpoint")).isEqualTo(before.getOrDefault("shared-endpoint", 0L) + 1);
+            assertThat(during.get("four-tuple")).isEqualTo(before.get("four-tuple") + 1);
+            assertThat(during.get("bound-address")).isGreaterThan(before.get("bound-address"));
+
+            lab.close(one.active, "C1").awaitClosed();
+            lab.close(one.passive, "P1").awaitClosed();
+            lab.close(se, "SE").awaitClosed();
+            java.util.Map<String, Long> after = lab.testbed.resourceCounts().get();
+            assertThat(after.get("connector")).isEqualTo(before.getOrDefault("connector", 0L));
+            assertThat(after.get("shared-endpoint")).isEqualTo(before.getOrDefault("shared-endpoint", 0L));
+            assertThat(after.get("four-tuple")).isEqualTo(before.get("four-tuple"));
+        }
+    }
 }

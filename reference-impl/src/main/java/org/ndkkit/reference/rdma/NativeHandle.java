@@ -4,8 +4,12 @@ import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -25,6 +29,8 @@ import java.util.function.Supplier;
  */
 public abstract class NativeHandle {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** Live handles by kind, from wrapping until a successful destroy: the leak check reads it. */
+    private static final Map<String, LongAdder> LIVE = new ConcurrentHashMap<>();
 
     private final long sequence = SEQUENCE.incrementAndGet();
     private final String kind;
@@ -39,6 +45,14 @@ public abstract class NativeHandle {
         }
         this.kind = kind;
         this.pointer = pointer;
+        LIVE.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+
+    /** How many handles of each kind are live in this JVM (keys such as {@code rdma_cm_id}). */
+    public static Map<String, Long> liveCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        LIVE.forEach((k, n) -> out.put(k, n.sum()));
+        return out;
     }
 
     /** The native address (for logging and identity; never dereference it yourself). */
@@ -123,6 +137,7 @@ public abstract class NativeHandle {
             RdmaResult<Void> r = body.get();
             if (r.ok()) {
                 handle.destroyed = true;
+                LIVE.get(handle.kind).decrement();
                 handle.released();
             }
             return r;
