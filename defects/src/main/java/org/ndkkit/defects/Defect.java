@@ -2,6 +2,7 @@ package org.ndkkit.defects;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.ndkkit.spi.AdapterInfo;
 import org.ndkkit.spi.CloseCompletion;
 import org.ndkkit.spi.ConnectEventCallback;
@@ -25,11 +26,18 @@ import org.ndkkit.spi.UlongRef;
  * the inner provider unchanged; a defect overrides the one hook it breaks. Hooks receive the inner
  * provider's objects (the wrappers unwrap every argument) and completions that already hand the
  * consumer wrapped objects.
+ *
+ * <p>A defect calls {@link #fired()} at the moment it makes a call behave differently from the
+ * inner provider, and only then: a hook that runs but passes the call through does not count. The
+ * kill matrix uses the count to tell a defect the suite missed ({@code survived}) from one the
+ * scenarios never exercised on that inner provider ({@code not-triggered}).
  */
 public abstract class Defect {
     private final String id;
     private final List<String> clauses;
     private final String description;
+    /** Hooks run on the consumer's threads and on the inner provider's callback threads at once. */
+    private final AtomicLong firings = new AtomicLong();
 
     protected Defect(String id, List<String> clauses, String description) {
         this.id = id;
@@ -49,6 +57,33 @@ public abstract class Defect {
 
     public final String description() {
         return description;
+    }
+
+    /**
+     * Records that the defect altered a call just now. Each instance counts on its own: the
+     * provider makes a fresh instance per testbed, so a new run starts at zero.
+     */
+    protected final void fired() {
+        firings.incrementAndGet();
+    }
+
+    /** How many calls (or callbacks) this instance has altered so far. */
+    public final long firings() {
+        return firings.get();
+    }
+
+    /** {@code to} where the inner provider reported {@code from} (a firing), else {@code s} as it was. */
+    protected final NtStatus map(NtStatus s, NtStatus from, NtStatus to) {
+        if (from.equals(s)) {
+            fired();
+            return to;
+        }
+        return s;
+    }
+
+    /** The completion with {@link #map} applied to its status. */
+    protected final RequestCompletion mapped(RequestCompletion c, NtStatus from, NtStatus to) {
+        return c == null ? null : (ctx, s) -> c.completed(ctx, map(s, from, to));
     }
 
     /** Settings the defect needs from the inner provider (for example a completion path). */

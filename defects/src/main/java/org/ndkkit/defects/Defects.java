@@ -60,6 +60,11 @@ public final class Defects {
         return s.get();
     }
 
+    /** Fresh instances of the defects in a comma-separated list of ids, in its order. */
+    public static List<Defect> byIds(String ids) {
+        return java.util.Arrays.stream(ids.split(",")).map(String::trim).filter(id -> !id.isEmpty()).map(Defects::byId).toList();
+    }
+
     /** Every defect, in catalogue order (the control {@code none} excluded). */
     public static List<Defect> all() {
         List<Defect> l = new ArrayList<>();
@@ -68,14 +73,6 @@ public final class Defects {
     }
 
     // ================================================================== helpers
-
-    static RequestCompletion mapped(RequestCompletion c, NtStatus from, NtStatus to) {
-        return c == null ? null : (ctx, s) -> c.completed(ctx, from.equals(s) ? to : s);
-    }
-
-    static NtStatus map(NtStatus s, NtStatus from, NtStatus to) {
-        return from.equals(s) ? to : s;
-    }
 
     static String key(SockAddr a) {
         return a == null || !a.isWellFormed() ? String.valueOf(a) : a.ip().getHostAddress() + "/" + a.port();
@@ -167,6 +164,7 @@ public final class Defects {
             }
             NtStatus s = inner.close((x) -> { }, ctx);
             if (s.isPending() && cb != null) {
+                fired();
                 cb.closed(ctx);
             }
             return s;
@@ -233,6 +231,7 @@ public final class Defects {
                                                       Object ctx) {
                 NtStatus s = inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
                 if (!s.isPending() && !s.isSuccess() && cb != null) {
+                    fired();
                     cb.completed(ctx, s);
                 }
                 return s;
@@ -246,6 +245,7 @@ public final class Defects {
                                                       Object ctx) {
                 return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, s) -> {
                     cb.completed(x, s);
+                    fired();
                     cb.completed(x, s);
                 }, ctx);
             }
@@ -256,7 +256,12 @@ public final class Defects {
             public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
-                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, s) -> cb.completed(null, s), ctx);
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, s) -> {
+                    if (x != null) {
+                        fired();
+                    }
+                    cb.completed(null, s);
+                }, ctx);
             }
         });
         add(() -> new Defect("pending-never-completes", List.of("ASYNC-PENDING-COMPLETES-ONCE", "CSE-PENDING"),
@@ -265,7 +270,7 @@ public final class Defects {
             public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
-                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, s) -> { }, ctx);
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, s) -> fired(), ctx);
             }
         });
         add(() -> new Defect("completion-in-call-without-pending", List.of("ASYNC-COMPLETION-IN-CALL"),
@@ -287,7 +292,11 @@ public final class Defects {
                     }
                     cb.completed(x, st);
                 }, ctx);
-                return s.isPending() && inCall.get() != null ? inCall.get() : s;
+                if (s.isPending() && inCall.get() != null) {
+                    fired();
+                    return inCall.get();
+                }
+                return s;
             }
         });
         add(() -> new Defect("create-completion-context-lost", List.of("CREATE-COMPLETION-PATTERN"),
@@ -299,7 +308,12 @@ public final class Defects {
 
             @Override
             public Created<NdkConnector> createConnector(NdkAdapter inner, CreateCompletion<NdkConnector> cb, Object ctx) {
-                return inner.createConnector((x, s, o) -> cb.created(null, s, o), ctx);
+                return inner.createConnector((x, s, o) -> {
+                    if (x != null) {
+                        fired();
+                    }
+                    cb.created(null, s, o);
+                }, ctx);
             }
         });
 
@@ -309,7 +323,22 @@ public final class Defects {
             @Override
             public NtStatus close(NdkObject wrapper, NdkObject inner, CloseCompletion cb, Object ctx) {
                 NtStatus s = inner.close(cb, ctx);
-                return wrapper instanceof NdkConnector && s.equals(NtStatus.SUCCESS) ? NtStatus.UNSUCCESSFUL : s;
+                if (wrapper instanceof NdkConnector && s.equals(NtStatus.SUCCESS)) {
+                    fired();
+                    return NtStatus.UNSUCCESSFUL;
+                }
+                return s;
+            }
+        });
+        add(() -> new Defect("se-close-leaks", List.of("LIFE-CLOSE-RELEASES"),
+                "closing a shared endpoint returns STATUS_SUCCESS, but the provider keeps the endpoint and its address") {
+            @Override
+            public NtStatus close(NdkObject wrapper, NdkObject inner, CloseCompletion cb, Object ctx) {
+                if (wrapper instanceof NdkSharedEndpoint) {
+                    fired();
+                    return NtStatus.SUCCESS;
+                }
+                return inner.close(cb, ctx);
             }
         });
         add(() -> new Defect("close-completion-twice", List.of("CLOSE-COMPLETION-PATTERN"),
@@ -318,6 +347,7 @@ public final class Defects {
             public NtStatus close(NdkObject wrapper, NdkObject inner, CloseCompletion cb, Object ctx) {
                 return inner.close(cb == null ? null : x -> {
                     cb.closed(x);
+                    fired();
                     cb.closed(x);
                 }, ctx);
             }
@@ -340,6 +370,7 @@ public final class Defects {
                     if (held != null) {
                         synchronized (held) {
                             if (c.notes.get("closed") == null) {
+                                fired();
                                 held.add(() -> cb.completed(x, s));
                                 return;
                             }
@@ -380,14 +411,24 @@ public final class Defects {
                 "the inbound read limit is not capped to the MaxInboundReadLimit the adapter reports") {
             @Override
             public AdapterInfo info(Host host, AdapterInfo r) {
-                return host == Host.LOCAL ? Defects.withLimits(r, Math.max(2, r.maxInboundReadLimit() / 4), r.maxOutboundReadLimit()) : r;
+                int reported = Math.max(2, r.maxInboundReadLimit() / 4);
+                if (host != Host.LOCAL || reported == r.maxInboundReadLimit()) {
+                    return r;
+                }
+                fired();
+                return withLimits(r, reported, r.maxOutboundReadLimit());
             }
         });
         add(() -> new Defect("no-outbound-cap", List.of("LIM-OUTBOUND-CAP"),
                 "the outbound read limit is not capped to the MaxOutboundReadLimit the adapter reports") {
             @Override
             public AdapterInfo info(Host host, AdapterInfo r) {
-                return host == Host.LOCAL ? Defects.withLimits(r, r.maxInboundReadLimit(), Math.max(2, r.maxOutboundReadLimit() / 2)) : r;
+                int reported = Math.max(2, r.maxOutboundReadLimit() / 2);
+                if (host != Host.LOCAL || reported == r.maxOutboundReadLimit()) {
+                    return r;
+                }
+                fired();
+                return withLimits(r, r.maxInboundReadLimit(), reported);
             }
         });
         add(() -> new Defect("inbound-cap-ignores-peer", List.of("LIM-INBOUND-PEER"),
@@ -397,8 +438,12 @@ public final class Defects {
                                               UlongRef len) {
                 NtStatus s = inner.getConnectionData(in, out, pd, len);
                 if (c.sharedEndpoint != null && in != null && s.isSuccess()) {
-                    in.set((int) Math.min(Integer.toUnsignedLong(c.requestedInbound),
-                            Integer.toUnsignedLong(c.adapter().realInfo().maxInboundReadLimit())));
+                    int capped = (int) Math.min(Integer.toUnsignedLong(c.requestedInbound),
+                            Integer.toUnsignedLong(c.adapter().realInfo().maxInboundReadLimit()));
+                    if (capped != in.get()) {
+                        fired();
+                        in.set(capped);
+                    }
                 }
                 return s;
             }
@@ -410,8 +455,12 @@ public final class Defects {
                                               UlongRef len) {
                 NtStatus s = inner.getConnectionData(in, out, pd, len);
                 if (c.sharedEndpoint != null && out != null && s.isSuccess()) {
-                    out.set((int) Math.min(Integer.toUnsignedLong(c.requestedOutbound),
-                            Integer.toUnsignedLong(c.adapter().realInfo().maxOutboundReadLimit())));
+                    int capped = (int) Math.min(Integer.toUnsignedLong(c.requestedOutbound),
+                            Integer.toUnsignedLong(c.adapter().realInfo().maxOutboundReadLimit()));
+                    if (capped != out.get()) {
+                        fired();
+                        out.set(capped);
+                    }
                 }
                 return s;
             }
@@ -423,6 +472,9 @@ public final class Defects {
             public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
+                if (in != out) {
+                    fired();
+                }
                 return inner.connectWithSharedEndpoint(qp, se, dst, out, in, pd, len, cb, ctx);
             }
         });
@@ -432,6 +484,9 @@ public final class Defects {
             public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
+                if (in == 0 || out == 0) {
+                    fired();
+                }
                 return inner.connectWithSharedEndpoint(qp, se, dst, in == 0 ? -1 : in, out == 0 ? -1 : out, pd, len, cb, ctx);
             }
         });
@@ -455,7 +510,9 @@ public final class Defects {
             public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
-                if (closedTuples.contains(tuple(c))) {
+                String t = tuple(c);
+                if (t != null && closedTuples.contains(t)) {
+                    fired();
                     return NtStatus.ADDRESS_ALREADY_EXISTS;
                 }
                 return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, s) -> {
@@ -502,6 +559,7 @@ public final class Defects {
                                                                    CreateCompletion<NdkSharedEndpoint> cb, Object ctx) {
                 Created<NdkSharedEndpoint> c = inner.createSharedEndpoint(address, cb, ctx);
                 if (c.status().equals(NtStatus.SHARING_VIOLATION) && closing.contains(key(address))) {
+                    fired();
                     return inner.createSharedEndpoint(address.withPort(0), cb, ctx);
                 }
                 return c;
@@ -510,6 +568,7 @@ public final class Defects {
             @Override
             public NtStatus listen(NdkListener inner, SockAddr address, RequestCompletion cb, Object ctx) {
                 if (address != null && address.isWellFormed() && closing.contains(key(address))) {
+                    fired();
                     return inner.listen(address.withPort(0), cb, ctx);
                 }
                 return inner.listen(address, cb, ctx);
@@ -523,6 +582,7 @@ public final class Defects {
             public Created<NdkSharedEndpoint> createSharedEndpoint(Wrappers.WAdapter a, NdkAdapter inner, SockAddr address,
                                                                    CreateCompletion<NdkSharedEndpoint> cb, Object ctx) {
                 if (address != null && address.isWellFormed() && address.port() == 0) {
+                    fired();
                     return inner.createSharedEndpoint(address.withPort(next.getAndIncrement()), cb, ctx);
                 }
                 return inner.createSharedEndpoint(address, cb, ctx);
@@ -532,6 +592,7 @@ public final class Defects {
                 "NdkGetLocalAddress on a connector reports the peer's address") {
             @Override
             public NtStatus getLocalAddress(Wrappers.WConnector c, NdkConnector inner, byte[] address, UlongRef len) {
+                fired(); // never asks the inner provider for the local address at all
                 return inner.getPeerAddress(address, len);
             }
         });
@@ -545,6 +606,7 @@ public final class Defects {
                                                       Object ctx) {
                 Set<Wrappers.WConnector> u = users.computeIfAbsent(se, k -> ConcurrentHashMap.newKeySet());
                 if (u.stream().anyMatch(o -> o != c)) {
+                    fired();
                     return NtStatus.ADDRESS_ALREADY_EXISTS;
                 }
                 u.add(c);
@@ -567,6 +629,9 @@ public final class Defects {
                 }
                 byte[] b = a.bytes();
                 int n = (int) Math.min(Math.min(Integer.toUnsignedLong(len.get()), b.length), address == null ? 0 : address.length);
+                if (n < b.length) { // the inner provider would have refused this buffer
+                    fired();
+                }
                 if (n > 0) {
                     System.arraycopy(b, 0, address, 0, n);
                 }
@@ -582,7 +647,11 @@ public final class Defects {
             public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
-                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len > 0 ? len - 1 : len, cb, ctx);
+                if (len > 0) {
+                    fired();
+                    return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len - 1, cb, ctx);
+                }
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
             }
         });
         add(() -> new Defect("accept-private-data-padded-in-front", List.of("PD-ACCEPT-DELIVERED", "PD-CALLEE-LIMIT"),
@@ -595,6 +664,9 @@ public final class Defects {
                     int padded = Math.min(len + 4, Math.max(max, len));
                     byte[] p = new byte[padded];
                     System.arraycopy(pd, 0, p, padded - len, len);
+                    if (padded != len) { // at MaxCalleeData already there is no room to pad
+                        fired();
+                    }
                     return inner.accept(qp, in, out, p, padded, ev, evCtx, cb, ctx);
                 }
                 return inner.accept(qp, in, out, pd, len, ev, evCtx, cb, ctx);
@@ -607,8 +679,11 @@ public final class Defects {
                                                       SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
                                                       Object ctx) {
                 int max = c.adapter().realInfo().maxCallerData();
-                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd,
-                        Integer.compareUnsigned(len, max) > 0 ? max : len, cb, ctx);
+                if (Integer.compareUnsigned(len, max) > 0) {
+                    fired();
+                    len = max;
+                }
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
             }
         });
         add(() -> new Defect("callee-data-over-limit-accepted", List.of("PD-CALLEE-OVER-LIMIT"),
@@ -616,20 +691,30 @@ public final class Defects {
             @Override
             public NtStatus accept(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, int in, int out, byte[] pd, int len,
                                    DisconnectEventCallback ev, Object evCtx, RequestCompletion cb, Object ctx) {
-                int max = c.adapter().realInfo().maxCalleeData();
-                return inner.accept(qp, in, out, pd, Integer.compareUnsigned(len, max) > 0 ? max : len, ev, evCtx, cb, ctx);
+                return inner.accept(qp, in, out, pd, cut(c, len), ev, evCtx, cb, ctx);
             }
 
             @Override
             public NtStatus reject(Wrappers.WConnector c, NdkConnector inner, byte[] pd, int len) {
+                return inner.reject(pd, cut(c, len));
+            }
+
+            private int cut(Wrappers.WConnector c, int len) {
                 int max = c.adapter().realInfo().maxCalleeData();
-                return inner.reject(pd, Integer.compareUnsigned(len, max) > 0 ? max : len);
+                if (Integer.compareUnsigned(len, max) > 0) {
+                    fired();
+                    return max;
+                }
+                return len;
             }
         });
         add(() -> new Defect("reject-private-data-dropped", List.of("PD-REJECT-DELIVERED"),
                 "the private data of a reject never reaches the active side") {
             @Override
             public NtStatus reject(Wrappers.WConnector c, NdkConnector inner, byte[] pd, int len) {
+                if (len != 0) {
+                    fired();
+                }
                 return inner.reject(null, 0);
             }
         });
@@ -642,7 +727,11 @@ public final class Defects {
                                               UlongRef len) {
                 boolean query = pd == null && len != null && len.get() == 0;
                 NtStatus s = inner.getConnectionData(in, out, pd, len);
-                return query && s.equals(NtStatus.SUCCESS) && len.get() != 0 ? NtStatus.BUFFER_TOO_SMALL : s;
+                if (query && s.equals(NtStatus.SUCCESS) && len.get() != 0) {
+                    fired();
+                    return NtStatus.BUFFER_TOO_SMALL;
+                }
+                return s;
             }
         });
         add(() -> new Defect("gcd-short-buffer-success", List.of("GCD-SHORT-BUFFER"),
@@ -660,7 +749,8 @@ public final class Defects {
                                               UlongRef len) {
                 int given = len == null ? 0 : len.get();
                 NtStatus s = inner.getConnectionData(in, out, pd, len);
-                if (pd != null && s.equals(NtStatus.SUCCESS)) {
+                if (pd != null && s.equals(NtStatus.SUCCESS) && len.get() != given) {
+                    fired();
                     len.set(given);
                 }
                 return s;
@@ -672,6 +762,7 @@ public final class Defects {
             public NtStatus getConnectionData(Wrappers.WConnector c, NdkConnector inner, UlongRef in, UlongRef out, byte[] pd,
                                               UlongRef len) {
                 if (in == null || out == null) {
+                    fired();
                     return NtStatus.INVALID_PARAMETER;
                 }
                 return inner.getConnectionData(in, out, pd, len);
@@ -683,14 +774,21 @@ public final class Defects {
                 "the connect event passes a null ConnectEventContext") {
             @Override
             public ConnectEventCallback connectEvent(ConnectEventCallback toConsumer) {
-                return (ctx, connector) -> toConsumer.connectRequest(null, connector);
+                return (ctx, connector) -> {
+                    if (ctx != null) {
+                        fired();
+                    }
+                    toConsumer.connectRequest(null, connector);
+                };
             }
         });
         add(() -> new Defect("pause-ignored", List.of("CSE-REFUSED-PAUSED"),
                 "NdkControlConnectEvents(pause) is ignored: a paused listener still takes requests") {
             @Override
             public void controlConnectEvents(NdkListener inner, boolean pause) {
-                if (!pause) {
+                if (pause) {
+                    fired();
+                } else {
                     inner.controlConnectEvents(false);
                 }
             }
@@ -701,6 +799,8 @@ public final class Defects {
             public void controlConnectEvents(NdkListener inner, boolean pause) {
                 if (pause) {
                     inner.controlConnectEvents(true);
+                } else {
+                    fired();
                 }
             }
         });
@@ -710,7 +810,11 @@ public final class Defects {
             public NtStatus accept(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, int in, int out, byte[] pd, int len,
                                    DisconnectEventCallback ev, Object evCtx, RequestCompletion cb, Object ctx) {
                 NtStatus s = inner.accept(qp, in, out, pd, len, ev, evCtx, (x, st) -> { }, ctx);
-                return s.isPending() ? NtStatus.SUCCESS : s;
+                if (s.isPending()) {
+                    fired();
+                    return NtStatus.SUCCESS;
+                }
+                return s;
             }
         });
         add(() -> new Defect("disconnect-event-twice", List.of("DISC-EVENT-ONCE-ON-PEER"),
@@ -719,6 +823,7 @@ public final class Defects {
             public DisconnectEventCallback disconnectEvent(Wrappers.WConnector c, DisconnectEventCallback toConsumer) {
                 return ctx -> {
                     toConsumer.peerDisconnected(ctx);
+                    fired();
                     toConsumer.peerDisconnected(ctx);
                 };
             }
@@ -730,6 +835,7 @@ public final class Defects {
                 NtStatus s = inner.disconnect(cb, ctx);
                 DisconnectEventCallback own = c.disconnectEvent;
                 if (own != null && (s.isPending() || s.equals(NtStatus.SUCCESS))) {
+                    fired();
                     own.peerDisconnected(c.disconnectEventContext);
                 }
                 return s;
@@ -753,6 +859,7 @@ public final class Defects {
                 if (!s.isPending()) {
                     return s;
                 }
+                fired();
                 try {
                     done.await();
                 } catch (InterruptedException e) {
@@ -772,6 +879,7 @@ public final class Defects {
 
             @Override
             public NtStatus disconnect(Wrappers.WConnector c, NdkConnector inner, RequestCompletion cb, Object ctx) {
+                fired();
                 blockUntilInterrupted();
                 return NtStatus.UNSUCCESSFUL;
             }

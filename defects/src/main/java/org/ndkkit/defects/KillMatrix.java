@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,48 +25,134 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import org.ndkkit.kit.KitConfig;
+import org.ndkkit.kit.KitVersion;
 import org.ndkkit.kit.Session;
+import org.ndkkit.spi.ProviderIdentity;
+import org.ndkkit.spi.Providers;
 
 /**
  * The kill matrix: runs the suite once per seeded defect (the provider {@code defective} over an
- * inner provider, all in this JVM), and decides for each defect whether the suite caught it: at
- * least one scenario failed or timed out with a failure message that names a clause the defect
- * violates ("[CLAUSE-ID, ...] message" at the start of a line of the message). Prints the matrix
- * and the line {@code kill matrix: K of N defects caught}, and writes {@code kill-matrix.json} and
- * {@code kill-matrix.md} into the output folder, with each run's summary.json under {@code runs/}.
+ * inner provider, all in this JVM), and classifies each defect:
+ * <ul>
+ *   <li>{@code caught}: it altered at least one call ({@link Defect#firings()}) and at least one
+ *       scenario failed or timed out with a failure message that names a clause the defect
+ *       violates ("[CLAUSE-ID, ...] message" at the start of a line of the message);</li>
+ *   <li>{@code survived}: it altered calls, but no failure named one of its clauses;</li>
+ *   <li>{@code not-triggered}: it never altered a call in its scenarios on this inner provider
+ *       (whatever failed then is the inner provider's own doing, so it is no kill).</li>
+ * </ul>
+ * Prints the matrix and the kill line ({@link Result#line()}), and writes {@code kill-matrix.json}
+ * (schema in defects/README.md) and {@code kill-matrix.md} into the output folder, with each
+ * run's summary.json under {@code runs/}.
  *
- * <p>Usage: {@code KillMatrix [--out DIR] [--inner PROVIDER] [--defects ID,ID,...]}. Timeouts come
- * from the usual system properties ({@code ndk.timeout.ms}, {@code ndk.connect-timeout.ms},
- * {@code ndk.settle.ms}); extra inner-provider settings from {@code ndk.matrix.setting.KEY}.
- * Exit code 0 when every defect was caught and the control run (no defect) passed, else 1.
+ * <p>Usage: {@code KillMatrix [--out DIR] [--inner PROVIDER] [--defects ID,ID,...]
+ * [--require-all-triggered]}. Timeouts come from the usual system properties ({@code ndk.timeout.ms},
+ * {@code ndk.connect-timeout.ms}, {@code ndk.settle.ms}); extra inner-provider settings from
+ * {@code ndk.matrix.setting.KEY}. Exit code 0 when no defect survived and the control run (no
+ * defect) passed, and with {@code --require-all-triggered} every defect fired; else 1 (2: usage).
  */
 public final class KillMatrix {
     private static final Pattern CLAUSE = Pattern.compile("[A-Z][A-Z0-9]*(-[A-Z0-9]+)+");
+    static final String NOT_TRIGGERED_REASON = "the defect's hook never altered a call in the selected scenarios";
+    /** kill-matrix.json's schema; documented in defects/README.md. */
+    static final String SCHEMA = "ndk-kill-matrix/2";
+    /** The verdicts that fail the control run. */
+    private static final Set<String> FAILING = Set.of("failed", "timeout", "environment-error");
+
+    /** A defect's outcome; {@link #label()} is its name in the reports. */
+    public enum Status {
+        CAUGHT, SURVIVED, NOT_TRIGGERED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** One defect's row. */
-    public record Row(String defect, String description, List<String> clauses, String tags, boolean caught,
+    public record Row(String defect, String description, List<String> clauses, String tags, Status status, long firings,
                       List<String> catchingScenarios, List<String> namedClauses, Map<String, Integer> verdicts,
                       long millis) {
+        public boolean caught() {
+            return status == Status.CAUGHT;
+        }
+
+        /** Why the row has its status, for the reports. */
+        public String reason() {
+            return switch (status) {
+                case CAUGHT -> "failures named " + String.join(", ", namedClauses);
+                case SURVIVED -> "altered " + firings + " call(s), but no failure named one of its clauses";
+                case NOT_TRIGGERED -> NOT_TRIGGERED_REASON;
+            };
+        }
+    }
+
+    /**
+     * The status of a defect from what its run saw. A defect that never fired is not-triggered
+     * even when a scenario named its clause: that failure came from the inner provider itself.
+     */
+    public static Status classify(long firings, List<String> catchingScenarios) {
+        if (firings == 0) {
+            return Status.NOT_TRIGGERED;
+        }
+        return catchingScenarios.isEmpty() ? Status.SURVIVED : Status.CAUGHT;
+    }
+
+    /** The control run: the decorators with no defect. It passes with no failure and no firing. */
+    public record Control(Map<String, Integer> verdicts, List<String> failingScenarios, long firings, long millis) {
+        public boolean passed() {
+            return failingScenarios.isEmpty() && firings == 0;
+        }
+    }
+
+    /** The inner provider as it names itself, and the settings the matrix gave it. */
+    public record Inner(String name, String version, String vendor, Map<String, String> settings) {
     }
 
     /** The whole matrix. */
-    public record Result(String inner, List<Row> rows, Row control, long millis) {
-        public long caught() {
-            return rows.stream().filter(Row::caught).count();
+    public record Result(String kitVersion, Inner inner, KitConfig bounds, List<Row> rows, Control control,
+                         boolean requireAllTriggered, long millis) {
+        /** The ids of the defects with this status, in catalogue order. */
+        public List<String> ids(Status s) {
+            return rows.stream().filter(r -> r.status() == s).map(Row::defect).toList();
         }
 
-        public boolean ok() {
-            return caught() == rows.size() && controlPassed();
+        public long count(Status s) {
+            return ids(s).size();
+        }
+
+        public long caught() {
+            return count(Status.CAUGHT);
+        }
+
+        public long triggered() {
+            return rows.size() - count(Status.NOT_TRIGGERED);
+        }
+
+        public List<String> notTriggered() {
+            return ids(Status.NOT_TRIGGERED);
+        }
+
+        public List<String> survived() {
+            return ids(Status.SURVIVED);
         }
 
         public boolean controlPassed() {
-            return control == null || (control.verdicts().getOrDefault("failed", 0) == 0
-                    && control.verdicts().getOrDefault("timeout", 0) == 0
-                    && control.verdicts().getOrDefault("environment-error", 0) == 0);
+            return control == null || control.passed();
+        }
+
+        /** No survivor, the control passed, and (when required) every defect fired. */
+        public boolean ok() {
+            return survived().isEmpty() && controlPassed() && (!requireAllTriggered || notTriggered().isEmpty());
         }
 
         public String line() {
-            return "kill matrix: " + caught() + " of " + rows.size() + " defects caught";
+            List<String> idle = notTriggered();
+            if (idle.isEmpty()) {
+                return "kill matrix: " + caught() + " of " + rows.size() + " defects caught";
+            }
+            return "kill matrix: " + caught() + " of " + triggered() + " triggered defects caught (" + idle.size()
+                    + " not triggered on " + inner.name() + ": " + String.join(", ", idle) + ")";
         }
     }
 
@@ -76,24 +163,43 @@ public final class KillMatrix {
         Path out = Path.of("target/kill-matrix");
         String inner = "simulated";
         List<Defect> defects = Defects.all();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--out" -> out = Path.of(args[++i]);
-                case "--inner" -> inner = args[++i];
-                case "--defects" -> defects = java.util.Arrays.stream(args[++i].split(",")).map(String::trim)
-                        .map(Defects::byId).toList();
-                default -> {
-                    System.err.println("usage: KillMatrix [--out DIR] [--inner PROVIDER] [--defects ID,...]");
-                    System.exit(2);
+        boolean requireAll = false;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--out" -> out = Path.of(value(args, ++i));
+                    case "--inner" -> inner = value(args, ++i);
+                    case "--defects" -> defects = Defects.byIds(value(args, ++i));
+                    case "--require-all-triggered" -> requireAll = true;
+                    default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
+        } catch (IllegalArgumentException e) {
+            System.err.println("KillMatrix: " + e.getMessage());
+            System.err.println("usage: KillMatrix [--out DIR] [--inner PROVIDER] [--defects ID,...] [--require-all-triggered]");
+            System.exit(2);
         }
-        Result r = run(out, inner, defects, true);
+        Result r;
+        try {
+            r = run(out, inner, defects, true, requireAll);
+        } catch (IllegalArgumentException e) { // no such inner provider
+            System.err.println("KillMatrix: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         System.exit(r.ok() ? 0 : 1);
     }
 
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
     /** Runs the control and every defect, prints the matrix and writes the reports. */
-    public static Result run(Path out, String inner, List<Defect> defects, boolean control) throws IOException {
+    public static Result run(Path out, String inner, List<Defect> defects, boolean control, boolean requireAllTriggered)
+            throws IOException {
         Files.createDirectories(out.resolve("runs"));
         Map<String, String> extra = new TreeMap<>();
         for (String k : System.getProperties().stringPropertyNames()) {
@@ -101,38 +207,81 @@ public final class KillMatrix {
                 extra.put(k.substring("ndk.matrix.setting.".length()), System.getProperty(k));
             }
         }
+        ProviderIdentity id = Providers.byName(inner).identity();
+        KitConfig bounds = KitConfig.fromSystemProperties();
         long t0 = System.nanoTime();
         PrintStream console = System.out;
-        console.println("kill matrix over '" + inner + "': " + defects.size() + " defects, timeouts "
-                + System.getProperty("ndk.timeout.ms", "5000") + "/" + System.getProperty("ndk.connect-timeout.ms", "1500")
-                + "/" + System.getProperty("ndk.settle.ms", "100") + " ms");
-        Row controlRow = null;
+        console.println("kill matrix over '" + inner + "' " + id.version() + ": " + defects.size() + " defects, timeouts "
+                + bounds.timeout().toMillis() + "/" + bounds.connectTimeout().toMillis() + "/" + bounds.settle().toMillis()
+                + " ms");
+        Control controlRun = null;
         if (control) {
-            controlRow = runOne(out, inner, Defects.byId("none"), extra);
-            console.printf("  %-8s %-44s %s%n", controlRow.verdicts().getOrDefault("failed", 0)
-                    + controlRow.verdicts().getOrDefault("timeout", 0) == 0 ? "control" : "CONTROL!", "none (no defect)",
-                    controlRow.verdicts() + " in " + controlRow.millis() + " ms");
+            Run c = runOne(out, inner, Defects.byId("none"), extra);
+            List<String> failing = c.scenarios().stream().filter(s -> FAILING.contains(s.verdict()))
+                    .map(MatrixPlugin.Scenario::id).toList();
+            controlRun = new Control(c.verdicts(), failing, c.firings(), c.millis());
+            console.printf("  %-13s %-44s %s%n", controlRun.passed() ? "control" : "CONTROL!", "none (no defect)",
+                    controlRun.verdicts() + ", " + controlRun.firings() + " firings, in " + controlRun.millis() + " ms"
+                            + (failing.isEmpty() ? "" : "; failing: " + String.join(" ", failing)));
         }
         List<Row> rows = new ArrayList<>();
         for (Defect d : defects) {
-            Row row = runOne(out, inner, d, extra);
+            Row row = row(d, runOne(out, inner, d, extra));
             rows.add(row);
-            console.printf("  %-8s %-44s %-60s %s%n", row.caught() ? "caught" : "SURVIVED", row.defect(),
+            String label = row.status() == Status.CAUGHT ? "caught" : row.status().label().toUpperCase(Locale.ROOT);
+            console.printf("  %-13s %-44s %6d %-60s %s%n", label, row.defect(), row.firings(),
                     row.catchingScenarios().isEmpty() ? "-" : String.join(" ", row.catchingScenarios()),
                     row.namedClauses().isEmpty() ? "-" : String.join(",", row.namedClauses()));
         }
-        Result result = new Result(inner, rows, controlRow, (System.nanoTime() - t0) / 1_000_000);
+        Result result = new Result(KitVersion.get(), new Inner(inner, id.version(), id.vendor(), extra), bounds, rows,
+                controlRun, requireAllTriggered, (System.nanoTime() - t0) / 1_000_000);
         write(out, result);
         console.println("kill matrix report: " + out.resolve("kill-matrix.md") + ", " + out.resolve("kill-matrix.json")
                 + " (" + result.millis() + " ms)");
         if (!result.controlPassed()) {
-            console.println("kill matrix: the control run (decorators without a defect) did not pass: " + controlRow.verdicts());
+            console.println("kill matrix: the control run (decorators without a defect) did not pass: " + controlRun);
+        }
+        if (!result.survived().isEmpty()) {
+            console.println("kill matrix: survived (fired, but no failure named their clauses): "
+                    + String.join(", ", result.survived()));
+        }
+        if (requireAllTriggered && !result.notTriggered().isEmpty()) {
+            console.println("kill matrix: every defect must fire on '" + inner + "', these did not ("
+                    + NOT_TRIGGERED_REASON + "): " + String.join(", ", result.notTriggered()));
         }
         console.println(result.line());
         return result;
     }
 
-    private static Row runOne(Path out, String inner, Defect d, Map<String, String> extra) throws IOException {
+    /** What one suite run saw: every scenario's verdict and message, and the defect's firings. */
+    record Run(List<MatrixPlugin.Scenario> scenarios, Map<String, Integer> verdicts, long firings, long millis) {
+    }
+
+    /** A defect's row from its run: which failures named its clauses, and its status. */
+    static Row row(Defect d, Run run) {
+        List<String> catching = new ArrayList<>();
+        Set<String> named = new LinkedHashSet<>();
+        for (MatrixPlugin.Scenario s : run.scenarios()) {
+            if (!s.verdict().equals("failed") && !s.verdict().equals("timeout")) {
+                continue;
+            }
+            Set<String> n = namedClauses(s.message());
+            if (n.stream().anyMatch(d.clauses()::contains)) {
+                catching.add(s.id());
+                n.stream().filter(d.clauses()::contains).forEach(named::add);
+            }
+        }
+        Status status = classify(run.firings(), catching);
+        if (status == Status.NOT_TRIGGERED) {
+            // a failure naming its clause without a firing is the inner provider's own, not a kill
+            catching.clear();
+            named.clear();
+        }
+        return new Row(d.id(), d.description(), d.clauses(), d.tags(), status, run.firings(), List.copyOf(catching),
+                List.copyOf(named), run.verdicts(), run.millis());
+    }
+
+    private static Run runOne(Path out, String inner, Defect d, Map<String, String> extra) throws IOException {
         Path dir = out.resolve("runs").resolve(d.id()).toAbsolutePath();
         Files.createDirectories(dir);
         for (String k : new ArrayList<>(System.getProperties().stringPropertyNames())) {
@@ -161,12 +310,19 @@ public final class KillMatrix {
                 .configurationParameters(params)
                 .build();
         long t0 = System.nanoTime();
+        long firings = 0;
         PrintStream console = System.out;
         try (PrintStream log = new PrintStream(new FileOutputStream(dir.resolve("run.log").toFile()), true,
                 StandardCharsets.UTF_8)) {
             System.setOut(log);
             Launcher launcher = LauncherFactory.create();
             launcher.execute(request);
+            // The testbed's own instance of the defect counted its firings: read them before the
+            // session closes. No session means no scenario ran, so nothing could fire.
+            Session session = Session.peek();
+            if (session != null && session.testbed() instanceof Wrappers.WTestbed tb) {
+                firings = tb.defect().firings();
+            }
         } finally {
             System.setOut(console);
             Session.reset();
@@ -174,22 +330,8 @@ public final class KillMatrix {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         List<MatrixPlugin.Scenario> scenarios = MatrixPlugin.drain();
         Map<String, Integer> verdicts = new TreeMap<>();
-        scenarios.forEach(s -> verdicts.merge(s.verdict(), 1, Integer::sum));
-        List<String> catching = new ArrayList<>();
-        Set<String> named = new LinkedHashSet<>();
-        for (MatrixPlugin.Scenario s : scenarios) {
-            if (!s.verdict().equals("failed") && !s.verdict().equals("timeout")) {
-                continue;
-            }
-            Set<String> n = namedClauses(s.message());
-            if (n.stream().anyMatch(d.clauses()::contains)) {
-                catching.add(s.id());
-                n.stream().filter(d.clauses()::contains).forEach(named::add);
-            }
-        }
-        boolean caught = !d.id().equals("none") && !catching.isEmpty();
-        return new Row(d.id(), d.description(), d.clauses(), d.id().equals("none") ? "" : d.tags(), caught, catching,
-                List.copyOf(named), verdicts, ms);
+        scenarios.forEach(sc -> verdicts.merge(sc.verdict(), 1, Integer::sum));
+        return new Run(scenarios, verdicts, firings, ms);
     }
 
     /** The clause ids a failure message names: "[A, B] ..." at the start of a line before the call sequence. */
@@ -222,36 +364,82 @@ public final class KillMatrix {
         return named;
     }
 
+    /** kill-matrix.json: the shape documented in defects/README.md ("kill-matrix.json"). */
+    static ObjectNode json(ObjectMapper json, Result r) {
+        ObjectNode root = json.createObjectNode();
+        root.put("schema", SCHEMA);
+        root.put("kitVersion", r.kitVersion());
+        ObjectNode inner = root.putObject("inner");
+        inner.put("name", r.inner().name());
+        inner.put("version", r.inner().version());
+        inner.put("vendor", r.inner().vendor());
+        inner.set("settings", json.valueToTree(r.inner().settings()));
+        ObjectNode bounds = root.putObject("bounds");
+        bounds.put("timeoutMillis", r.bounds().timeout().toMillis());
+        bounds.put("connectTimeoutMillis", r.bounds().connectTimeout().toMillis());
+        bounds.put("settleMillis", r.bounds().settle().toMillis());
+        root.put("requireAllTriggered", r.requireAllTriggered());
+        root.put("line", r.line());
+        root.put("ok", r.ok());
+        root.put("durationMillis", r.millis());
+        ObjectNode totals = root.putObject("totals");
+        totals.put("defects", r.rows().size());
+        totals.put("triggered", r.triggered());
+        totals.put("caught", r.caught());
+        totals.put("survived", r.count(Status.SURVIVED));
+        totals.put("notTriggered", r.count(Status.NOT_TRIGGERED));
+        ObjectNode control = root.putObject("control");
+        control.put("run", r.control() != null);
+        control.put("passed", r.controlPassed());
+        if (r.control() != null) {
+            control.put("firings", r.control().firings());
+            control.set("verdicts", json.valueToTree(r.control().verdicts()));
+            control.set("failingScenarios", json.valueToTree(r.control().failingScenarios()));
+            control.put("millis", r.control().millis());
+        }
+        ArrayNode rows = root.putArray("defects");
+        for (Row row : r.rows()) {
+            ObjectNode n = rows.addObject();
+            n.put("id", row.defect());
+            n.put("description", row.description());
+            n.set("clauses", json.valueToTree(row.clauses()));
+            n.put("tags", row.tags());
+            n.put("status", row.status().label());
+            n.put("reason", row.reason());
+            n.put("firings", row.firings());
+            n.set("catchingScenarios", json.valueToTree(row.catchingScenarios()));
+            n.set("namedClauses", json.valueToTree(row.namedClauses()));
+            n.set("verdicts", json.valueToTree(row.verdicts()));
+            n.put("millis", row.millis());
+        }
+        return root;
+    }
+
     private static void write(Path out, Result r) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = json.createObjectNode();
-        root.put("schema", "ndk-kill-matrix/1");
-        root.put("inner", r.inner());
-        root.put("defects", r.rows().size());
-        root.put("caught", r.caught());
-        root.put("line", r.line());
-        root.put("durationMillis", r.millis());
-        root.put("controlPassed", r.controlPassed());
-        if (r.control() != null) {
-            root.set("control", json.valueToTree(r.control()));
-        }
-        ArrayNode rows = root.putArray("matrix");
-        r.rows().forEach(row -> rows.add(json.valueToTree(row)));
-        json.writeValue(out.resolve("kill-matrix.json").toFile(), root);
+        json.writeValue(out.resolve("kill-matrix.json").toFile(), json(json, r));
 
         StringBuilder md = new StringBuilder();
-        md.append("# Kill matrix over `").append(r.inner()).append("`\n\n");
+        md.append("# Kill matrix over `").append(r.inner().name()).append("` ").append(r.inner().version())
+                .append(" (kit ").append(r.kitVersion()).append(")\n\n");
         md.append("`").append(r.line()).append("` in ").append(r.millis()).append(" ms. Control run (no defect): ")
-                .append(r.control() == null ? "not run" : r.control().verdicts() + (r.controlPassed() ? ", passed" : ", FAILED"))
+                .append(r.control() == null ? "not run" : r.control().verdicts() + ", " + r.control().firings() + " firings"
+                        + (r.controlPassed() ? ", passed" : ", FAILED"))
                 .append(".\n\n");
-        md.append("| defect | caught | catching scenarios | clauses named | violates | what it breaks |\n");
-        md.append("|---|---|---|---|---|---|\n");
+        md.append("| defect | status | firings | catching scenarios | clauses named | violates | what it breaks |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
         for (Row row : r.rows()) {
-            md.append("| `").append(row.defect()).append("` | ").append(row.caught() ? "yes" : "**no**").append(" | ")
+            String status = row.status().label();
+            md.append("| `").append(row.defect()).append("` | ").append(row.caught() ? status : "**" + status + "**")
+                    .append(" | ").append(row.firings()).append(" | ")
                     .append(row.catchingScenarios().isEmpty() ? "-" : String.join("<br>", row.catchingScenarios())).append(" | ")
                     .append(String.join(", ", row.namedClauses())).append(" | ")
                     .append(String.join(", ", row.clauses())).append(" | ")
                     .append(row.description().replace("|", "\\|")).append(" |\n");
+        }
+        if (!r.notTriggered().isEmpty()) {
+            md.append("\nNot triggered on `").append(r.inner().name()).append("` (").append(NOT_TRIGGERED_REASON)
+                    .append("): ").append(String.join(", ", r.notTriggered())).append(".\n");
         }
         Files.writeString(out.resolve("kill-matrix.md"), md.toString());
     }

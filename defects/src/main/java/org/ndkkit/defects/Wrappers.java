@@ -106,6 +106,11 @@ public final class Wrappers {
         }
 
         @Override
+        public Availability<java.util.Map<String, Long>> resourceCounts() {
+            return inner.resourceCounts();
+        }
+
+        @Override
         public void close() {
             inner.close();
         }

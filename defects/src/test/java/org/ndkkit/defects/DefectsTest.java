@@ -9,8 +9,17 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.ndkkit.spi.Created;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.NdkSharedEndpoint;
+import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.Providers;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.TestbedOptions;
 
 class DefectsTest {
 
@@ -43,5 +52,28 @@ class DefectsTest {
                 .containsExactly("LIM-ZERO", "CSE-SUCCESS", "ASYNC-CONTEXT-RETURNED");
         assertThat(KillMatrix.namedClauses("timeout: [ASYNC-NO-BLOCKING] call did not return")).containsExactly("ASYNC-NO-BLOCKING");
         assertThat(KillMatrix.namedClauses("no clause here")).isEmpty();
+    }
+
+    /** Driven directly over the simulated provider: only the call the defect alters counts. */
+    @Test
+    void aDefectCountsTheCallsItAltersAndNotThoseItPassesThrough() throws Exception {
+        try (Wrappers.WTestbed tb = (Wrappers.WTestbed) Providers.byName("defective").openTestbed(new TestbedOptions(
+                Duration.ofMillis(300), Map.of("defect", "port-zero-not-ephemeral", "completion-path", "inline")))) {
+            NdkAdapter adapter = tb.adapter(Host.LOCAL);
+            SockAddr local = SockAddr.of(tb.addresses(Host.LOCAL).get(0), 50123);
+            Created<NdkSharedEndpoint> given = adapter.createSharedEndpoint(local, (x, s, o) -> { }, null);
+            assertThat(given.status()).isEqualTo(NtStatus.SUCCESS);
+            assertThat(tb.defect().firings()).as("an explicit port passes through").isZero();
+
+            Created<NdkSharedEndpoint> ephemeral = adapter.createSharedEndpoint(local.withPort(0), (x, s, o) -> { }, null);
+            assertThat(ephemeral.status()).isEqualTo(NtStatus.SUCCESS);
+            assertThat(tb.defect().firings()).as("port 0 is replaced by a low port").isEqualTo(1);
+            assertThat(Defects.address(ephemeral.object()::getLocalAddress).port()).isEqualTo(40000);
+        }
+    }
+
+    @Test
+    void theControlNeverFires() {
+        assertThat(Defects.byId("none").firings()).isZero();
     }
 }
