@@ -128,6 +128,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-timeout", paramLabel = "SECONDS", description = "stop the whole run after this long (default: none)")
     Long runSeconds;
 
+    @Option(names = "--kill-matrix", paramLabel = "FILE",
+            description = "a kill-matrix.json of the seeded defects (defects/, or defects/lab-kill-matrix.sh) to include "
+                    + "in the summary, the report and the bundle, as evidence of what this kit catches (repeatable)")
+    List<Path> killMatrices = new ArrayList<>();
+
     @Option(names = "--max-restarts", paramLabel = "N", defaultValue = "3",
             description = "when the suite process dies (for example a native fault in the provider), fail the scenario "
                     + "it was running as 'crashed' and resume with the rest in a fresh process, at most N times "
@@ -282,6 +287,18 @@ public final class RunCommand implements Callable<Integer> {
         r.settings.put("settleMs", sMs);
         r.settings.put("stallTimeoutSeconds", stall);
         r.settings.put("runTimeoutSeconds", runSeconds);
+        for (Path km : killMatrices) {
+            try {
+                JsonNode m = json.readTree(km.toFile());
+                if (!m.path("schema").asText().startsWith("ndk-kill-matrix/")) {
+                    throw new IOException("not a kill matrix (schema " + m.path("schema").asText("missing") + ")");
+                }
+                r.killMatrices.add(m);
+            } catch (IOException e) {
+                outw.println("ndk-cli: --kill-matrix " + km + ": " + e.getMessage());
+                return ExitCodes.ENVIRONMENT_OR_USAGE;
+            }
+        }
         r.settings.put("probes", !noProbes);
         r.providerSettings.putAll(settings);
 
@@ -743,8 +760,12 @@ public final class RunCommand implements Callable<Integer> {
         b.add("evidence/cucumber-messages.ndjson", cucumber.resolve("messages.ndjson"));
         b.add("evidence/lab.properties", raw.resolve("lab.properties"));
         b.add("evidence/lab-timings.properties", raw.resolve("lab-timings.properties"));
+        for (int i = 0; i < killMatrices.size(); i++) {
+            b.add("evidence/kill-matrix-" + r.killMatrices.get(i).path("inner").path("name").asText("provider") + ".json",
+                    killMatrices.get(i));
+        }
         // a resumed run: each later attempt's progress log and the fatal-error logs of the crashes
-        try (Stream<Path> files = Files.list(raw)) {
+        try (Stream<Path> files = Files.isDirectory(raw) ? Files.list(raw) : Stream.empty()) {
             for (Path f : files.filter(f -> f.getFileName().toString().matches("progress-\\d+\\.ndjson|hs_err_.*\\.log"))
                     .sorted().toList()) {
                 b.add("evidence/" + f.getFileName(), f);

@@ -116,7 +116,15 @@ class CliEndToEndIT {
         publicKey = OUT.resolve("vendor.pub.pem");
         Files.writeString(publicKey, Keys.toPem(kp.getPublic()));
 
-        Run r = cli("certification", "run", "--provider", "simulated", "--profile", "certification", "--sign-key", key.toString());
+        // a kill matrix in the shape defects/ writes (ndk-kill-matrix/2), reduced to what the CLI reads
+        Path matrix = OUT.resolve("kill-matrix.json");
+        Files.writeString(matrix, "{\"schema\":\"ndk-kill-matrix/2\",\"kitVersion\":\"0.1.0\","
+                + "\"inner\":{\"name\":\"simulated\",\"version\":\"0.1.0\"},\"line\":\"kill matrix: 1 of 2 triggered defects caught\","
+                + "\"ok\":false,\"totals\":{\"defects\":3,\"triggered\":2,\"caught\":1,\"survived\":1,\"notTriggered\":1},"
+                + "\"defects\":[{\"id\":\"a\",\"status\":\"caught\"},{\"id\":\"b\",\"status\":\"survived\"},"
+                + "{\"id\":\"c\",\"status\":\"not-triggered\"}]}");
+        Run r = cli("certification", "run", "--provider", "simulated", "--profile", "certification", "--sign-key", key.toString(),
+                "--kill-matrix", matrix.toString());
         certification = r;
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("CERTIFIED (exit 0)");
@@ -145,6 +153,14 @@ class CliEndToEndIT {
         assertThat(s.path("clauses")).hasSize(spec.catalogue().clauses().size());
         assertThat(s.path("environment").path("suite").path("java").asText()).isNotEmpty();
         assertThat(s.path("preflight").path("status").asText()).isEqualTo("ok");
+        JsonNode km = s.path("killMatrices").get(0);
+        assertThat(km.path("line").asText()).isEqualTo("kill matrix: 1 of 2 triggered defects caught");
+        assertThat(km.path("survived").toString()).isEqualTo("[\"b\"]");
+        assertThat(km.path("notTriggered").toString()).isEqualTo("[\"c\"]");
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("| simulated 0.1.0 | 3 | 2 | 1 | 1 | 1 |");
+        try (ZipFile z = new ZipFile(out.resolve("bundle/ndk-conformance-bundle.zip").toFile())) {
+            assertThat(z.stream().map(ZipEntry::getName).toList()).anyMatch(n -> n.endsWith("evidence/kill-matrix-simulated.json"));
+        }
         List<String> probes = new ArrayList<>();
         s.path("findings").path("items").forEach(f -> probes.add(f.path("id").asText() + "=" + f.path("severity").asText()));
         assertThat(probes).contains("max-caller-data=ok", "read-limit-maxima=ok", "ipv6=ok");
@@ -524,6 +540,9 @@ class CliEndToEndIT {
         Run bw = cli("bad-waiver", "run", "-p", "simulated", "--waivers", badWaiver.toString());
         assertThat(bw.exit()).isEqualTo(2);
         assertThat(bw.output()).contains("'issue' is required");
+        Run badMatrix = cli("bad-kill-matrix", "run", "-p", "simulated", "--kill-matrix", badWaiver.toString());
+        assertThat(badMatrix.exit()).isEqualTo(2);
+        assertThat(badMatrix.output()).contains("--kill-matrix");
         Run badKey = cli("bad-sign-key", "run", "-p", "simulated", "--sign-key", badWaiver.toString());
         assertThat(badKey.exit()).isEqualTo(2);
         assertThat(badKey.output()).contains("--sign-key", "no PRIVATE KEY block");

@@ -1,5 +1,6 @@
 package org.ndkkit.cli.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -107,6 +108,18 @@ public final class MarkdownReport {
             changes(b, "Other changed verdicts", g.changed());
             changes(b, "Added scenarios", g.added());
             changes(b, "Removed scenarios", g.removed());
+        }
+
+        if (!r.killMatrices.isEmpty()) {
+            b.append("## What the kit catches (seeded defects)\n\n| inner provider | defects | triggered | caught | survived | not triggered |\n|---|---|---|---|---|---|\n");
+            for (JsonNode m : r.killMatrices) {
+                JsonNode t = m.path("totals");
+                b.append("| ").append(m.path("inner").path("name").asText()).append(' ').append(m.path("inner").path("version").asText())
+                        .append(" | ").append(t.path("defects").asLong()).append(" | ").append(t.path("triggered").asLong())
+                        .append(" | ").append(t.path("caught").asLong()).append(" | ").append(t.path("survived").asLong())
+                        .append(" | ").append(t.path("notTriggered").asLong()).append(" |\n");
+            }
+            b.append('\n');
         }
 
         b.append("## Clauses\n\n| clause | level | verdict | scenarios |\n|---|---|---|---|\n");

@@ -61,6 +61,8 @@ public final class RunRecord {
     public boolean probesRan;
     public Certification.Result certification;
     public Regression.Result regression;
+    /** Kill matrices of the seeded defects given with --kill-matrix, as read. */
+    public List<JsonNode> killMatrices = new ArrayList<>();
 
     public String status;
     public int exitCode;

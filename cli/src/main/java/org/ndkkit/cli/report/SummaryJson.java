@@ -199,6 +199,27 @@ public final class SummaryJson {
             root.putNull("regression");
         }
 
+        // the kit's own power, measured with seeded defects: totals per inner provider, not the rows
+        ArrayNode km = root.putArray("killMatrices");
+        for (JsonNode m : r.killMatrices) {
+            ObjectNode k = km.addObject();
+            k.put("inner", m.path("inner").path("name").asText());
+            k.put("innerVersion", m.path("inner").path("version").asText());
+            k.put("kitVersion", m.path("kitVersion").asText());
+            k.put("line", m.path("line").asText());
+            k.put("ok", m.path("ok").asBoolean());
+            k.set("totals", m.path("totals"));
+            ArrayNode nt = k.putArray("notTriggered");
+            ArrayNode sv = k.putArray("survived");
+            for (JsonNode d : m.path("defects")) {
+                if (d.path("status").asText().equals("not-triggered")) {
+                    nt.add(d.path("id").asText());
+                } else if (d.path("status").asText().equals("survived")) {
+                    sv.add(d.path("id").asText());
+                }
+            }
+        }
+
         ObjectNode outputs = root.putObject("outputs");
         r.outputs.forEach(outputs::put);
         return root;
