@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,6 +104,10 @@ public abstract class NativeHandle {
                             h.kind + " 0x" + Long.toHexString(h.address())
                                     + " is already destroyed");
                 }
+            }
+            Optional<Integer> fault = NativeFaults.check(operation);
+            if (fault.isPresent()) {
+                return RdmaResult.nativeError(operation, fault.get(), "injected fault (NativeFaults)");
             }
             return body.get();
         } finally {

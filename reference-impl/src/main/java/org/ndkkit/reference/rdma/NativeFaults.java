@@ -1,0 +1,83 @@
+package org.ndkkit.reference.rdma;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Fault injection at the native boundary: makes the n-th call of one librdmacm/libibverbs function
+ * fail with a chosen errno, as if the library had returned it, without calling it. Used to prove
+ * that every error path of the provider gives back what it took before the failing call (ids,
+ * reservations, QPs). Only calls that go through the safety layer's {@code using} are counted;
+ * destroys are never failed, since a failed destroy leaks by definition.
+ *
+ * <p>Off unless armed. The lab programs arm it with {@link #failNth}; a run can also arm it at start
+ * with the system property {@code ndk.reference.fault=FUNCTION:N:ERRNO}.
+ */
+public final class NativeFaults {
+    private record Plan(String function, int nth, int errno) {
+    }
+
+    private static volatile Plan plan = fromProperty(System.getProperty("ndk.reference.fault"));
+    private static final AtomicInteger CALLS_OF_PLANNED = new AtomicInteger();
+    private static final AtomicInteger INJECTED = new AtomicInteger();
+    private static final Map<String, LongAdder> CALLS = new ConcurrentHashMap<>();
+
+    private NativeFaults() {
+    }
+
+    /** Arms a fault: the {@code nth} (1-based) call of {@code function} from now fails with {@code errno}. */
+    public static synchronized void failNth(String function, int nth, int errno) {
+        if (nth < 1) {
+            throw new IllegalArgumentException("nth is 1-based, was " + nth);
+        }
+        CALLS_OF_PLANNED.set(0);
+        INJECTED.set(0);
+        plan = new Plan(function, nth, errno);
+    }
+
+    /** Disarms; returns how many faults were injected since the last arming. */
+    public static synchronized int clear() {
+        plan = null;
+        return INJECTED.get();
+    }
+
+    /** How often each function was called through the safety layer since {@link #resetCounts}. */
+    public static Map<String, Long> callCounts() {
+        Map<String, Long> out = new TreeMap<>();
+        CALLS.forEach((f, n) -> out.put(f, n.sum()));
+        return out;
+    }
+
+    public static void resetCounts() {
+        CALLS.clear();
+    }
+
+    /** The errno to fail this call with, if a fault is armed for it. */
+    static Optional<Integer> check(String function) {
+        CALLS.computeIfAbsent(function, f -> new LongAdder()).increment();
+        Plan p = plan;
+        if (p == null || !p.function().equals(function)) {
+            return Optional.empty();
+        }
+        if (CALLS_OF_PLANNED.incrementAndGet() != p.nth()) {
+            return Optional.empty();
+        }
+        INJECTED.incrementAndGet();
+        return Optional.of(p.errno());
+    }
+
+    static Plan fromProperty(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return null;
+        }
+        String[] f = spec.split(":");
+        if (f.length != 3) {
+            throw new IllegalArgumentException("ndk.reference.fault must be FUNCTION:N:ERRNO, was " + spec);
+        }
+        return new Plan(f[0], Integer.parseInt(f[1]), Integer.parseInt(f[2]));
+    }
+}
