@@ -21,9 +21,11 @@ public final class ClauseCatalogue {
     }
 
     private final Map<String, Clause> clauses;
+    private final Map<String, String> sources;
 
-    private ClauseCatalogue(Map<String, Clause> clauses) {
+    private ClauseCatalogue(Map<String, Clause> clauses, Map<String, String> sources) {
         this.clauses = Collections.unmodifiableMap(clauses);
+        this.sources = Collections.unmodifiableMap(sources);
     }
 
     public static ClauseCatalogue load() {
@@ -62,7 +64,9 @@ public final class ClauseCatalogue {
             out.put(id, new Clause(id, text(c, "rule"), sourceKey, sources.get(sourceKey).asText(), level,
                     text(c, "reading"), text(c, "ambiguity")));
         }
-        return new ClauseCatalogue(out);
+        Map<String, String> pages = new LinkedHashMap<>();
+        sources.fields().forEachRemaining(e -> pages.put(e.getKey(), e.getValue().asText()));
+        return new ClauseCatalogue(out, pages);
     }
 
     private static String text(JsonNode n, String field) {
@@ -72,6 +76,11 @@ public final class ClauseCatalogue {
 
     public Map<String, Clause> clauses() {
         return clauses;
+    }
+
+    /** Every source page by key, in catalogue order, including pages no clause cites yet. */
+    public Map<String, String> sources() {
+        return sources;
     }
 
     public Clause get(String id) {
