@@ -62,8 +62,12 @@ final class Buffers {
         if (length == null) {
             return NtStatus.INVALID_PARAMETER;
         }
+        // a length that claims more room than the array has is bad input: nothing is written
+        if (length.unsigned() > (out == null ? 0 : out.length)) {
+            return NtStatus.INVALID_PARAMETER;
+        }
         byte[] bytes = address.sockAddr().bytes();
-        long room = Math.min(length.unsigned(), out == null ? 0 : out.length);
+        long room = length.unsigned();
         if (room < bytes.length) {
             length.set(bytes.length);
             return NtStatus.BUFFER_TOO_SMALL;
@@ -95,8 +99,10 @@ final class Buffers {
             length.set(required);
             return NtStatus.SUCCESS;
         }
-        long room = Math.min(asked, out.length);
-        int n = (int) Math.min(room, Math.min(required, data.length));
+        if (asked > out.length) {
+            return NtStatus.INVALID_PARAMETER; // claims more room than the array has: write nothing
+        }
+        int n = (int) Math.min(asked, Math.min(required, data.length));
         System.arraycopy(data, 0, out, 0, n);
         length.set(required);
         return asked >= required ? NtStatus.SUCCESS : NtStatus.BUFFER_TOO_SMALL;

@@ -64,11 +64,23 @@ final class Lifetime {
      */
     NtStatus close(Runnable destroy, CloseCompletion completion, Object context,
                                   Runnable afterClose) {
-        if (closeNowOrDefer(() -> {
+        if (completion == null) {
+            return NtStatus.INVALID_PARAMETER; // a close that pends must have a completion to call
+        }
+        Runnable deferred = () -> {
             destroy.run();
             completion.closed(context);
             afterClose.run();
-        })) {
+        };
+        boolean now;
+        synchronized (this) {
+            // A second close would replace the first one's deferred completion and lose it.
+            if (closing) {
+                return NtStatus.INVALID_DEVICE_STATE;
+            }
+            now = closeNowOrDefer(deferred);
+        }
+        if (now) {
             destroy.run();
             afterClose.run();
             return NtStatus.SUCCESS;

@@ -161,9 +161,12 @@ final class RefListener implements NdkListener, CmHandler, RefAdapter.Owned {
 
     @Override
     public NtStatus close(CloseCompletion completion, Object context) {
+        if (completion == null) {
+            return NtStatus.INVALID_PARAMETER; // this close always pends: it needs a completion to call
+        }
         synchronized (lock) {
             if (closeIssued) {
-                return NtStatus.SUCCESS;
+                return NtStatus.INVALID_DEVICE_STATE; // the object is closing or closed already
             }
             closeIssued = true;
             closeCompletion = completion;

@@ -49,9 +49,15 @@ class BuffersTest {
         assertThat(Buffers.writeAddress(se, buf, len)).isEqualTo(NtStatus.SUCCESS);
         assertThat(len.get()).isEqualTo(16);
         assertThat(SockAddr.fromBuffer(buf, 16).sameEndpoint(SockAddr.of("198.18.0.1", 50123))).isTrue();
-        // a declared length larger than the real buffer is not trusted
+        // a declared length larger than the real buffer is bad input (the SPI's output-buffer rule),
+        // even when the address would fit: nothing is written
         len = new UlongRef(128);
-        assertThat(Buffers.writeAddress(se, new byte[8], len)).isEqualTo(NtStatus.BUFFER_TOO_SMALL);
+        assertThat(Buffers.writeAddress(se, new byte[8], len)).isEqualTo(NtStatus.INVALID_PARAMETER);
+        byte[] roomy = new byte[19];
+        len = new UlongRef(39);
+        assertThat(Buffers.writeAddress(se, roomy, len)).isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(roomy).containsOnly(0);
+        assertThat(len.get()).isEqualTo(39);
     }
 
     @Test

@@ -38,4 +38,25 @@ class LifetimeTest {
     void releaseWithoutAcquireIsABug() {
         assertThatThrownBy(() -> new Lifetime().release()).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aSecondCloseIsRefusedAndTheFirstStillCompletesOnce() {
+        Lifetime pd = new Lifetime();
+        List<Object> completions = new ArrayList<>();
+        assertThat(pd.acquire()).isTrue(); // a QP on the PD
+        assertThat(pd.close(() -> { }, completions::add, "first", () -> { })).isEqualTo(org.ndkkit.spi.NtStatus.PENDING);
+        assertThat(pd.close(() -> { }, completions::add, "second", () -> { }))
+                .isEqualTo(org.ndkkit.spi.NtStatus.INVALID_DEVICE_STATE);
+        pd.release();
+        assertThat(completions).containsExactly("first");
+    }
+
+    @Test
+    void aCloseWithoutACompletionIsRefusedAndChangesNothing() {
+        Lifetime pd = new Lifetime();
+        assertThat(pd.acquire()).isTrue();
+        assertThat(pd.close(() -> { }, null, null, () -> { })).isEqualTo(org.ndkkit.spi.NtStatus.INVALID_PARAMETER);
+        assertThat(pd.isClosing()).isFalse();
+        pd.release();
+    }
 }

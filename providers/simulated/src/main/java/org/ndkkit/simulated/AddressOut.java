@@ -26,6 +26,10 @@ final class AddressOut {
         if (address == null) {
             return NtStatus.INVALID_DEVICE_STATE;
         }
+        // a length that claims more room than the array has is bad input: nothing is written
+        if (length.unsigned() > (buffer == null ? 0 : buffer.length)) {
+            return NtStatus.INVALID_PARAMETER;
+        }
         byte[] sockaddr = address.sockaddrBytes();
         if (length.unsigned() < sockaddr.length) {
             length.set(sockaddr.length);

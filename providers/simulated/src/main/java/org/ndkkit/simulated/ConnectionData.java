@@ -36,8 +36,8 @@ final class ConnectionData {
      * NDK's rules: a null buffer with {@code *length == 0} asks for the RDS (SUCCESS); a null buffer
      * with a length is INVALID_PARAMETER; with a buffer, min(*length, RDS) bytes are copied and the
      * result is SUCCESS when *length >= RDS, else BUFFER_TOO_SMALL; {@code *length} = RDS in both
-     * cases. A {@code *length} whose copy would not fit the array is INVALID_PARAMETER (never an
-     * exception), and nothing is written then.
+     * cases. A {@code *length} that claims more room than the array has is INVALID_PARAMETER (never
+     * an exception), and nothing is written then (the SPI's output-buffer rule).
      */
     NtStatus read(UlongRef inbound, UlongRef outbound, byte[] buffer, UlongRef length) {
         long asked = length.unsigned();
@@ -47,11 +47,10 @@ final class ConnectionData {
                 return NtStatus.INVALID_PARAMETER;
             }
         } else {
-            int n = (int) Math.min(asked, rds);
-            if (n > buffer.length) {
+            if (asked > buffer.length) {
                 return NtStatus.INVALID_PARAMETER;
             }
-            System.arraycopy(padded, 0, buffer, 0, n);
+            System.arraycopy(padded, 0, buffer, 0, (int) Math.min(asked, rds));
         }
         if (inbound != null) {
             inbound.set(inboundReadLimit);

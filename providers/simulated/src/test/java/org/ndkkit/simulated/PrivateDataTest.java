@@ -80,8 +80,13 @@ class PrivateDataTest {
         UlongRef len = new UlongRef(4);
         assertThat(p.getConnectionData(null, null, new byte[4], len)).isEqualTo(NtStatus.BUFFER_TOO_SMALL);
         assertThat(len.get()).isEqualTo(56);
-        // A length beyond the array is fine as long as the copy fits: RDS is 56.
+        // A length that claims more room than the array has is bad input even when the copy would
+        // fit (the SPI's output-buffer rule): nothing is written.
         len.set(-1);
+        byte[] untouched = new byte[60];
+        assertThat(p.getConnectionData(null, null, untouched, len)).isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(untouched).containsOnly(0);
+        len.set(60);
         assertThat(p.getConnectionData(null, null, new byte[60], len)).isEqualTo(NtStatus.SUCCESS);
     }
 
