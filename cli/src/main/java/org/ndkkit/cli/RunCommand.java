@@ -133,6 +133,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "in the summary, the report and the bundle, as evidence of what this kit catches (repeatable)")
     List<Path> killMatrices = new ArrayList<>();
 
+    @Option(names = "--lab-also", paramLabel = "COMMAND",
+            description = "in the lab, run this shell command in the same VM boot after the suite (for example a "
+                    + "benchmark); its output goes to raw/lab-also.log and does not change the verdicts")
+    String labAlso;
+
     @Option(names = "--max-restarts", paramLabel = "N", defaultValue = "3",
             description = "when the suite process dies (for example a native fault in the provider), fail the scenario "
                     + "it was running as 'crashed' and resume with the rest in a fresh process, at most N times "
@@ -384,6 +389,11 @@ public final class RunCommand implements Callable<Integer> {
                     cmd.add(1, "-XX:TieredStopAtLevel=1");
                     List<String> wrapped = new ArrayList<>(List.of(labRunner.toString(), "--out", raw.toString(), "--timeout",
                             Long.toString(runSeconds != null ? Math.max(1, left) : 3600), "-q", "--"));
+                    if (labAlso != null && attempt == 1) {
+                        // the suite's exit code stays the command's; the extra command only logs
+                        wrapped.addAll(List.of("/bin/bash", "-c", "\"$@\"; rc=$?; /bin/bash -c \"$NDK_LAB_ALSO\" >\"$NDK_LAB_ALSO_LOG\" 2>&1"
+                                + " || echo \"lab-also: exit $?\" >>\"$NDK_LAB_ALSO_LOG\"; exit $rc", "ndk-suite"));
+                    }
                     wrapped.addAll(cmd);
                     cmd = wrapped;
                 }
@@ -392,7 +402,9 @@ public final class RunCommand implements Callable<Integer> {
                 view.phase((attempt == 1 ? "starting the suite" : "resuming the suite (attempt " + attempt + ")")
                         + (lab ? " in the SoftRoCE lab" : "") + " ...");
                 long started = System.currentTimeMillis();
-                ended = SuiteProcess.run(cmd, Map.of(), raw.resolve("progress" + suffix + ".ndjson"),
+                Map<String, String> env = labAlso == null ? Map.of()
+                        : Map.of("NDK_LAB_ALSO", labAlso, "NDK_LAB_ALSO_LOG", raw.resolve("lab-also.log").toString());
+                ended = SuiteProcess.run(cmd, env, raw.resolve("progress" + suffix + ".ndjson"),
                         raw.resolve("suite" + suffix + ".log"), Duration.ofSeconds(stall),
                         runSeconds == null ? null : Duration.ofSeconds(Math.max(1, left)), e -> {
                             events.add(e);

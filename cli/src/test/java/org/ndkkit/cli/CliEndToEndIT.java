@@ -497,8 +497,11 @@ class CliEndToEndIT {
                 """);
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         Run r = cli("lab", "run", "-p", "simulated", "--lab", "always", "--lab-run", fake.toString(), "--tags",
-                "@clause:CSE-PENDING", "--no-report", "--no-probes");
+                "@clause:CSE-PENDING", "--no-report", "--no-probes", "--lab-also", "echo extra ran in \"$NDK_LAB_OUT\"; exit 3");
         assertThat(r.exit()).as(r.output()).isZero();
+        // the extra command ran in the same "boot", after the suite; its failure is logged, not judged
+        assertThat(Files.readString(r.out().resolve("raw/lab-also.log")))
+                .contains("extra ran in " + r.out().resolve("raw")).contains("lab-also: exit 3");
         JsonNode s = r.summary();
         assertThat(s.path("run").path("lab").asBoolean()).isTrue();
         assertThat(s.path("run").path("settings").path("timeoutMs").asInt()).isEqualTo(20000);

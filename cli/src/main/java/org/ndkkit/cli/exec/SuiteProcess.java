@@ -50,6 +50,7 @@ public final class SuiteProcess {
         StringBuilder partial = new StringBuilder();
         long lastEvent = System.nanoTime();
         String lastStarted = null;
+        boolean runFinished = false;
         boolean stalled = false;
         boolean timedOut = false;
         boolean interrupted = false;
@@ -67,6 +68,10 @@ public final class SuiteProcess {
                         lastStarted = e.path("id").asText();
                     } else if (type.equals("scenario-finished")) {
                         lastStarted = null;
+                    } else if (type.equals("run-finished")) {
+                        // the suite is done; what the process still runs (the lab's --lab-also
+                        // command, the VM's power-down) is bounded by the run timeout only
+                        runFinished = true;
                     }
                     onEvent.accept(e);
                 }
@@ -74,7 +79,7 @@ public final class SuiteProcess {
                     break;
                 }
                 long now = System.nanoTime();
-                if (now - lastEvent > stallTimeout.toNanos()) {
+                if (!runFinished && now - lastEvent > stallTimeout.toNanos()) {
                     stalled = true;
                     stop(p);
                 } else if (runTimeout != null && now - t0 > runTimeout.toNanos()) {
