@@ -48,8 +48,8 @@ final class RefSharedEndpoint implements NdkSharedEndpoint, RefAdapter.Owned {
     @Override
     public NtStatus close(CloseCompletion completion, Object context) {
         NtStatus s = lifetime.close(this::destroy, completion, context, () -> { });
-        if (s.equals(NtStatus.SUCCESS)) {
-            return s;
+        if (!s.isPending()) {
+            return s; // closed now, or refused (a second close, no completion)
         }
         adapter.log().log(adapter.host() + " NdkCloseObject(shared endpoint " + endpoint() + ") pends for "
                 + lifetime.holders() + " connector(s)");
