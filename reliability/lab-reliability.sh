@@ -8,8 +8,8 @@
 # after "--" go to ReliabilityMain and win over the defaults below.
 #
 # Sizes under emulation (environment, defaults): NDK_RELIABILITY_CONNECTIONS (1000),
-# NDK_RELIABILITY_CYCLES (500: about 19 cycles/s under TCG; 1000 would take the script to about
-# 4 of its 5 minutes), NDK_RELIABILITY_BAD_INPUTS (200), NDK_RELIABILITY_RACES (20),
+# NDK_RELIABILITY_CYCLES (1000: about 20 cycles/s under TCG, so ~50 s of the script's ~3 min),
+# NDK_RELIABILITY_BAD_INPUTS (200), NDK_RELIABILITY_RACES (20),
 # NDK_TIMEOUT_MS (10000), NDK_CONNECT_TIMEOUT_MS (15000).
 #
 # The lab VM is shared: when lab/run reports the lab busy (exit 125, "another lab/run"), this
@@ -42,7 +42,7 @@ for ((try = 1; ; try++)); do
   lab/run --out "$OUT" --timeout "${NDK_LAB_RELIABILITY_TIMEOUT:-600}" -- \
     java -XX:TieredStopAtLevel=1 -XX:ErrorFile="$OUT/hs_err_%p.log" -cp "$CP" org.ndkkit.reliability.ReliabilityMain \
          --provider reference --out "$OUT/reference" \
-         --connections "${NDK_RELIABILITY_CONNECTIONS:-1000}" --cycles "${NDK_RELIABILITY_CYCLES:-500}" \
+         --connections "${NDK_RELIABILITY_CONNECTIONS:-1000}" --cycles "${NDK_RELIABILITY_CYCLES:-1000}" \
          --bad-inputs "${NDK_RELIABILITY_BAD_INPUTS:-200}" --races "${NDK_RELIABILITY_RACES:-20}" \
          --timeout-ms "${NDK_TIMEOUT_MS:-10000}" --connect-timeout-ms "${NDK_CONNECT_TIMEOUT_MS:-15000}" \
          "$@" > >(tee "$OUT/reference/stdout.txt") 2>&1 || rc=$?
