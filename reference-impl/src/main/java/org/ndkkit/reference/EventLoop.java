@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.ndkkit.reference.rdma.ChannelWaiter;
 import org.ndkkit.reference.rdma.CmEvent;
 import org.ndkkit.reference.rdma.EventChannel;
 import org.ndkkit.reference.rdma.RdmaCm;
@@ -20,10 +21,19 @@ import org.ndkkit.reference.rdma.RdmaResult;
  * right after they are read ({@link RdmaCm#nextCmEvent} copies them), so on this thread no event
  * of any id is ever un-acked while it is destroyed, and librdmacm's destroy never blocks on one.
  * Consumer callbacks that come from rdma_cm events run on this thread too, never under a lock.
+ *
+ * <p>When there is nothing to do the thread sleeps in {@code poll(2)} on the channel's fd and an
+ * eventfd ({@link ChannelWaiter}) until an event arrives, its next timer is due, or another
+ * thread posts a task or schedules an earlier timer (which wake it). It used to poll the channel every
+ * {@link #POLL_MS} ms instead: ~200 idle rdma_get_cm_event calls a second per adapter, each
+ * allocating JNA structures, and up to 5 ms before a posted task (a close) ran. If the eventfd
+ * cannot be created it still does that.
  */
 final class EventLoop {
-    /** How long one wait on the channel lasts when nothing is due: the latency of posted tasks. */
+    /** Without a {@link ChannelWaiter} (eventfd failed): how long one wait on the channel lasts. */
     static final long POLL_MS = 5;
+    /** With one: the longest sleep when no timer is due (a safety net; wake-ups end it earlier). */
+    static final long MAX_WAIT_MS = 1000;
 
     /** A scheduled task; {@link #cancel} is safe from any thread. */
     static final class Timer implements Comparable<Timer> {
@@ -57,6 +67,18 @@ final class EventLoop {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread thread;
+    private final ChannelWaiter waiter;
+    /**
+     * {@link #AWAKE}, {@link #DECIDING} (whether and how long to sleep) or {@link #SLEEPING} until
+     * {@link #sleepDeadline} (System.nanoTime). Posting a task or scheduling a timer wakes the
+     * loop only when it sleeps, or may sleep, past what is new: a wake-up (an eventfd write, then
+     * an extra pass of the loop) for every connect and accept timer cost more than it saved.
+     */
+    private volatile int sleepState;
+    private volatile long sleepDeadline;
+    private static final int AWAKE = 0;
+    private static final int DECIDING = 1;
+    private static final int SLEEPING = 2;
     private volatile boolean stopping;
 
     EventLoop(String name, EventChannel channel, Consumer<CmEvent> dispatcher, EventLog log) {
@@ -66,6 +88,11 @@ final class EventLoop {
         this.log = log;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
+        RdmaResult<ChannelWaiter> w = ChannelWaiter.open(channel);
+        if (!w.ok()) {
+            log.problem(name + ": no eventfd (" + w + "); polling the channel every " + POLL_MS + " ms instead");
+        }
+        this.waiter = w.ok() ? w.value() : null;
     }
 
     void start() {
@@ -78,6 +105,23 @@ final class EventLoop {
 
     void post(Runnable task) {
         tasks.add(task);
+        if (waiter != null && !inLoop() && sleepState != AWAKE) {
+            waiter.wake();
+        }
+    }
+
+    /**
+     * The loop sets {@link #sleepState} before it looks at the task and timer queues, and
+     * {@link #post} and {@link #schedule} read it after adding to them: so either the loop sees
+     * what is new, or they see it (about to be) asleep and wake it.
+     */
+    private void wakeIfAsleepPast(long deadlineNanos) {
+        if (waiter != null && !inLoop()) {
+            int state = sleepState;
+            if (state == DECIDING || (state == SLEEPING && deadlineNanos - sleepDeadline < 0)) {
+                waiter.wake();
+            }
+        }
     }
 
     /** Runs {@code task} on this thread now if already on it, else posts it. */
@@ -94,6 +138,7 @@ final class EventLoop {
         synchronized (timers) {
             timers.add(t);
         }
+        wakeIfAsleepPast(t.deadlineNanos);
         return t;
     }
 
@@ -121,10 +166,22 @@ final class EventLoop {
         boolean reported = false;
         try {
             while (!stopping) {
-                long wait = tasks.isEmpty() ? Math.min(POLL_MS, untilNextTimerMs()) : 0;
+                // With a waiter the read never blocks: the thread sleeps below, in the waiter.
+                long wait = waiter != null ? 0 : tasks.isEmpty() ? Math.min(POLL_MS, untilNextTimerMs(POLL_MS)) : 0;
                 RdmaResult<Optional<CmEvent>> r = RdmaCm.nextCmEvent(channel, wait);
+                boolean idle = false;
                 if (r.ok()) {
-                    r.value().ifPresent(ev -> safely(() -> dispatcher.accept(ev), "event " + ev));
+                    if (r.value().isPresent()) {
+                        CmEvent ev = r.value().get();
+                        try {
+                            dispatcher.accept(ev);
+                        } catch (Throwable e) {
+                            // The event's text only now: building it for every event cost ~0.1 ms.
+                            report("event " + ev, e);
+                        }
+                    } else {
+                        idle = true;
+                    }
                 } else if (!reported) {
                     reported = true;
                     log.problem(name + ": reading the event channel failed: " + r);
@@ -137,17 +194,41 @@ final class EventLoop {
                 while (!stopping && (t = tasks.poll()) != null) {
                     safely(t, "task");
                 }
+                if (idle && waiter != null) {
+                    // Declared before the checks: a task posted or a timer scheduled after them sees
+                    // it and wakes the waiter (the eventfd stays readable until the next await),
+                    // so nothing waits for the next event or MAX_WAIT_MS.
+                    sleepState = DECIDING;
+                    if (!stopping && tasks.isEmpty()) {
+                        long sleepMs = untilNextTimerMs(MAX_WAIT_MS);
+                        sleepDeadline = System.nanoTime() + sleepMs * 1_000_000L;
+                        sleepState = SLEEPING;
+                        RdmaResult<Boolean> w = waiter.await(sleepMs);
+                        if (!w.ok()) {
+                            if (!reported) {
+                                reported = true;
+                                log.problem(name + ": waiting on the event channel failed: " + w);
+                            }
+                            sleep(POLL_MS);
+                        }
+                    }
+                    sleepState = AWAKE;
+                }
             }
         } finally {
+            if (waiter != null) {
+                waiter.close();
+            }
             stopped.countDown();
         }
     }
 
-    private long untilNextTimerMs() {
+    /** Milliseconds until the next timer is due (0 when one is), or {@code noTimerMs} without timers. */
+    private long untilNextTimerMs(long noTimerMs) {
         synchronized (timers) {
             Timer t = timers.peek();
             if (t == null) {
-                return POLL_MS;
+                return noTimerMs;
             }
             return Math.max(0, (t.deadlineNanos - System.nanoTime() + 999_999) / 1_000_000);
         }
@@ -174,9 +255,13 @@ final class EventLoop {
         try {
             r.run();
         } catch (Throwable e) {
-            log.problem(name + ": " + what + " threw " + e);
-            e.printStackTrace();
+            report(what, e);
         }
+    }
+
+    private void report(String what, Throwable e) {
+        log.problem(name + ": " + what + " threw " + e);
+        e.printStackTrace();
     }
 
     private static void sleep(long ms) {

@@ -166,7 +166,18 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         return NdkObjectType.CONNECTOR;
     }
 
+    /**
+     * Whether the event log is on. The per-connection messages are built only then: building them
+     * (addresses as text) cost ~0.1 ms each in the lab's emulated VM, several per connection.
+     */
+    private boolean logging() {
+        return adapter.log().enabled();
+    }
+
     private void log(String s) {
+        if (!logging()) {
+            return;
+        }
         adapter.log().log(adapter.host() + " " + (passive ? "passive" : "active") + " connector "
                 + (local != null ? local : "") + (remote != null ? " <-> " + remote : "") + ": " + s);
     }
@@ -312,8 +323,10 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         // NDK's IO_TIMEOUT: rdma_cm's own connect timer gives up only after ~100 s (16 REQs,
         // 6 s apart); the provider's timer uses the testbed's connect timeout instead.
         timer = adapter.loop().schedule(adapter.connectTimeoutMs(), this::onConnectTimeout);
-        log("connect " + t + " issued (in " + Integer.toUnsignedString(capIn) + ", out "
-                + Integer.toUnsignedString(capOut) + ", " + data.length + " bytes) -> PENDING");
+        if (logging()) {
+            log("connect " + t + " issued (in " + Integer.toUnsignedString(capIn) + ", out "
+                    + Integer.toUnsignedString(capOut) + ", " + data.length + " bytes) -> PENDING");
+        }
         return NtStatus.PENDING;
     }
 
@@ -423,7 +436,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         state = State.ESTABLISHED;
         disconnectEvent = cb;
         disconnectEventContext = cbContext;
-        log("complete-connect -> SUCCESS (QP " + qp.qpNum() + " in RTS, RTU sent)");
+        if (logging()) {
+            log("complete-connect -> SUCCESS (QP " + qp.qpNum() + " in RTS, RTU sent)");
+        }
         return NtStatus.SUCCESS;
     }
 
@@ -507,7 +522,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         state = State.ACCEPTING;
         answeredLocked(after);
         timer = adapter.loop().schedule(adapter.plan().acceptTimeoutMs(), this::onAcceptTimeout);
-        log("accept issued (in " + effIn + ", out " + effOut + ", " + data.length + " bytes) -> PENDING");
+        if (logging()) {
+            log("accept issued (in " + effIn + ", out " + effOut + ", " + data.length + " bytes) -> PENDING");
+        }
         return NtStatus.PENDING;
     }
 
@@ -739,8 +756,10 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
                     state = State.CONNECTED;
                     Pending p = connectRequest;
                     connectRequest = null;
-                    log("CONNECT_RESPONSE -> connect SUCCESS (effective in " + effectiveInbound + ", out "
-                            + effectiveOutbound + ")");
+                    if (logging()) {
+                        log("CONNECT_RESPONSE -> connect SUCCESS (effective in " + effectiveInbound + ", out "
+                                + effectiveOutbound + ")");
+                    }
                     after.add(p.complete(NtStatus.SUCCESS));
                 } else {
                     if (type == RdmaCmEventType.REJECTED) {
@@ -808,7 +827,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
                 Pending p = disconnectRequest;
                 disconnectRequest = null;
                 NtStatus s = StatusMap.disconnectEvent(status);
-                log("DISCONNECTED status " + status + " -> disconnect " + s);
+                if (logging()) {
+                    log("DISCONNECTED status " + status + " -> disconnect " + s);
+                }
                 after.add(p.complete(s));
             }
             return;
@@ -821,7 +842,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         peerDisconnected = true;
         qp.toError();
         RdmaResult<Void> r = RdmaCm.disconnect(id);
-        log("DISCONNECTED status " + status + " from the peer; DREP: " + r);
+        if (logging()) {
+            log("DISCONNECTED status " + status + " from the peer; DREP: " + r);
+        }
         if (!closeIssued && !disconnectEventMade && disconnectEvent != null) {
             disconnectEventMade = true;
             DisconnectEventCallback cb = disconnectEvent;

@@ -4,7 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
-/** Raw direct mapping of the few libc calls needed to wait on an event channel's fd. */
+/** Raw direct mapping of the few libc calls needed to wait on an event channel's fd (and to wake the waiter). */
 final class LibC {
     static {
         Native.register(LibC.class, Platform.C_LIBRARY_NAME);
@@ -23,4 +23,16 @@ final class LibC {
      * vector registers are saved too).
      */
     static native int fcntl(int fd, int cmd, int arg);
+
+    /** {@code int eventfd(unsigned int initval, int flags)}. */
+    static native int eventfd(int initval, int flags);
+
+    /** {@code ssize_t read(int fd, void *buf, size_t count)}. */
+    static native long read(int fd, Pointer buf, long count);
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}. */
+    static native long write(int fd, Pointer buf, long count);
+
+    /** {@code int close(int fd)}. */
+    static native int close(int fd);
 }

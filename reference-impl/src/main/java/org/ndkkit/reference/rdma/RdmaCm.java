@@ -426,23 +426,24 @@ public final class RdmaCm {
             }
             byte[] data = param.privateData();
             Memory pd = null;
-            RdmaConnParam cp = new RdmaConnParam();
             if (data.length > 0) {
                 pd = new Memory(data.length);
                 pd.write(0, data, 0, data.length);
             }
-            cp.private_data = pd;
-            cp.private_data_len = (byte) data.length;
-            cp.responder_resources = (byte) param.responderResources();
-            cp.initiator_depth = (byte) param.initiatorDepth();
-            cp.flow_control = (byte) param.flowControl();
-            cp.retry_count = (byte) param.retryCount();
-            cp.rnr_retry_count = (byte) param.rnrRetryCount();
-            cp.srq = (byte) param.srq();
-            cp.qp_num = param.qpNum();
-            cp.write();
-            int rc = connect ? LibRdmaCm.rdma_connect(id.pointer(), cp.getPointer())
-                    : LibRdmaCm.rdma_accept(id.pointer(), cp.getPointer());
+            // Written field by field at RdmaConnParam's offsets (see ConnParamOffsets).
+            Memory cp = new Memory(ConnParamOffsets.SIZE);
+            cp.clear();
+            cp.setPointer(ConnParamOffsets.PRIVATE_DATA, pd);
+            cp.setByte(ConnParamOffsets.PRIVATE_DATA_LEN, (byte) data.length);
+            cp.setByte(ConnParamOffsets.RESPONDER_RESOURCES, (byte) param.responderResources());
+            cp.setByte(ConnParamOffsets.INITIATOR_DEPTH, (byte) param.initiatorDepth());
+            cp.setByte(ConnParamOffsets.FLOW_CONTROL, (byte) param.flowControl());
+            cp.setByte(ConnParamOffsets.RETRY_COUNT, (byte) param.retryCount());
+            cp.setByte(ConnParamOffsets.RNR_RETRY_COUNT, (byte) param.rnrRetryCount());
+            cp.setByte(ConnParamOffsets.SRQ, (byte) param.srq());
+            cp.setInt(ConnParamOffsets.QP_NUM, param.qpNum());
+            int rc = connect ? LibRdmaCm.rdma_connect(id.pointer(), cp)
+                    : LibRdmaCm.rdma_accept(id.pointer(), cp);
             Reference.reachabilityFence(pd);
             Reference.reachabilityFence(cp);
             return cmRc(op, rc);
@@ -504,6 +505,22 @@ public final class RdmaCm {
      * Java-owned memory.
      */
     public static RdmaResult<QpAttrWithMask> initQpAttr(CmId id, int qpState) {
+        RdmaResult<QpAttr> r = initQpAttrNative(id, qpState);
+        if (!r.ok()) {
+            return r.asFailure();
+        }
+        IbvQpAttr attr = new IbvQpAttr();
+        attr.getPointer().write(0, r.value().memory.getByteArray(0, QpAttr.SIZE), 0, QpAttr.SIZE);
+        attr.read();
+        return RdmaResult.success(r.operation(), new QpAttrWithMask(attr, r.value().mask()));
+    }
+
+    /**
+     * {@link #initQpAttr}, but into native memory ({@link QpAttr}) with nothing copied through a
+     * JNA structure: the connection path's form (see {@link QpAttr} for why). Same checks, same
+     * native call, same fault-injection name.
+     */
+    public static RdmaResult<QpAttr> initQpAttrNative(CmId id, int qpState) {
         String op = "rdma_init_qp_attr";
         if (id == null || (qpState != VerbsConstants.IBV_QPS_INIT
                 && qpState != VerbsConstants.IBV_QPS_RTR && qpState != VerbsConstants.IBV_QPS_RTS)) {
@@ -511,17 +528,15 @@ public final class RdmaCm {
                     "id must not be null and qp_state must be INIT, RTR or RTS");
         }
         return onId(op, id, () -> {
-            IbvQpAttr attr = new IbvQpAttr();
-            attr.qp_state = qpState;
-            attr.write();
+            QpAttr attr = new QpAttr(qpState);
             Memory mask = new Memory(4);
             mask.setInt(0, 0);
-            int rc = LibRdmaCm.rdma_init_qp_attr(id.pointer(), attr.getPointer(), mask);
+            int rc = LibRdmaCm.rdma_init_qp_attr(id.pointer(), attr.memory, mask);
             if (rc != 0) {
                 return RdmaResult.nativeError(op, lastErrno(), "returned " + rc);
             }
-            attr.read();
-            return RdmaResult.success(op, new QpAttrWithMask(attr, mask.getInt(0)));
+            attr.mask(mask.getInt(0));
+            return RdmaResult.success(op, attr);
         });
     }
 
@@ -534,6 +549,13 @@ public final class RdmaCm {
     }
 
     // ------------------------------------------------------------------ events
+
+    /**
+     * rdma_get_cm_event's out-parameter, one per thread: the event pointer is copied out at once,
+     * and a new JNA Memory per call (malloc, a map entry, a Cleaner) was one of the event thread's
+     * larger costs per event in the lab.
+     */
+    private static final ThreadLocal<Memory> EVENT_OUT = ThreadLocal.withInitial(() -> new Memory(Native.POINTER_SIZE));
 
     /**
      * Waits up to {@code timeoutMs} (0 = just look, -1 = forever) for the next event on
@@ -556,8 +578,8 @@ public final class RdmaCm {
         return NativeHandle.using(op, channel, () -> {
             long deadline = timeoutMs < 0 ? Long.MAX_VALUE
                     : System.nanoTime() + timeoutMs * 1_000_000L;
-            PollFd pfd = new PollFd();
-            Memory out = new Memory(Native.POINTER_SIZE);
+            PollFd pfd = null; // only when it must wait: a JNA structure costs ~0.2 ms in the lab's VM
+            Memory out = EVENT_OUT.get();
             while (true) {
                 out.clear();
                 int rc = LibRdmaCm.rdma_get_cm_event(channel.pointer(), out);
@@ -578,6 +600,9 @@ public final class RdmaCm {
                         return RdmaResult.success(op, Optional.empty());
                     }
                     wait = (int) Math.min(remainingMs, Integer.MAX_VALUE);
+                }
+                if (pfd == null) {
+                    pfd = new PollFd();
                 }
                 pfd.fd = channel.fd();
                 pfd.events = (short) PosixConstants.POLLIN;
@@ -616,33 +641,102 @@ public final class RdmaCm {
         return r;
     }
 
+    /**
+     * Offsets in {@code struct rdma_cm_event} ({@code param} read as {@code conn}), from the JNA
+     * layouts that StructLayoutTest checks against gcc. The event is read field by field at these
+     * offsets: a JNA {@code RdmaCmEvent.read()} (reflection over the nested union) cost ~0.5 ms per
+     * event in the lab's emulated VM, and a connection has about six events.
+     */
+    private static final class EventOffsets {
+        static final int ID;
+        static final int LISTEN_ID;
+        static final int EVENT;
+        static final int STATUS;
+        /** {@code param}, a union: its {@code conn} starts there (offsets in {@link ConnParamOffsets}). */
+        static final int CONN;
+
+        static {
+            RdmaCmEvent ev = new RdmaCmEvent();
+            ID = ev.offsetOf("id");
+            LISTEN_ID = ev.offsetOf("listen_id");
+            EVENT = ev.offsetOf("event");
+            STATUS = ev.offsetOf("status");
+            CONN = ev.offsetOf("param");
+        }
+
+        private EventOffsets() {
+        }
+    }
+
+    /**
+     * {@code struct rdma_conn_param}'s layout (RdmaConnParam's, checked by StructLayoutTest), for
+     * writing it, and reading it in an event, without a JNA structure (whose construction, read and
+     * write use reflection).
+     */
+    private static final class ConnParamOffsets {
+        static final int SIZE;
+        static final int PRIVATE_DATA;
+        static final int PRIVATE_DATA_LEN;
+        static final int RESPONDER_RESOURCES;
+        static final int INITIATOR_DEPTH;
+        static final int FLOW_CONTROL;
+        static final int RETRY_COUNT;
+        static final int RNR_RETRY_COUNT;
+        static final int SRQ;
+        static final int QP_NUM;
+
+        static {
+            RdmaConnParam c = new RdmaConnParam();
+            SIZE = c.size();
+            PRIVATE_DATA = c.offsetOf("private_data");
+            PRIVATE_DATA_LEN = c.offsetOf("private_data_len");
+            RESPONDER_RESOURCES = c.offsetOf("responder_resources");
+            INITIATOR_DEPTH = c.offsetOf("initiator_depth");
+            FLOW_CONTROL = c.offsetOf("flow_control");
+            RETRY_COUNT = c.offsetOf("retry_count");
+            RNR_RETRY_COUNT = c.offsetOf("rnr_retry_count");
+            SRQ = c.offsetOf("srq");
+            QP_NUM = c.offsetOf("qp_num");
+        }
+
+        private ConnParamOffsets() {
+        }
+    }
+
     private static CmEvent copyEvent(Pointer evp, EventChannel channel) {
-        RdmaCmEvent ev = new RdmaCmEvent(evp).readAsConn();
-        RdmaConnParam conn = ev.param.conn;
-        CmId listen = ev.listen_id == null ? null : adopt(ev.listen_id, channel);
+        Pointer evId = evp.getPointer(EventOffsets.ID);
+        Pointer evListenId = evp.getPointer(EventOffsets.LISTEN_ID);
+        int event = evp.getInt(EventOffsets.EVENT);
+        int status = evp.getInt(EventOffsets.STATUS);
+        Pointer conn = evp.share(EventOffsets.CONN);
+        Pointer privateData = conn.getPointer(ConnParamOffsets.PRIVATE_DATA);
+        CmId listen = evListenId == null ? null : adopt(evListenId, channel);
         CmId id;
-        if (ev.id == null) {
+        if (evId == null) {
             id = null;
-        } else if (ev.event == CmConstants.RDMA_CM_EVENT_CONNECT_REQUEST) {
+        } else if (event == CmConstants.RDMA_CM_EVENT_CONNECT_REQUEST) {
             // librdmacm created a new id for the request, on the listener's channel.
-            id = new CmId(ev.id, channel);
+            id = new CmId(evId, channel);
             channel.addDependant();
             LIVE_IDS.put(id.address(), id);
         } else {
-            id = adopt(ev.id, channel);
+            id = adopt(evId, channel);
         }
-        int len = conn.private_data_len & 0xFF;
-        byte[] data = conn.private_data == null || len == 0 ? new byte[0]
-                : conn.private_data.getByteArray(0, len);
-        CmId accountedTo = ev.event == CmConstants.RDMA_CM_EVENT_CONNECT_REQUEST && listen != null
+        int len = conn.getByte(ConnParamOffsets.PRIVATE_DATA_LEN) & 0xFF;
+        byte[] data = privateData == null || len == 0 ? new byte[0] : privateData.getByteArray(0, len);
+        CmId accountedTo = event == CmConstants.RDMA_CM_EVENT_CONNECT_REQUEST && listen != null
                 ? listen : id;
         if (accountedTo != null) {
             accountedTo.unackedEvents().incrementAndGet();
         }
-        return new CmEvent(ev.event, ev.status, id, listen, data, len,
-                conn.responder_resources & 0xFF, conn.initiator_depth & 0xFF,
-                conn.flow_control & 0xFF, conn.retry_count & 0xFF, conn.rnr_retry_count & 0xFF,
-                conn.srq & 0xFF, conn.qp_num, evp, accountedTo);
+        return new CmEvent(event, status, id, listen, data, len,
+                conn.getByte(ConnParamOffsets.RESPONDER_RESOURCES) & 0xFF,
+                conn.getByte(ConnParamOffsets.INITIATOR_DEPTH) & 0xFF,
+                conn.getByte(ConnParamOffsets.FLOW_CONTROL) & 0xFF,
+                conn.getByte(ConnParamOffsets.RETRY_COUNT) & 0xFF,
+                conn.getByte(ConnParamOffsets.RNR_RETRY_COUNT) & 0xFF,
+                conn.getByte(ConnParamOffsets.SRQ) & 0xFF,
+                conn.getInt(ConnParamOffsets.QP_NUM), evp, accountedTo);
     }
 
     /** {@code rdma_ack_cm_event}: frees the native event. A second ack is refused. */

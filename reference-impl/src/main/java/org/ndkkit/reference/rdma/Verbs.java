@@ -92,7 +92,8 @@ public final class Verbs {
                 return RdmaResult.rejected(op, Errno.EINVAL, "a handle argument is null");
             }
         }
-        return NativeHandle.using(op, handles, body);
+        return handles.size() == 1 ? NativeHandle.using(op, handles.get(0), body)
+                : NativeHandle.using(op, handles, body);
     }
 
     /**
@@ -418,6 +419,22 @@ public final class Verbs {
         return guarded(op, listOf(qp), () -> {
             attr.write();
             int rc = LibIbverbs.ibv_modify_qp(qp.pointer(), attr.getPointer(), mask);
+            Reference.reachabilityFence(attr);
+            return verbsRc(op, rc);
+        });
+    }
+
+    /**
+     * {@code ibv_modify_qp(qp, attr, attr.mask())} on an attr already in native memory (no JNA
+     * structure write; see {@link QpAttr}).
+     */
+    public static RdmaResult<Void> modifyQp(QueuePair qp, QpAttr attr) {
+        String op = "ibv_modify_qp";
+        if (attr == null || attr.mask() == 0) {
+            return rejected(op, "attr must not be null and the mask must not be 0");
+        }
+        return guarded(op, listOf(qp), () -> {
+            int rc = LibIbverbs.ibv_modify_qp(qp.pointer(), attr.memory, attr.mask());
             Reference.reachabilityFence(attr);
             return verbsRc(op, rc);
         });

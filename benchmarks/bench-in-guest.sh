@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# benchmarks/bench-in-guest.sh OUTDIR [N...]
+#
+# Runs INSIDE the SoftRoCE lab (rxe up, the lab's addresses assigned; it boots nothing). For each
+# N (default 1 10 100 1000) it measures connection set-up with rdma-core's cmtime (server on the
+# first PEER address, client bound to the first LOCAL address, -c N) and with ConnectBench (the
+# provider through the SPI: N connections over one shared endpoint), then runs BenchReport, which
+# prints one line per N
+#   connect-rate N=<n> reference=<r>/s cmtime=<c>/s ratio=<x>
+# and the tables, and writes OUTDIR/report.{json,md,txt}.
+#
+# One JVM measures every N after its warm-up (500 connections); before each of its rounds it
+# runs one cmtime round (this script with --cmtime-round), so that the two figures compared are
+# taken seconds apart. If the JVM dies or the testbed becomes unusable, the N values without a result run again
+# in a new JVM; an N that fails twice in a row is reported failed and the next N runs. cmtime
+# rounds the JVM never reached run on their own at the end. Every wait is bounded.
+#
+# Needs the project built on the host: mvn install -DskipTests -pl benchmarks -am writes the class
+# path to benchmarks/target/runtime-classpath.txt (lab-bench.sh builds; BENCH_CP overrides it). It
+# also runs after the suite in the same boot: cli/ndk-cli run ... --lab-also
+# "benchmarks/bench-in-guest.sh OUTDIR 1 10 100". Environment: BENCH_ROUNDS (rounds per N;
+# default 5 for N<=10, 3 for N<=100, else 1), BENCH_WARMUP (connections of the JVM's warm-up,
+# default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more JVM
+# options).
+# Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
+#
+# Internal: bench-in-guest.sh --cmtime-round OUTDIR N K   runs cmtime round K of N.
+set -uo pipefail
+
+SELF=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)/$(basename -- "${BASH_SOURCE[0]}")
+ROOT=$(cd -- "$(dirname -- "$SELF")/.." && pwd)
+usage() { sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$SELF" >&2; exit 2; }
+
+LOCAL=${NDK_LAB_LOCAL%%,*}
+PEER=${NDK_LAB_PEER%%,*}
+PORT=7471
+log() { printf 'bench-in-guest: %s\n' "$*"; }
+
+# Waits (at most 10 s) until a cm_id listens on PEER:PORT.
+wait_listening() {
+  local i
+  for ((i = 0; i < 200; i++)); do
+    rdma resource show cm_id 2>/dev/null | grep -q "state LISTEN .*src-addr $PEER:$PORT" && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+# cmtime_run N FILEBASE: one cmtime server + client run; the client's output in FILEBASE.txt, its
+# exit status in FILEBASE.rc, both programs' CPU (GNU time: user sys elapsed) in
+# FILEBASE.client-time and FILEBASE.server-time.
+cmtime_run() {
+  local n=$1 base=$2 bound srv p c rc
+  bound=$((60 + n / 10))
+  rm -f -- "$base".*
+  timeout -s KILL $((bound + 10)) /usr/bin/time -f '%U %S %e' -o "$base.server-time" \
+    cmtime -b "$PEER" -p "$PORT" >"$base.server.txt" 2>&1 &
+  srv=$!
+  if ! wait_listening; then
+    echo "cmtime server did not listen on $PEER:$PORT within 10 s" >"$base.txt"
+    echo 125 >"$base.rc"
+  else
+    timeout -s KILL "$bound" /usr/bin/time -f '%U %S %e' -o "$base.client-time" \
+      cmtime -s "$PEER" -b "$LOCAL" -p "$PORT" -c "$n" >"$base.txt" 2>&1
+    rc=$?
+    ((rc == 137)) && echo "cmtime client killed after $bound s" >>"$base.txt"
+    echo "$rc" >"$base.rc"
+  fi
+  # The server loops forever: stop it, by pid (the cmtime under our timeout and time).
+  for p in $(pgrep -P "$srv" 2>/dev/null); do
+    for c in $p $(pgrep -P "$p" 2>/dev/null); do
+      [[ $(cat "/proc/$c/comm" 2>/dev/null) == cmtime ]] && kill -TERM "$c" 2>/dev/null
+    done
+  done
+  wait "$srv" 2>/dev/null
+  return 0
+}
+
+if [[ ${1:-} == --cmtime-round ]]; then
+  (($# == 4)) || usage
+  cmtime_run "$3" "$2/cmtime-n$3-r$4"
+  log "cmtime N=$3 round $4: exit $(cat "$2/cmtime-n$3-r$4.rc")"
+  exit 0
+fi
+
+(($# >= 1)) || usage
+OUT=$1
+shift
+NS=("$@")
+((${#NS[@]})) || NS=(1 10 100 1000)
+for n in "${NS[@]}"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "bench-in-guest: N must be a positive integer: '$n'" >&2; exit 2; }
+done
+mkdir -p -- "$OUT"
+OUT=$(cd -- "$OUT" && pwd -P)
+cd -- "$ROOT"
+
+CP=${BENCH_CP:-}
+if [[ -z $CP ]]; then
+  [[ -r benchmarks/target/runtime-classpath.txt ]] || {
+    echo "bench-in-guest: no benchmarks/target/runtime-classpath.txt: build on the host first" \
+      "(mvn install -DskipTests -pl benchmarks -am; benchmarks/lab-bench.sh does)" >&2
+    exit 2
+  }
+  CP="$ROOT/benchmarks/target/classes:$(<benchmarks/target/runtime-classpath.txt)"
+fi
+PROVIDER=${BENCH_PROVIDER:-reference}
+[[ -n $LOCAL && -n $PEER ]] || { echo "bench-in-guest: NDK_LAB_LOCAL / NDK_LAB_PEER are not set: not in the lab?" >&2; exit 2; }
+for a in "$LOCAL" "$PEER"; do
+  [[ $a == 198.18.* || $a == 198.19.* ]] || { echo "bench-in-guest: $a is outside 198.18.0.0/15" >&2; exit 2; }
+done
+command -v cmtime >/dev/null || { echo "bench-in-guest: cmtime not found (package rdmacm-utils)" >&2; exit 2; }
+# C1 only, as the project's other lab programs: under QEMU's TCG, tiered compilation's code
+# patching crashed the JVM now and then (reference-impl/README.md).
+JAVA_OPTS=(-XX:TieredStopAtLevel=1 "-XX:ErrorFile=$OUT/hs_err_%p.log")
+# shellcheck disable=SC2206
+[[ -n ${BENCH_JAVA_OPTS:-} ]] && JAVA_OPTS+=($BENCH_JAVA_OPTS)
+BENCH_ARGS=()
+[[ -n ${BENCH_WARMUP:-} ]] && BENCH_ARGS+=(--warmup "$BENCH_WARMUP")
+rounds_for() { # ConnectBench.autoRounds, or BENCH_ROUNDS
+  if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 10)); then echo 5; elif (($1 <= 100)); then echo 3; else echo 1; fi
+}
+result() { echo "$OUT/$PROVIDER-n$1.json"; }
+
+T0=$SECONDS
+log "provider $PROVIDER, N = ${NS[*]}, local $LOCAL, peer $PEER, out $OUT"
+# One cmtime run first, not counted: the first connections after boot are much slower (cold
+# caches; TCG translating the kernel's CM paths for the first time). The JVM warms up itself.
+cmtime_run 10 "$OUT/cmtime-warmup"
+log "cmtime warm-up: exit $(cat "$OUT/cmtime-warmup.rc" 2>/dev/null)"
+for n in "${NS[@]}"; do rm -f -- "$(result "$n")" "$OUT/$PROVIDER-n$n.rc" "$OUT"/cmtime-n"$n"-r*.*; done
+
+status=0
+remaining=("${NS[@]}")
+stuck=""
+for ((attempt = 1; ${#remaining[@]} && attempt <= 2 * ${#NS[@]}; attempt++)); do
+  list=$(IFS=,; echo "${remaining[*]}")
+  bound=240
+  for n in "${remaining[@]}"; do bound=$((bound + $(rounds_for "$n") * (80 + n / 5))); done
+  hook=$(printf '%q --cmtime-round %q "$BENCH_N" "$BENCH_ROUND"' "$SELF" "$OUT")
+  rargs=()
+  [[ -n ${BENCH_ROUNDS:-} ]] && rargs=(--rounds "$BENCH_ROUNDS")
+  log "ConnectBench (JVM $attempt) for N = $list, bound $bound s"
+  timeout -s KILL "$bound" java "${JAVA_OPTS[@]}" -cp "$CP" org.ndkkit.benchmarks.ConnectBench \
+    --provider "$PROVIDER" --n "$list" "${rargs[@]}" "${BENCH_ARGS[@]}" --out "$OUT" --before-round "$hook" \
+    >>"$OUT/$PROVIDER.log" 2>&1
+  rc=$?
+  log "ConnectBench (JVM $attempt): exit $rc ($((SECONDS - T0)) s so far)"
+  ((rc != 0)) && status=1
+  left=()
+  for n in "${remaining[@]}"; do [[ -s $(result "$n") ]] || left+=("$n"); done
+  if ((${#left[@]} == ${#remaining[@]})); then
+    # No progress. The first N failed twice in a row: give up on it, go on with the next.
+    if [[ $stuck == "${left[0]}" ]]; then
+      echo "ConnectBench exit $rc twice without a result for N=${left[0]}" >"$OUT/$PROVIDER-n${left[0]}.rc"
+      log "N=${left[0]}: no result from two JVMs; reported failed"
+      left=("${left[@]:1}")
+      stuck=""
+    else
+      stuck=${left[0]}
+    fi
+  fi
+  remaining=("${left[@]}")
+done
+grep -v '^bench: ' "$OUT/$PROVIDER.log" | sed 's/^/  /'
+
+# cmtime rounds the JVMs never reached (they failed or died before): run them now.
+for n in "${NS[@]}"; do
+  r=$(rounds_for "$n")
+  for ((k = 1; k <= r; k++)); do
+    [[ -e $OUT/cmtime-n$n-r$k.rc ]] || { cmtime_run "$n" "$OUT/cmtime-n$n-r$k"; log "cmtime N=$n round $k (alone): exit $(cat "$OUT/cmtime-n$n-r$k.rc")"; }
+  done
+done
+
+timeout -s KILL 120 java "${JAVA_OPTS[@]}" -cp "$CP" org.ndkkit.benchmarks.BenchReport \
+  --provider "$PROVIDER" --out "$OUT" "${NS[@]}"
+rc=$?
+((rc != 0)) && status=1
+log "done in $((SECONDS - T0)) s"
+exit "$status"

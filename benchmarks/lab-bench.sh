@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# benchmarks/lab-bench.sh [OUTDIR] [N...]
+#
+# Builds on the host (mvn install of benchmarks and what it needs), then boots the SoftRoCE lab
+# once and runs benchmarks/bench-in-guest.sh there: rdma-core's cmtime and ConnectBench (the
+# reference provider through the SPI) for each N (default 1 10 100 1000), in the same boot.
+# Prints the report's rate lines and tables at the end; OUTDIR (default
+# benchmarks/target/lab-bench) gets report.json, report.md, report.txt and every raw output.
+# Exit status: the guest script's (0 = every N has both rates), or lab/run's 124/125.
+set -euo pipefail
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=$ROOT/benchmarks/target/lab-bench
+if (($#)) && ! [[ $1 =~ ^[0-9]+$ ]]; then
+  OUT=$1
+  shift
+fi
+NS=("$@")
+((${#NS[@]})) || NS=(1 10 100 1000)
+mkdir -p -- "$OUT"
+OUT=$(cd -- "$OUT" && pwd -P)
+cd -- "$ROOT"
+T0=$SECONDS
+
+# Also writes benchmarks/target/runtime-classpath.txt (this tree's jars, not ~/.m2's copies, which
+# another build may replace while the lab runs), which bench-in-guest.sh runs with.
+mvn -B -ntp -q install -DskipTests -pl benchmarks -am
+echo "lab-bench: built in $((SECONDS - T0)) s; N = ${NS[*]}; out $OUT"
+
+# Bound: boot, warm-ups and JVM start (180 s), and per N up to 5 rounds of cmtime and ConnectBench, generously.
+TOTAL=0
+for n in "${NS[@]}"; do TOTAL=$((TOTAL + 5 * (80 + n / 5))); done
+set +e
+lab/run -q --out "$OUT" --timeout $((TOTAL + 180)) -- benchmarks/bench-in-guest.sh "$OUT" "${NS[@]}"
+rc=$?
+set -e
+echo
+if [[ -s $OUT/report.txt ]]; then
+  cat -- "$OUT/report.txt" # the lines and tables as the guest printed them (the console is quiet with -q)
+else
+  echo "lab-bench: no report (lab/run exit $rc); the console's tail:"
+  tail -n 40 "$OUT/lab-console.log" 2>/dev/null || true
+fi
+echo "lab-bench: exit $rc after $((SECONDS - T0)) s; report in $OUT/report.md"
+exit "$rc"
