@@ -135,7 +135,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--lab-also", paramLabel = "COMMAND",
             description = "in the lab, run this shell command in the same VM boot after the suite (for example a "
-                    + "benchmark); its output goes to raw/lab-also.log and does not change the verdicts")
+                    + "benchmark); its output goes to raw/lab-also.log and does not change the verdicts; in the VM it can "
+                    + "write only under the run's raw/ folder")
     String labAlso;
 
     @Option(names = "--max-restarts", paramLabel = "N", defaultValue = "3",
@@ -391,8 +392,8 @@ public final class RunCommand implements Callable<Integer> {
                             Long.toString(runSeconds != null ? Math.max(1, left) : 3600), "-q", "--"));
                     if (labAlso != null && attempt == 1) {
                         // the suite's exit code stays the command's; the extra command only logs
-                        wrapped.addAll(List.of("/bin/bash", "-c", "\"$@\"; rc=$?; /bin/bash -c \"$NDK_LAB_ALSO\" >\"$NDK_LAB_ALSO_LOG\" 2>&1"
-                                + " || echo \"lab-also: exit $?\" >>\"$NDK_LAB_ALSO_LOG\"; exit $rc", "ndk-suite"));
+                        wrapped.addAll(List.of("/bin/bash", "-c", "\"$@\"; rc=$?; /bin/bash -c \"$NDK_ALSO_CMD\" >\"$NDK_ALSO_LOG\" 2>&1"
+                                + " || echo \"lab-also: exit $?\" >>\"$NDK_ALSO_LOG\"; exit $rc", "ndk-suite"));
                     }
                     wrapped.addAll(cmd);
                     cmd = wrapped;
@@ -403,7 +404,7 @@ public final class RunCommand implements Callable<Integer> {
                         + (lab ? " in the SoftRoCE lab" : "") + " ...");
                 long started = System.currentTimeMillis();
                 Map<String, String> env = labAlso == null ? Map.of()
-                        : Map.of("NDK_LAB_ALSO", labAlso, "NDK_LAB_ALSO_LOG", raw.resolve("lab-also.log").toString());
+                        : Map.of("NDK_ALSO_CMD", labAlso, "NDK_ALSO_LOG", raw.resolve("lab-also.log").toString());
                 ended = SuiteProcess.run(cmd, env, raw.resolve("progress" + suffix + ".ndjson"),
                         raw.resolve("suite" + suffix + ".log"), Duration.ofSeconds(stall),
                         runSeconds == null ? null : Duration.ofSeconds(Math.max(1, left)), e -> {

@@ -492,6 +492,8 @@ class CliEndToEndIT {
                   esac
                 done
                 echo "mode=fake" > "$out/lab.properties"
+                # like lab/run: the caller's NDK_LAB_* never reach the guest (the lab sets its own)
+                for v in $(compgen -e | grep '^NDK_LAB'); do unset "$v"; done
                 export NDK_LAB=1 NDK_LAB_OUT="$out"
                 exec "$@"
                 """);
