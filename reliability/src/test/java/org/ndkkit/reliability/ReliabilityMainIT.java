@@ -45,7 +45,7 @@ class ReliabilityMainIT {
         }
         List<String> lines = Files.readAllLines(log);
         String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        System.out.printf("ReliabilityMain %s on simulated: %.1f s, exit %d: %s%n", String.join(" ", args),
+        System.out.printf("ReliabilityMain %s on simulated: %.1f s, exit %d%n%s%n", String.join(" ", args),
                 (System.nanoTime() - t0) / 1e9, p.exitValue(), last);
         assertThat(p.exitValue()).as("exit status; output in " + log).isZero();
         Matcher m = LINE.matcher(last);
