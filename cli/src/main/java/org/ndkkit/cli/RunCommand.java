@@ -374,14 +374,13 @@ public final class RunCommand implements Callable<Integer> {
             Set<String> verdicts = new HashSet<>();
             for (int attempt = 1; ; attempt++) {
                 String suffix = attempt == 1 ? "" : "-" + attempt;
-                List<String> cmd = suiteCommand(pp, raw, tMs, cMs, sMs);
+                List<String> cmd = suiteCommand(pp, raw, suffix, tMs, cMs, sMs);
                 cmd.add(1, "-XX:ErrorFile=" + raw.resolve("hs_err_%p.log"));
                 if (attempt > 1) {
                     Path rest = raw.resolve("resume" + suffix + ".txt");
                     Files.write(rest, selected.stream().map(Spec.Scenario::id).filter(id -> !verdicts.contains(id)).toList(),
                             StandardCharsets.UTF_8);
                     cmd.addAll(List.of("--scenarios", rest.toString(), "--attempt", Integer.toString(attempt)));
-                    cmd.replaceAll(a -> a.equals("-Dndk.out=" + raw.resolve("kit")) ? a + suffix : a);
                 }
                 long left = (deadline - System.nanoTime()) / 1_000_000_000L;
                 if (lab) {
@@ -620,13 +619,14 @@ public final class RunCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ the suite process
 
-    private List<String> suiteCommand(ProviderPath pp, Path raw, long tMs, long cMs, long sMs) {
+    /** The suite process's command; {@code suffix} ("" or "-N") keeps a resumed attempt's kit output apart. */
+    private List<String> suiteCommand(ProviderPath pp, Path raw, String suffix, long tMs, long cMs, long sMs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-Dndk.provider=" + provider);
-        cmd.add("-Dndk.out=" + raw.resolve("kit"));
+        cmd.add("-Dndk.out=" + raw.resolve("kit" + suffix));
         cmd.add("-Dndk.timeout.ms=" + tMs);
         cmd.add("-Dndk.connect-timeout.ms=" + cMs);
         cmd.add("-Dndk.settle.ms=" + sMs);
