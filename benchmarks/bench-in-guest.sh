@@ -20,8 +20,8 @@
 # also runs after the suite in the same boot: cli/ndk-cli run ... --lab-also
 # "benchmarks/bench-in-guest.sh OUTDIR 1 10 100". Environment: BENCH_ROUNDS (rounds per N;
 # default 5 for N<=10, 3 for N<=100, else 1), BENCH_WARMUP (connections of the JVM's warm-up,
-# default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more JVM
-# options).
+# default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more options
+# for the measured JVMs), BENCH_COMPLETE_CONNECT (in-callback, the default, or completer-thread).
 # Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
 #
 # Internal: bench-in-guest.sh --cmtime-round OUTDIR N K   runs cmtime round K of N.
@@ -113,10 +113,13 @@ command -v cmtime >/dev/null || { echo "bench-in-guest: cmtime not found (packag
 # C1 only, as the project's other lab programs: under QEMU's TCG, tiered compilation's code
 # patching crashed the JVM now and then (reference-impl/README.md).
 JAVA_OPTS=(-XX:TieredStopAtLevel=1 "-XX:ErrorFile=$OUT/hs_err_%p.log")
+# BENCH_JAVA_OPTS go to the measured JVMs only (ConnectBench), not to the report's.
+BENCH_JVM_OPTS=("${JAVA_OPTS[@]}")
 # shellcheck disable=SC2206
-[[ -n ${BENCH_JAVA_OPTS:-} ]] && JAVA_OPTS+=($BENCH_JAVA_OPTS)
+[[ -n ${BENCH_JAVA_OPTS:-} ]] && BENCH_JVM_OPTS+=($BENCH_JAVA_OPTS)
 BENCH_ARGS=()
 [[ -n ${BENCH_WARMUP:-} ]] && BENCH_ARGS+=(--warmup "$BENCH_WARMUP")
+[[ -n ${BENCH_COMPLETE_CONNECT:-} ]] && BENCH_ARGS+=(--complete-connect "$BENCH_COMPLETE_CONNECT")
 rounds_for() { # ConnectBench.autoRounds, or BENCH_ROUNDS
   if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 10)); then echo 5; elif (($1 <= 100)); then echo 3; else echo 1; fi
 }
@@ -141,7 +144,7 @@ for ((attempt = 1; ${#remaining[@]} && attempt <= 2 * ${#NS[@]}; attempt++)); do
   rargs=()
   [[ -n ${BENCH_ROUNDS:-} ]] && rargs=(--rounds "$BENCH_ROUNDS")
   log "ConnectBench (JVM $attempt) for N = $list, bound $bound s"
-  timeout -s KILL "$bound" java "${JAVA_OPTS[@]}" -cp "$CP" org.ndkkit.benchmarks.ConnectBench \
+  timeout -s KILL "$bound" java "${BENCH_JVM_OPTS[@]}" -cp "$CP" org.ndkkit.benchmarks.ConnectBench \
     --provider "$PROVIDER" --n "$list" "${rargs[@]}" "${BENCH_ARGS[@]}" --out "$OUT" --before-round "$hook" \
     >>"$OUT/$PROVIDER.log" 2>&1
   rc=$?

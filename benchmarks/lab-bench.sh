@@ -29,8 +29,11 @@ echo "lab-bench: built in $((SECONDS - T0)) s; N = ${NS[*]}; out $OUT"
 # Bound: boot, warm-ups and JVM start (180 s), and per N up to 5 rounds of cmtime and ConnectBench, generously.
 TOTAL=0
 for n in "${NS[@]}"; do TOTAL=$((TOTAL + 5 * (80 + n / 5))); done
+# lab/run passes only NDK_* variables into the guest: the BENCH_* settings go with -e.
+envs=()
+while IFS= read -r n; do envs+=(-e "$n"); done < <(compgen -e | grep '^BENCH_' || true)
 set +e
-lab/run -q --out "$OUT" --timeout $((TOTAL + 180)) -- benchmarks/bench-in-guest.sh "$OUT" "${NS[@]}"
+lab/run -q --out "$OUT" --timeout $((TOTAL + 180)) "${envs[@]}" -- benchmarks/bench-in-guest.sh "$OUT" "${NS[@]}"
 rc=$?
 set -e
 echo

@@ -52,7 +52,7 @@ public final class BenchReport {
     }
 
     /** One N: both programs' figures, or why they are missing. */
-    record Row(int n, List<RoundResult> reference, String referenceError, CmtimeRuns cmtime) {
+    record Row(int n, List<RoundResult> reference, String referenceError, CmtimeRuns cmtime, String completeConnect) {
         /** Median of the rounds' rates; NaN when the N failed (a failed round stops its N). */
         double referenceRate() {
             return referenceError != null ? Double.NaN
@@ -161,6 +161,7 @@ public final class BenchReport {
     static Row load(Path dir, String provider, int n) throws IOException {
         List<RoundResult> ref = new ArrayList<>();
         String refError = null;
+        String completeConnect = "?";
         Path json = ConnectBench.resultFile(dir, provider, n);
         if (Files.isRegularFile(json)) {
             Map<String, Object> m = new ObjectMapper().readValue(json.toFile(), Map.class);
@@ -170,6 +171,7 @@ public final class BenchReport {
             if (!Boolean.TRUE.equals(m.get("ok"))) {
                 refError = String.valueOf(m.get("error"));
             }
+            completeConnect = String.valueOf(m.getOrDefault("completeConnect", "completer-thread"));
         } else {
             Path rc = dir.resolve(provider + "-n" + n + ".rc");
             refError = "no result" + (Files.exists(rc) ? ": " + Files.readString(rc).trim() : "")
@@ -178,7 +180,7 @@ public final class BenchReport {
         if (refError == null && ref.stream().noneMatch(RoundResult::ok)) {
             refError = "no successful round";
         }
-        return new Row(n, ref, refError, loadCmtime(dir, n));
+        return new Row(n, ref, refError, loadCmtime(dir, n), completeConnect);
     }
 
     static CmtimeRuns loadCmtime(Path dir, int n) throws IOException {
@@ -294,7 +296,8 @@ public final class BenchReport {
             }
         }
         sb.append('\n').append("Setup rate (connections/s; median of rounds) and ").append(provider)
-                .append("'s per-step latency, median (p90/max) in ms:\n");
+                .append("'s per-step latency, median (p90/max) in ms; NdkCompleteConnect called ")
+                .append(String.join("/", rows.stream().map(Row::completeConnect).distinct().toList())).append(":\n");
         sb.append(String.format(Locale.ROOT, "%6s %10s %10s %6s %6s | %-18s %-18s %-18s %-18s %-18s %-18s%n",
                 "N", provider, "cmtime", "ratio", "rounds", "create", "connect", "accept", "complete", "disconnect",
                 "close"));

@@ -37,12 +37,14 @@ import org.ndkkit.spi.UlongRef;
  * first PEER address (ports chosen by the provider). A connection's four-tuple is unique only by
  * its destination, since every connector uses the same shared endpoint; hence one listener each.
  *
- * <p>Three threads work a round, as cmtime's do: the caller's (issues every step for every
- * connection, then waits for all of them), the completer (calls NdkCompleteConnect as each connect
- * completes, as librdmacm's event handling sends the RTU in cmtime's client) and the acceptor
- * (calls NdkAccept on each connect event, as cmtime's server's request thread accepts). SPI calls
- * are made from these consumer threads, never inside a provider callback; callbacks only record
- * a time and hand work over. Every wait is bounded.
+ * <p>The threads of a round follow cmtime's: the caller's (issues every step for every
+ * connection, then waits for all of them) and the acceptor (calls NdkAccept on each connect event,
+ * as cmtime's server hands each request to its request thread). NdkCompleteConnect is called by a
+ * completer thread as each connect completes ({@link CompletionMode#COMPLETER_THREAD}, the
+ * default), or inside the connect's completion ({@link CompletionMode#IN_CALLBACK}: NDK lets a
+ * consumer call the connector from its completion, and librdmacm sends cmtime's RTU inside the
+ * event handling of the REP). Every other callback only records a time and hands work over.
+ * Every wait is bounded.
  */
 final class BenchSession implements AutoCloseable {
     private static final Object POISON = new Object();
@@ -66,14 +68,37 @@ final class BenchSession implements AutoCloseable {
     private final LinkedBlockingQueue<Object> toComplete = new LinkedBlockingQueue<>();
     private final Thread acceptor;
     private final Thread completer;
+    private final CompletionMode completionMode;
     private volatile Round current;
     private boolean broken;
+
+    /** Where NdkCompleteConnect is called from. */
+    enum CompletionMode {
+        /** Inside the connect's completion callback (as cmtime's RTU is sent in its event handling). */
+        IN_CALLBACK,
+        /** On a thread of the harness, handed over from the callback. */
+        COMPLETER_THREAD;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        static CompletionMode parse(String s) {
+            for (CompletionMode m : values()) {
+                if (m.label().equals(s)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("complete-connect mode must be in-callback or completer-thread, was " + s);
+        }
+    }
 
     private record ConnectEvent(int index, NdkConnector connector) {
     }
 
-    BenchSession(Testbed testbed, long baseBoundMs, long perConnectionBoundMs) {
+    BenchSession(Testbed testbed, long baseBoundMs, long perConnectionBoundMs, CompletionMode completionMode) {
         this.testbed = testbed;
+        this.completionMode = completionMode;
         this.baseBoundMs = baseBoundMs;
         this.perConnectionBoundMs = perConnectionBoundMs;
         local = testbed.adapter(Host.LOCAL);
@@ -212,7 +237,11 @@ final class BenchSession implements AutoCloseable {
         void connected(int i, NtStatus s) {
             end[CONNECT][i] = System.nanoTime();
             if (s.equals(NtStatus.SUCCESS)) {
-                toComplete.add(i);
+                if (completionMode == CompletionMode.IN_CALLBACK) {
+                    complete(i);
+                } else {
+                    toComplete.add(i);
+                }
             } else {
                 error("connect #" + i + " -> " + s);
                 completes.countDown(); // never completes: the setup window must not wait for it
@@ -278,7 +307,7 @@ final class BenchSession implements AutoCloseable {
         }
     }
 
-    /** The completer: NdkCompleteConnect for each connect that completed with SUCCESS. */
+    /** NdkCompleteConnect for a connect that completed with SUCCESS (in its callback, or on the completer). */
     private void complete(Object o) {
         int i = (Integer) o;
         Round r = current;
@@ -332,6 +361,10 @@ final class BenchSession implements AutoCloseable {
      */
     RoundResult round(int n) {
         ensureListeners(n);
+        // Earlier rounds' garbage is collected here, outside every timed step: a young collection
+        // in a setup window (one of 36 ms was seen at N=10), and the JNA cleaner and reference
+        // handler threads it wakes, cost a round more than the connections themselves.
+        System.gc();
         long round0 = System.nanoTime();
         long cpu0 = CpuMeter.processCpuNanos();
         Map<String, Long> threads0 = CpuMeter.threadCpuNanos();

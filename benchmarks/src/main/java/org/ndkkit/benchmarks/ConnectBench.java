@@ -27,7 +27,7 @@ import org.ndkkit.spi.TestbedUnavailableException;
  * <pre>
  * ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] [--out DIR]
  *              [--before-round CMD] [--hook-timeout-s S] [--bound-ms MS] [--bound-per-connection-ms MS]
- *              [--connect-timeout-ms MS]
+ *              [--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread]
  * </pre>
  *
  * One testbed, a warm-up of W connections (default 500, in rounds of 100), then for each N its rounds
@@ -71,6 +71,7 @@ public final class ConnectBench {
         long connectTimeoutMs = 60_000;
         String beforeRound = null;
         long hookTimeoutS = 180;
+        BenchSession.CompletionMode completionMode = BenchSession.CompletionMode.COMPLETER_THREAD;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -85,6 +86,13 @@ public final class ConnectBench {
                 case "--connect-timeout-ms" -> connectTimeoutMs = Long.parseLong(need(a, v));
                 case "--before-round" -> beforeRound = need(a, v);
                 case "--hook-timeout-s" -> hookTimeoutS = Long.parseLong(need(a, v));
+                case "--complete-connect" -> {
+                    try {
+                        completionMode = BenchSession.CompletionMode.parse(need(a, v));
+                    } catch (IllegalArgumentException e) {
+                        usage(e.getMessage());
+                    }
+                }
                 default -> usage("unknown argument " + a);
             }
             i++;
@@ -98,7 +106,7 @@ public final class ConnectBench {
         });
         trace("main started");
         NdkProvider provider = Providers.byName(providerName);
-        Run run = new Run(out, providerName, provider, warmup);
+        Run run = new Run(out, providerName, provider, warmup, completionMode);
         Testbed tb;
         try {
             tb = provider.openTestbed(new TestbedOptions(Duration.ofMillis(connectTimeoutMs), settings));
@@ -110,7 +118,7 @@ public final class ConnectBench {
         trace("testbed open");
         BenchSession session;
         try {
-            session = new BenchSession(tb, boundMs, perConnMs);
+            session = new BenchSession(tb, boundMs, perConnMs, completionMode);
         } catch (RuntimeException e) {
             run.failAll(ns, "session set-up failed: " + e);
             tb.close();
@@ -152,13 +160,15 @@ public final class ConnectBench {
 
     /** What one invocation measures and writes. */
     private static final class Run {
+        private final BenchSession.CompletionMode completionMode;
         final Path out;
         final String name;
         final NdkProvider provider;
         final int warmup;
         String warmupError;
 
-        Run(Path out, String name, NdkProvider provider, int warmup) {
+        Run(Path out, String name, NdkProvider provider, int warmup, BenchSession.CompletionMode completionMode) {
+            this.completionMode = completionMode;
             this.out = out;
             this.name = name;
             this.provider = provider;
@@ -218,6 +228,7 @@ public final class ConnectBench {
             m.put("rounds", rounds);
             m.put("warmup", warmup);
             m.put("warmupError", warmupError);
+            m.put("completeConnect", completionMode.label());
             m.put("ok", error == null && !results.isEmpty());
             m.put("error", error);
             m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -299,7 +310,7 @@ public final class ConnectBench {
         System.err.println("ConnectBench: " + why);
         System.err.println("usage: ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] "
                 + "[--out DIR] [--before-round CMD] [--hook-timeout-s S] [--bound-ms MS] [--bound-per-connection-ms MS] "
-                + "[--connect-timeout-ms MS]");
+                + "[--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread]");
         System.exit(2);
     }
 }

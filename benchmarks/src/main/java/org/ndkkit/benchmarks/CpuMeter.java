@@ -25,7 +25,11 @@ final class CpuMeter {
         return -1;
     }
 
-    /** CPU time in ns of every live thread, summed by name. */
+    /**
+     * CPU time in ns of every live thread, summed by name, and its user-mode part as
+     * {@code NAME:user} (the rest is the kernel's, i.e. system calls into rdma_cm and the driver).
+     * Linux reports user time in clock ticks (10 ms), so the split is coarse for one round.
+     */
     static Map<String, Long> threadCpuNanos() {
         Map<String, Long> m = new TreeMap<>();
         if (!THREADS.isThreadCpuTimeSupported()) {
@@ -35,8 +39,12 @@ final class CpuMeter {
         ThreadInfo[] infos = THREADS.getThreadInfo(ids);
         for (int i = 0; i < ids.length; i++) {
             long cpu = THREADS.getThreadCpuTime(ids[i]);
+            long user = THREADS.getThreadUserTime(ids[i]);
             if (infos[i] != null && cpu >= 0) {
                 m.merge(infos[i].getThreadName(), cpu, Long::sum);
+                if (user >= 0) {
+                    m.merge(infos[i].getThreadName() + ":user", user, Long::sum);
+                }
             }
         }
         return m;

@@ -48,10 +48,20 @@ final class Buffers {
             return NtStatus.INVALID_PARAMETER;
         }
         if (!(a.ip() instanceof Inet4Address ip4) || ip4.isAnyLocalAddress() || ip4.isMulticastAddress()
-                || ip4.getHostAddress().equals("255.255.255.255")) {
+                || isLimitedBroadcast(ip4)) {
             return NtStatus.INVALID_ADDRESS;
         }
         return null;
+    }
+
+    /** 255.255.255.255, compared as bytes (the text form cost a string per connect). */
+    private static boolean isLimitedBroadcast(Inet4Address ip) {
+        for (byte b : ip.getAddress()) {
+            if (b != (byte) 0xFF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

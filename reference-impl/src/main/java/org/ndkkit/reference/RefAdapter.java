@@ -79,6 +79,7 @@ final class RefAdapter implements NdkAdapter {
     private final EventLoop loop;
     private final Map<Long, CmHandler> handlers = new ConcurrentHashMap<>();
     private final Set<Owned> live = ConcurrentHashMap.newKeySet();
+    private final RouteCheck routes = new RouteCheck();
     private volatile boolean closed;
 
     private RefAdapter(Host host, ReferenceTestbed testbed, List<InetAddress> addresses, EventLog log,
@@ -349,12 +350,25 @@ final class RefAdapter implements NdkAdapter {
      * anything can produce an event.
      */
     Bound kernelBind(Endpoint ep, boolean reuseAddr, boolean listen, CmHandler handler) {
-        RdmaResult<CmId> c = RdmaCm.createId(channel, CmConstants.RDMA_PS_TCP);
-        if (!c.ok()) {
-            log.log(host + " " + c);
-            return Bound.failed(StatusMap.createId(c));
+        return kernelBind(ep, reuseAddr, listen, handler, null);
+    }
+
+    /**
+     * {@link #kernelBind(Endpoint, boolean, boolean, CmHandler)} with an id made before by
+     * {@link #newId} (null: make one now). The id is destroyed if the bind fails, like a new one.
+     */
+    Bound kernelBind(Endpoint ep, boolean reuseAddr, boolean listen, CmHandler handler, CmId premade) {
+        CmId id;
+        if (premade != null) {
+            id = premade;
+        } else {
+            RdmaResult<CmId> c = RdmaCm.createId(channel, CmConstants.RDMA_PS_TCP);
+            if (!c.ok()) {
+                log.log(host + " " + c);
+                return Bound.failed(StatusMap.createId(c));
+            }
+            id = c.value();
         }
-        CmId id = c.value();
         if (handler != null) {
             register(id, handler);
         }
@@ -385,6 +399,19 @@ final class RefAdapter implements NdkAdapter {
             return Bound.failed(s);
         }
         return new Bound(NtStatus.SUCCESS, null, id);
+    }
+
+    /**
+     * A new unbound id on this adapter's channel, with no handler (it gets no event before it is
+     * bound); empty when rdma_create_id fails (logged).
+     */
+    Optional<CmId> newId() {
+        RdmaResult<CmId> c = RdmaCm.createId(channel, CmConstants.RDMA_PS_TCP);
+        if (!c.ok()) {
+            log.log(host + " " + c);
+            return Optional.empty();
+        }
+        return Optional.of(c.value());
     }
 
     // ------------------------------------------------------------------ NdkAdapter
@@ -468,6 +495,7 @@ final class RefAdapter implements NdkAdapter {
             return;
         }
         closed = true;
+        routes.close();
         boolean stopped = loop.stop(() -> {
             List<Owned> all = new ArrayList<>(live);
             all.sort(Comparator.comparingInt(Owned::rank));
@@ -492,6 +520,11 @@ final class RefAdapter implements NdkAdapter {
     @Override
     public String toString() {
         return "reference adapter " + host + " " + addresses;
+    }
+
+    /** The kernel's route lookup from a local address (see {@link RouteCheck}). */
+    RouteCheck routes() {
+        return routes;
     }
 
     Optional<InetAddress> firstAddress() {

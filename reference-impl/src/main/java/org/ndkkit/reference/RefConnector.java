@@ -83,6 +83,14 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
     private final Object lock = new Object();
     private State state;
     private CmId id;
+    /**
+     * An unbound id made when the connector is created, for its first connect through a shared
+     * endpoint: creating it is then not part of the connect, as {@code rdma_create_id} is not
+     * part of cmtime's (or any rdma_cm program's) connection set-up. Taken by that connect
+     * (which destroys it if the connect fails inline); destroyed at close if never used. Null
+     * when creating it failed: the connect then creates one itself, and reports that failure.
+     */
+    private CmId spareId;
 
     // What the connection holds; let go when it fails or the connector closes.
     private RefQp qp;
@@ -133,7 +141,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
     }
 
     static RefConnector active(RefAdapter adapter) {
-        return new RefConnector(adapter, false, State.IDLE);
+        RefConnector c = new RefConnector(adapter, false, State.IDLE);
+        c.spareId = adapter.newId().orElse(null);
+        return c;
     }
 
     /**
@@ -273,7 +283,7 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         }
         // NDK's NETWORK_UNREACHABLE / HOST_UNREACHABLE need a route lookup without an output
         // interface, which rdma_cm does not do for a bound id (see RouteCheck).
-        int routeErrno = RouteCheck.lookup(localEp.socket(), dest.socket());
+        int routeErrno = adapter.routes().lookup(localEp.socket(), dest.socket());
         if (routeErrno != 0) {
             NtStatus s = StatusMap.reach(routeErrno);
             log("connect " + localEp + " -> " + dest + ": route lookup errno " + routeErrno + " -> " + s);
@@ -292,7 +302,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         undo.add(() -> fourTuples.release(t, this));
         if (newId == null) {
             // A shared endpoint's connector: its own id, REUSEADDR, bound to the endpoint's address.
-            RefAdapter.Bound b = adapter.kernelBind(localEp, true, false, this);
+            CmId spare = spareId;
+            spareId = null;
+            RefAdapter.Bound b = adapter.kernelBind(localEp, true, false, this, spare);
             if (!b.ok()) {
                 return b.status();
             }
@@ -906,6 +918,7 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         CloseCompletion cc;
         Object ctx;
         CmId dead;
+        CmId spare;
         synchronized (lock) {
             if (finished) {
                 return;
@@ -923,6 +936,8 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
             disconnectRequest = null;
             dead = id;
             id = null;
+            spare = spareId;
+            spareId = null;
             if (tuple != null) {
                 adapter.testbed().fourTuples().release(tuple, this);
                 tuple = null;
@@ -956,6 +971,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         if (dead != null) {
             adapter.destroyId(dead);
         }
+        if (spare != null) {
+            adapter.destroyId(spare);
+        }
         adapter.forget(this);
         for (Pending p : cancelled) {
             log(p.what() + " pending at close -> CANCELLED");
@@ -972,14 +990,20 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
     @Override
     public void destroy() {
         CmId dead;
+        CmId spare;
         synchronized (lock) {
             finished = true;
             cancelTimer();
             dead = id;
             id = null;
+            spare = spareId;
+            spareId = null;
         }
         if (dead != null) {
             adapter.destroyId(dead);
+        }
+        if (spare != null) {
+            adapter.destroyId(spare);
         }
     }
 

@@ -28,6 +28,12 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
     private RefConnector owner;
     private boolean used;
     private boolean destroyed;
+    /** The attr of every modify of this QP (they run under its lock): no native memory per modify. */
+    private final QpAttr attr = new QpAttr(VerbsConstants.IBV_QPS_RESET);
+    /** INIT's port, P_Key index and access flags since {@link #initialize}; -1 after a reset. */
+    private int initPort = -1;
+    private int initPkeyIndex = -1;
+    private int initAccess = -1;
 
     RefQp(RefAdapter adapter, QueuePair qp, RefPd pd, RefCq receiveCq, RefCq initiatorCq) {
         this.adapter = adapter;
@@ -72,14 +78,17 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
      */
     synchronized NtStatus initialize() {
         // The attrs live in native memory (QpAttr): a JNA IbvQpAttr costs ~1 ms per modify in the lab.
-        QpAttr attr = new QpAttr(VerbsConstants.IBV_QPS_INIT).portNum(1).pkeyIndex(0)
-                .qpAccessFlags(VerbsConstants.IBV_ACCESS_LOCAL_WRITE | VerbsConstants.IBV_ACCESS_REMOTE_WRITE
-                        | VerbsConstants.IBV_ACCESS_REMOTE_READ | VerbsConstants.IBV_ACCESS_REMOTE_ATOMIC);
+        int access = VerbsConstants.IBV_ACCESS_LOCAL_WRITE | VerbsConstants.IBV_ACCESS_REMOTE_WRITE
+                | VerbsConstants.IBV_ACCESS_REMOTE_READ | VerbsConstants.IBV_ACCESS_REMOTE_ATOMIC;
+        attr.reset(VerbsConstants.IBV_QPS_INIT).portNum(1).pkeyIndex(0).qpAccessFlags(access);
         RdmaResult<Void> r = Verbs.modifyQp(qp, attr);
         if (!r.ok()) {
             adapter.log().log(adapter.host() + " QP to INIT: " + r);
             return StatusMap.verbs(r);
         }
+        initPort = 1;
+        initPkeyIndex = 0;
+        initAccess = access;
         return NtStatus.SUCCESS;
     }
 
@@ -96,18 +105,25 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
             if (!s.equals(NtStatus.SUCCESS)) {
                 return s;
             }
+            initPort = initPkeyIndex = initAccess = -1;
         }
         used = true;
-        for (int state : new int[] {VerbsConstants.IBV_QPS_INIT, VerbsConstants.IBV_QPS_RTR, VerbsConstants.IBV_QPS_RTS}) {
-            RdmaResult<QpAttr> a = RdmaCm.initQpAttrNative(id, state);
+        for (int state : TO_RTS) {
+            RdmaResult<QpAttr> a = RdmaCm.initQpAttrNative(id, state, attr);
             if (!a.ok()) {
                 adapter.log().log(adapter.host() + " " + a);
                 return StatusMap.answerCall(a);
             }
-            QpAttr attr = a.value();
             if (state == VerbsConstants.IBV_QPS_INIT) {
-                attr.qpAccessFlags(VerbsConstants.IBV_ACCESS_LOCAL_WRITE | VerbsConstants.IBV_ACCESS_REMOTE_WRITE
-                        | (inbound != 0 ? VerbsConstants.IBV_ACCESS_REMOTE_READ | VerbsConstants.IBV_ACCESS_REMOTE_ATOMIC : 0));
+                int access = VerbsConstants.IBV_ACCESS_LOCAL_WRITE | VerbsConstants.IBV_ACCESS_REMOTE_WRITE
+                        | (inbound != 0 ? VerbsConstants.IBV_ACCESS_REMOTE_READ | VerbsConstants.IBV_ACCESS_REMOTE_ATOMIC : 0);
+                attr.qpAccessFlags(access);
+                if (attr.portNum() == initPort && attr.pkeyIndex() == initPkeyIndex && access == initAccess) {
+                    // Already INIT with exactly these attributes (a new QP, see initialize): the
+                    // INIT-to-INIT modify would change nothing, and it is a system call into the
+                    // device's driver on each side of every connection.
+                    continue;
+                }
             } else if (state == VerbsConstants.IBV_QPS_RTR) {
                 attr.maxDestRdAtomic(ReadLimits.wire(inbound));
             } else {
@@ -129,8 +145,10 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
         }
     }
 
+    private static final int[] TO_RTS = {VerbsConstants.IBV_QPS_INIT, VerbsConstants.IBV_QPS_RTR, VerbsConstants.IBV_QPS_RTS};
+
     private NtStatus modifyState(int state) {
-        RdmaResult<Void> r = Verbs.modifyQp(qp, new QpAttr(state));
+        RdmaResult<Void> r = Verbs.modifyQp(qp, attr.reset(state));
         if (!r.ok()) {
             adapter.log().log(adapter.host() + " " + r);
             return StatusMap.verbs(r);

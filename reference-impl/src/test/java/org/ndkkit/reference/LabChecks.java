@@ -255,12 +255,21 @@ public final class LabChecks {
         ip.getOutputStream().close();
         note("ip route add prohibit/blackhole", "exit " + ip.waitFor() + " " + new String(ip.getInputStream().readAllBytes()).trim());
         InetSocketAddress from = new InetSocketAddress(local1, 0);
-        check("route lookup, no route (errno)", 101, RouteCheck.lookup(from, new InetSocketAddress(tb.plan().networkUnreachable().get(), 7000)));
-        check("route lookup, unreachable route (errno)", 113, RouteCheck.lookup(from, new InetSocketAddress(tb.plan().hostUnreachable().get(), 7000)));
-        check("route lookup, prohibit route (errno)", 13, RouteCheck.lookup(from, new InetSocketAddress(LabPlan.ipv4("198.18.4.1", "x"), 7000)));
-        check("route lookup, blackhole route (errno)", 22, RouteCheck.lookup(from, new InetSocketAddress(LabPlan.ipv4("198.18.5.1", "x"), 7000)));
-        check("route lookup, silent host on-link", 0, RouteCheck.lookup(from, new InetSocketAddress(tb.plan().silentHost().get(), 7000)));
-        check("route lookup, peer", 0, RouteCheck.lookup(from, new InetSocketAddress(peer1, 7000)));
+        // One RouteCheck, as an adapter keeps it: its socket is connected again for every lookup,
+        // after failed lookups and after successful ones.
+        RouteCheck routes = new RouteCheck();
+        check("route lookup, no route (errno)", 101, routes.lookup(from, new InetSocketAddress(tb.plan().networkUnreachable().get(), 7000)));
+        check("route lookup, unreachable route (errno)", 113, routes.lookup(from, new InetSocketAddress(tb.plan().hostUnreachable().get(), 7000)));
+        check("route lookup, prohibit route (errno)", 13, routes.lookup(from, new InetSocketAddress(LabPlan.ipv4("198.18.4.1", "x"), 7000)));
+        check("route lookup, blackhole route (errno)", 22, routes.lookup(from, new InetSocketAddress(LabPlan.ipv4("198.18.5.1", "x"), 7000)));
+        check("route lookup, silent host on-link", 0, routes.lookup(from, new InetSocketAddress(tb.plan().silentHost().get(), 7000)));
+        check("route lookup, peer", 0, routes.lookup(from, new InetSocketAddress(peer1, 7000)));
+        check("route lookup, no route after a route was found (errno)", 101,
+                routes.lookup(from, new InetSocketAddress(tb.plan().networkUnreachable().get(), 7000)));
+        check("route lookup, peer again", 0, routes.lookup(from, new InetSocketAddress(peer1, 7000)));
+        check("route lookup, sockets kept (one per source)", 1, routes.openSockets());
+        routes.close();
+        check("route lookup, sockets after close", 0, routes.openSockets());
         NdkSharedEndpoint se = a.endpoint(local1, 0);
         for (String[] t : new String[][] {{"198.18.4.1", "STATUS_HOST_UNREACHABLE"}, {"198.18.5.1", "STATUS_NETWORK_UNREACHABLE"}}) {
             NdkConnector c = a.connector();

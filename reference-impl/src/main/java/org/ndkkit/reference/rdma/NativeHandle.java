@@ -133,9 +133,9 @@ public abstract class NativeHandle {
 
     /** The injected fault for {@code operation} if one is armed, else {@code body}'s result. */
     private static <T> RdmaResult<T> faultOr(String operation, Supplier<RdmaResult<T>> body) {
-        Optional<Integer> fault = NativeFaults.check(operation);
-        if (fault.isPresent()) {
-            return RdmaResult.nativeError(operation, fault.get(), "injected fault (NativeFaults)");
+        int fault = NativeFaults.check(operation);
+        if (fault != 0) {
+            return RdmaResult.nativeError(operation, fault, "injected fault (NativeFaults)");
         }
         return body.get();
     }

@@ -24,14 +24,34 @@ public final class QpAttr {
     private static final int MAX_DEST_RD_ATOMIC = LAYOUT.offsetOf("max_dest_rd_atomic");
     private static final int PORT_NUM = LAYOUT.offsetOf("port_num");
 
-    final Memory memory = new Memory(SIZE);
+    /** Where rdma_init_qp_attr writes the mask: just past the struct, in the same block. */
+    static final int MASK_OUT = (SIZE + 7) & ~7;
+
+    final Memory memory = new Memory(MASK_OUT + 8L);
     private int mask;
 
     /** A zeroed attr with {@code qp_state} set (and {@code IBV_QP_STATE} in the mask). */
     public QpAttr(int qpState) {
+        reset(qpState);
+    }
+
+    /**
+     * Zeroes the attr and sets {@code qp_state}, as a new one would be: one attr serves every modify
+     * of a QP (a new JNA {@code Memory} per modify cost a malloc, a map entry and a Cleaner).
+     */
+    public QpAttr reset(int qpState) {
         memory.clear();
         memory.setInt(QP_STATE, qpState);
         mask = VerbsConstants.IBV_QP_STATE;
+        return this;
+    }
+
+    public int portNum() {
+        return memory.getByte(PORT_NUM) & 0xFF;
+    }
+
+    public int pkeyIndex() {
+        return memory.getShort(PKEY_INDEX) & 0xFFFF;
     }
 
     public int qpState() {

@@ -3,7 +3,6 @@ package org.ndkkit.reference.rdma;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import java.lang.ref.Reference;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -40,8 +39,8 @@ import org.ndkkit.reference.rdma.VerbsStructs.IbvQpAttr;
  * </ul>
  *
  * <p>Memory: addresses, option values, conn params and private data are copied by librdmacm
- * during the call, so the temporary {@link Memory} built here only has to live until the call
- * returns ({@link Reference#reachabilityFence} makes that explicit).
+ * during the call, so they are written into the calling thread's {@link Scratch} block, which
+ * only has to hold them until the call returns.
  */
 public final class RdmaCm {
     private RdmaCm() {
@@ -206,13 +205,15 @@ public final class RdmaCm {
                     + Integer.toHexString(portSpace));
         }
         return NativeHandle.using(op, channel, () -> {
-            Memory out = new Memory(Native.POINTER_SIZE);
-            out.clear();
-            int rc = LibRdmaCm.rdma_create_id(channel.pointer(), out, null, portSpace);
-            if (rc != 0) {
-                return RdmaResult.nativeError(op, lastErrno(), "returned " + rc);
+            Pointer p;
+            try (Scratch s = Scratch.open()) {
+                Pointer out = s.zeroed(Native.POINTER_SIZE);
+                int rc = LibRdmaCm.rdma_create_id(channel.pointer(), out, null, portSpace);
+                if (rc != 0) {
+                    return RdmaResult.nativeError(op, lastErrno(), "returned " + rc);
+                }
+                p = out.getPointer(0);
             }
-            Pointer p = out.getPointer(0);
             if (p == null) {
                 return RdmaResult.nativeError(op, Errno.EIO, "returned 0 but no id");
             }
@@ -299,19 +300,15 @@ public final class RdmaCm {
     }
 
     private static RdmaResult<Void> setIntOption(CmId id, String name, int optname, int value) {
-        String op = "rdma_set_option(" + name + ")";
-        Memory v = new Memory(4);
-        v.setInt(0, value);
-        return setOption(id, op, optname, v);
+        return setOption(id, "rdma_set_option(" + name + ")", optname, value, 4);
     }
 
     private static RdmaResult<Void> setByteOption(CmId id, String op, int optname, int value) {
-        Memory v = new Memory(1);
-        v.setByte(0, (byte) value);
-        return setOption(id, op, optname, v);
+        return setOption(id, op, optname, value, 1);
     }
 
-    private static RdmaResult<Void> setOption(CmId id, String op, int optname, Memory value) {
+    /** An option whose value is an int ({@code size} 4) or a byte ({@code size} 1). */
+    private static RdmaResult<Void> setOption(CmId id, String op, int optname, int value, int size) {
         Optional<String> missing = rdmacmMissing();
         if (missing.isPresent()) {
             return RdmaResult.unavailable(op, missing.get());
@@ -320,10 +317,15 @@ public final class RdmaCm {
             return RdmaResult.rejected(op, Errno.EINVAL, "id must not be null");
         }
         return NativeHandle.using(op, id, () -> {
-            int rc = LibRdmaCm.rdma_set_option(id.pointer(), CmConstants.RDMA_OPTION_ID, optname,
-                    value, value.size());
-            Reference.reachabilityFence(value);
-            return cmRc(op, rc);
+            try (Scratch s = Scratch.open()) {
+                Pointer v = s.zeroed(size);
+                if (size == 4) {
+                    v.setInt(0, value);
+                } else {
+                    v.setByte(0, (byte) value);
+                }
+                return cmRc(op, LibRdmaCm.rdma_set_option(id.pointer(), CmConstants.RDMA_OPTION_ID, optname, v, size));
+            }
         });
     }
 
@@ -338,10 +340,9 @@ public final class RdmaCm {
             return RdmaResult.rejected(op, Errno.EINVAL, bad.get());
         }
         return onId(op, id, () -> {
-            Memory sa = Sockaddrs.toNative(address);
-            int rc = LibRdmaCm.rdma_bind_addr(id.pointer(), sa);
-            Reference.reachabilityFence(sa);
-            return cmRc(op, rc);
+            try (Scratch s = Scratch.open()) {
+                return cmRc(op, LibRdmaCm.rdma_bind_addr(id.pointer(), Sockaddrs.toNative(s, address)));
+            }
         });
     }
 
@@ -363,12 +364,11 @@ public final class RdmaCm {
             return RdmaResult.rejected(op, Errno.EINVAL, bad.get());
         }
         return onId(op, id, () -> {
-            Memory src = source == null ? null : Sockaddrs.toNative(source);
-            Memory dst = Sockaddrs.toNative(destination);
-            int rc = LibRdmaCm.rdma_resolve_addr(id.pointer(), src, dst, timeoutMs);
-            Reference.reachabilityFence(src);
-            Reference.reachabilityFence(dst);
-            return cmRc(op, rc);
+            try (Scratch s = Scratch.open()) {
+                Pointer src = source == null ? null : Sockaddrs.toNative(s, source);
+                Pointer dst = Sockaddrs.toNative(s, destination);
+                return cmRc(op, LibRdmaCm.rdma_resolve_addr(id.pointer(), src, dst, timeoutMs));
+            }
         });
     }
 
@@ -425,28 +425,27 @@ public final class RdmaCm {
                         + "conn_param.qp_num must carry the external QP's number (was 0)");
             }
             byte[] data = param.privateData();
-            Memory pd = null;
-            if (data.length > 0) {
-                pd = new Memory(data.length);
-                pd.write(0, data, 0, data.length);
+            try (Scratch s = Scratch.open()) {
+                Pointer pd = null;
+                if (data.length > 0) {
+                    pd = s.zeroed(data.length);
+                    pd.write(0, data, 0, data.length);
+                }
+                // Written field by field at RdmaConnParam's offsets (see ConnParamOffsets).
+                Pointer cp = s.zeroed(ConnParamOffsets.SIZE);
+                cp.setPointer(ConnParamOffsets.PRIVATE_DATA, pd);
+                cp.setByte(ConnParamOffsets.PRIVATE_DATA_LEN, (byte) data.length);
+                cp.setByte(ConnParamOffsets.RESPONDER_RESOURCES, (byte) param.responderResources());
+                cp.setByte(ConnParamOffsets.INITIATOR_DEPTH, (byte) param.initiatorDepth());
+                cp.setByte(ConnParamOffsets.FLOW_CONTROL, (byte) param.flowControl());
+                cp.setByte(ConnParamOffsets.RETRY_COUNT, (byte) param.retryCount());
+                cp.setByte(ConnParamOffsets.RNR_RETRY_COUNT, (byte) param.rnrRetryCount());
+                cp.setByte(ConnParamOffsets.SRQ, (byte) param.srq());
+                cp.setInt(ConnParamOffsets.QP_NUM, param.qpNum());
+                int rc = connect ? LibRdmaCm.rdma_connect(id.pointer(), cp)
+                        : LibRdmaCm.rdma_accept(id.pointer(), cp);
+                return cmRc(op, rc);
             }
-            // Written field by field at RdmaConnParam's offsets (see ConnParamOffsets).
-            Memory cp = new Memory(ConnParamOffsets.SIZE);
-            cp.clear();
-            cp.setPointer(ConnParamOffsets.PRIVATE_DATA, pd);
-            cp.setByte(ConnParamOffsets.PRIVATE_DATA_LEN, (byte) data.length);
-            cp.setByte(ConnParamOffsets.RESPONDER_RESOURCES, (byte) param.responderResources());
-            cp.setByte(ConnParamOffsets.INITIATOR_DEPTH, (byte) param.initiatorDepth());
-            cp.setByte(ConnParamOffsets.FLOW_CONTROL, (byte) param.flowControl());
-            cp.setByte(ConnParamOffsets.RETRY_COUNT, (byte) param.retryCount());
-            cp.setByte(ConnParamOffsets.RNR_RETRY_COUNT, (byte) param.rnrRetryCount());
-            cp.setByte(ConnParamOffsets.SRQ, (byte) param.srq());
-            cp.setInt(ConnParamOffsets.QP_NUM, param.qpNum());
-            int rc = connect ? LibRdmaCm.rdma_connect(id.pointer(), cp)
-                    : LibRdmaCm.rdma_accept(id.pointer(), cp);
-            Reference.reachabilityFence(pd);
-            Reference.reachabilityFence(cp);
-            return cmRc(op, rc);
         });
     }
 
@@ -463,14 +462,14 @@ public final class RdmaCm {
                     + "must be at most " + MAX_PRIVATE_DATA_LEN + " bytes");
         }
         return onId(op, id, () -> {
-            Memory pd = null;
-            if (data.length > 0) {
-                pd = new Memory(data.length);
-                pd.write(0, data, 0, data.length);
+            try (Scratch s = Scratch.open()) {
+                Pointer pd = null;
+                if (data.length > 0) {
+                    pd = s.zeroed(data.length);
+                    pd.write(0, data, 0, data.length);
+                }
+                return cmRc(op, LibRdmaCm.rdma_reject(id.pointer(), pd, data.length));
             }
-            int rc = LibRdmaCm.rdma_reject(id.pointer(), pd, data.length);
-            Reference.reachabilityFence(pd);
-            return cmRc(op, rc);
         });
     }
 
@@ -521,16 +520,20 @@ public final class RdmaCm {
      * native call, same fault-injection name.
      */
     public static RdmaResult<QpAttr> initQpAttrNative(CmId id, int qpState) {
+        return initQpAttrNative(id, qpState, new QpAttr(qpState));
+    }
+
+    /** {@link #initQpAttrNative(CmId, int)} into {@code attr}, which is reset first (one attr per QP). */
+    public static RdmaResult<QpAttr> initQpAttrNative(CmId id, int qpState, QpAttr attr) {
         String op = "rdma_init_qp_attr";
-        if (id == null || (qpState != VerbsConstants.IBV_QPS_INIT
+        if (id == null || attr == null || (qpState != VerbsConstants.IBV_QPS_INIT
                 && qpState != VerbsConstants.IBV_QPS_RTR && qpState != VerbsConstants.IBV_QPS_RTS)) {
             return RdmaResult.rejected(op, Errno.EINVAL,
-                    "id must not be null and qp_state must be INIT, RTR or RTS");
+                    "id and attr must not be null and qp_state must be INIT, RTR or RTS");
         }
         return onId(op, id, () -> {
-            QpAttr attr = new QpAttr(qpState);
-            Memory mask = new Memory(4);
-            mask.setInt(0, 0);
+            attr.reset(qpState);
+            Pointer mask = attr.memory.share(QpAttr.MASK_OUT, 4);
             int rc = LibRdmaCm.rdma_init_qp_attr(id.pointer(), attr.memory, mask);
             if (rc != 0) {
                 return RdmaResult.nativeError(op, lastErrno(), "returned " + rc);

@@ -41,6 +41,13 @@ public final class Sockaddrs {
         return m;
     }
 
+    /** {@link #toNative(InetSocketAddress)} in a {@link Scratch} scope: valid until the scope closes. */
+    public static Pointer toNative(Scratch scratch, InetSocketAddress address) {
+        Pointer p = scratch.zeroed(STORAGE_SIZE);
+        write(p, address);
+        return p;
+    }
+
     /** Writes {@code address} at {@code p} (which must have room for a sockaddr_in6). */
     static void write(Pointer p, InetSocketAddress address) {
         InetAddress ip = address.getAddress();

@@ -368,19 +368,22 @@ public final class Verbs {
             return rejected(op, "qp_type must be RC, UC or UD, was " + qpType);
         }
         return guarded(op, listOf(pd, sendCq, recvCq), () -> {
-            IbvQpInitAttr init = new IbvQpInitAttr();
-            init.send_cq = sendCq.pointer();
-            init.recv_cq = recvCq.pointer();
-            init.cap.max_send_wr = caps.maxSendWr();
-            init.cap.max_recv_wr = caps.maxRecvWr();
-            init.cap.max_send_sge = caps.maxSendSge();
-            init.cap.max_recv_sge = caps.maxRecvSge();
-            init.cap.max_inline_data = caps.maxInlineData();
-            init.qp_type = qpType;
-            init.sq_sig_all = sqSigAll ? 1 : 0;
-            init.write();
-            Pointer qp = LibIbverbs.ibv_create_qp(pd.pointer(), init.getPointer());
-            Reference.reachabilityFence(init);
+            // Written at IbvQpInitAttr's offsets into scratch memory: a JNA Structure per QP
+            // (reflection, and a Memory for the cleaner thread to free later) cost more than the call.
+            Pointer qp;
+            try (Scratch s = Scratch.open()) {
+                Pointer init = s.zeroed(QpInitOffsets.SIZE);
+                init.setPointer(QpInitOffsets.SEND_CQ, sendCq.pointer());
+                init.setPointer(QpInitOffsets.RECV_CQ, recvCq.pointer());
+                init.setInt(QpInitOffsets.MAX_SEND_WR, caps.maxSendWr());
+                init.setInt(QpInitOffsets.MAX_RECV_WR, caps.maxRecvWr());
+                init.setInt(QpInitOffsets.MAX_SEND_SGE, caps.maxSendSge());
+                init.setInt(QpInitOffsets.MAX_RECV_SGE, caps.maxRecvSge());
+                init.setInt(QpInitOffsets.MAX_INLINE_DATA, caps.maxInlineData());
+                init.setInt(QpInitOffsets.QP_TYPE, qpType);
+                init.setInt(QpInitOffsets.SQ_SIG_ALL, sqSigAll ? 1 : 0);
+                qp = LibIbverbs.ibv_create_qp(pd.pointer(), init);
+            }
             if (qp == null) {
                 return RdmaResult.nativeError(op, RdmaCm.lastErrno(), "returned NULL");
             }
@@ -394,6 +397,22 @@ public final class Verbs {
                     qp.getInt(QP_NUM_OFFSET), opsFunction(ctx, POST_SEND_OFFSET),
                     opsFunction(ctx, POST_RECV_OFFSET)));
         });
+    }
+
+    /** Offsets in {@code struct ibv_qp_init_attr}, from {@link IbvQpInitAttr} (checked against gcc). */
+    private static final class QpInitOffsets {
+        private static final IbvQpInitAttr LAYOUT = new IbvQpInitAttr();
+        static final int SIZE = LAYOUT.size();
+        static final int SEND_CQ = LAYOUT.offsetOf("send_cq");
+        static final int RECV_CQ = LAYOUT.offsetOf("recv_cq");
+        private static final int CAP = LAYOUT.offsetOf("cap");
+        static final int MAX_SEND_WR = CAP + LAYOUT.cap.offsetOf("max_send_wr");
+        static final int MAX_RECV_WR = CAP + LAYOUT.cap.offsetOf("max_recv_wr");
+        static final int MAX_SEND_SGE = CAP + LAYOUT.cap.offsetOf("max_send_sge");
+        static final int MAX_RECV_SGE = CAP + LAYOUT.cap.offsetOf("max_recv_sge");
+        static final int MAX_INLINE_DATA = CAP + LAYOUT.cap.offsetOf("max_inline_data");
+        static final int QP_TYPE = LAYOUT.offsetOf("qp_type");
+        static final int SQ_SIG_ALL = LAYOUT.offsetOf("sq_sig_all");
     }
 
     /** {@code ibv_destroy_qp}. */

@@ -53,9 +53,12 @@
  *       {@code regMr}</td><td>{@code deallocPd}, {@code destroyCq}, {@code destroyQp},
  *       {@code deregMr}</td><td>children first; the MR keeps its Java {@code Memory} buffer
  *       reachable until deregistered</td></tr>
- *   <tr><td>sockaddr, option values, conn params, private data, attr structs</td>
- *       <td>Java ({@code Memory}/{@code Structure})</td><td>the GC</td><td>native code only
- *       uses them during the call; kept reachable until it returns</td></tr>
+ *   <tr><td>sockaddr, option values, conn params, private data, out-parameters</td>
+ *       <td>the calling thread's {@link org.ndkkit.reference.rdma.Scratch} block</td>
+ *       <td>the scope's close (the block: the GC)</td><td>native code only uses them during the
+ *       call</td></tr>
+ *   <tr><td>QP attr structs</td><td>{@link org.ndkkit.reference.rdma.QpAttr} (one per QP) or a JNA
+ *       {@code Structure}</td><td>the GC</td><td>kept reachable until the call returns</td></tr>
  * </table>
  */
 package org.ndkkit.reference.rdma;
