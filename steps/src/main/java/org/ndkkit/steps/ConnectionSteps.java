@@ -109,13 +109,6 @@ public final class ConnectionSteps {
         connect(c, se, lab().listener(l).address(), maxIn(), maxOut(), null, true);
     }
 
-    @When("{name} connects through {name} to {destination}, closing {name} inside the connect completion")
-    public void connectToConditionClosingInside(String c, String se, LabCondition condition, String closed) {
-        requireSame(c, closed);
-        state.lastConditionDestination = TopologySteps.condition(lab(), condition);
-        connect(c, se, state.lastConditionDestination, maxIn(), maxOut(), null, true);
-    }
-
     private static void requireSame(String a, String b) {
         if (!a.equals(b)) {
             throw new IllegalArgumentException("a connector can only close itself inside its own completion: " + a + " vs " + b);
