@@ -124,6 +124,26 @@ public final class BenchReport {
         double cmtimeCpuPerConnMs() {
             return Stats.median(cmtime.cpuMs().stream().map(v -> v / n).toList());
         }
+
+        /**
+         * Per thread of the provider's JVM that used CPU in the setup window: {total, user-mode}
+         * ms per connection, medians over the successful rounds (a round where a thread used
+         * under 1 ms counts as 0 for it).
+         */
+        Map<String, double[]> threadCpuPerConnMs() {
+            List<RoundResult> ok = reference.stream().filter(RoundResult::ok).toList();
+            java.util.SortedSet<String> names = new java.util.TreeSet<>();
+            ok.forEach(r -> r.cpuNanos().keySet().stream()
+                    .filter(k -> k.startsWith("setup:") && !k.endsWith(":user") && !k.startsWith("setup:gc:"))
+                    .forEach(k -> names.add(k.substring("setup:".length()))));
+            Map<String, double[]> m = new LinkedHashMap<>();
+            for (String t : names) {
+                m.put(t, new double[] {
+                    Stats.median(ok.stream().map(r -> r.cpuNanos().getOrDefault("setup:" + t, 0L) / 1e6 / n).toList()),
+                    Stats.median(ok.stream().map(r -> r.cpuNanos().getOrDefault("setup:" + t + ":user", 0L) / 1e6 / n).toList())});
+            }
+            return m;
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -350,6 +370,15 @@ public final class BenchReport {
                     prev == null ? "" : growth(prev.cmtimeSetupPerConnMs(), r.cmtimeSetupPerConnMs()),
                     fmt(r.referenceCpuPerConnMs(), 2), fmt(r.cmtimeCpuPerConnMs(), 2)));
             prev = r;
+        }
+        sb.append('\n').append(provider).append("'s CPU per connection in the setup window by thread, ms (from N=100 on,"
+                + " the user-mode part in brackets, the rest being system calls; Linux counts user time in 10 ms ticks,"
+                + " too coarse for smaller rounds):\n");
+        for (Row r : rows) {
+            StringBuilder line = new StringBuilder();
+            r.threadCpuPerConnMs().forEach((t, v) -> line.append(String.format(Locale.ROOT, "  %s %s%s", t, fmt(v[0], 2),
+                    r.n() >= 100 ? " (" + fmt(v[1], 2) + ")" : "")));
+            sb.append(String.format(Locale.ROOT, "  N=%d%s%n", r.n(), line.length() == 0 ? " -" : line.toString()));
         }
         sb.append('\n').append("Noise: the rounds' rates with their spread, (max - min) / median; paired ratios"
                 + " (each round's rate over the cmtime round run just before it) with their median:\n");
