@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# benchmarks/lab-bench.sh [OUTDIR] [N...]
+# benchmarks/lab-bench.sh [--no-suite] [OUTDIR] [N...]
 #
 # Builds on the host (mvn install of benchmarks and what it needs), then boots the SoftRoCE lab
 # once and runs benchmarks/bench-in-guest.sh there: rdma-core's cmtime and ConnectBench (the
 # reference provider through the SPI) for each N (default 1 10 100 1000), in the same boot.
 # Prints the report's rate lines and tables at the end; OUTDIR (default
 # benchmarks/target/lab-bench) gets report.json, report.md, report.txt and every raw output.
-# Exit status: the guest script's (0 = every N has both rates), or lab/run's 124/125.
+# Then, unless --no-suite, the suite's own timings (benchmarks/suite-timings.sh OUTDIR/suite:
+# the spec on the simulated provider here, and on the reference provider in a second lab boot).
+# Exit status: the guest script's (0 = every N has both rates), or lab/run's 124/125; 1 when the
+# suite timings' runs failed.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+SUITE=1
+if [[ ${1:-} == --no-suite ]]; then
+  SUITE=0
+  shift
+fi
 OUT=$ROOT/benchmarks/target/lab-bench
 if (($#)) && ! [[ $1 =~ ^[0-9]+$ ]]; then
   OUT=$1
@@ -44,4 +52,9 @@ else
   tail -n 40 "$OUT/lab-console.log" 2>/dev/null || true
 fi
 echo "lab-bench: exit $rc after $((SECONDS - T0)) s; report in $OUT/report.md"
+if ((SUITE)); then
+  echo
+  echo "Suite timings (benchmarks/suite-timings.sh):"
+  benchmarks/suite-timings.sh "$OUT/suite" || { ((rc)) || rc=1; }
+fi
 exit "$rc"
