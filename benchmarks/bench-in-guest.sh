@@ -19,7 +19,7 @@
 # path to benchmarks/target/runtime-classpath.txt (lab-bench.sh builds; BENCH_CP overrides it). It
 # also runs after the suite in the same boot: cli/ndk-cli run ... --lab-also
 # "benchmarks/bench-in-guest.sh OUTDIR 1 10 100". Environment: BENCH_ROUNDS (rounds per N;
-# default 5 for N<=10, 3 for N<=100, else 1), BENCH_WARMUP (connections of the JVM's warm-up,
+# default 5 for N<=100, else 1), BENCH_WARMUP (connections of the JVM's warm-up,
 # default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more options
 # for the measured JVMs), BENCH_COMPLETE_CONNECT (in-callback, the default, or completer-thread).
 # Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
@@ -121,7 +121,7 @@ BENCH_ARGS=()
 [[ -n ${BENCH_WARMUP:-} ]] && BENCH_ARGS+=(--warmup "$BENCH_WARMUP")
 [[ -n ${BENCH_COMPLETE_CONNECT:-} ]] && BENCH_ARGS+=(--complete-connect "$BENCH_COMPLETE_CONNECT")
 rounds_for() { # ConnectBench.autoRounds, or BENCH_ROUNDS
-  if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 10)); then echo 5; elif (($1 <= 100)); then echo 3; else echo 1; fi
+  if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 100)); then echo 5; else echo 1; fi
 }
 result() { echo "$OUT/$PROVIDER-n$1.json"; }
 
