@@ -20,7 +20,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <infiniband/verbs.h>
+#include <linux/netlink.h>
 #include <rdma/rdma_cma.h>
+#include <rdma/rdma_netlink.h>
 
 #define SIZE(kw, T) printf("%s %zu\n", #T, sizeof(kw T))
 #define FIELD(kw, T, F) \
@@ -659,6 +661,24 @@ static void constants(void)
 	CONST(ECONNREFUSED);
 	CONST(EHOSTUNREACH);
 	CONST(EALREADY);
+
+	/* linux/netlink.h, rdma/rdma_netlink.h, sys/socket.h (NetlinkConstants) */
+	CONST(AF_NETLINK);
+	CONST(NETLINK_RDMA);
+	CONST(NLM_F_REQUEST);
+	CONST(NLM_F_DUMP);
+	CONST(NLMSG_ERROR);
+	CONST(NLMSG_DONE);
+	CONST(NLA_F_NESTED);
+	CONST(NLA_F_NET_BYTEORDER);
+	CONST(RDMA_NL_NLDEV);
+	CONST(RDMA_NLDEV_CMD_RES_GET);
+	CONST(RDMA_NLDEV_ATTR_RES_SUMMARY);
+	CONST(RDMA_NLDEV_ATTR_RES_SUMMARY_ENTRY);
+	CONST(RDMA_NLDEV_ATTR_RES_SUMMARY_ENTRY_NAME);
+	CONST(RDMA_NLDEV_ATTR_RES_SUMMARY_ENTRY_CURR);
+	CONST(SOCK_RAW);
+	CONST(SOCK_CLOEXEC);
 }
 
 int main(void)

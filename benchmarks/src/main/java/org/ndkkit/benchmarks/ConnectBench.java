@@ -59,6 +59,13 @@ public final class ConnectBench {
      */
     static final int DEFAULT_WARMUP = 500;
     static final int WARMUP_ROUND = 100;
+    /**
+     * Then this many more in rounds of {@link #WARMUP_SMALL_ROUND}: at few connections in flight the
+     * threads sleep and wake per event, paths the rounds of 100 hardly take. Without them the first
+     * rounds of N=10 ran at 0.5-0.7 of the later ones, which a median of five did not always hide.
+     */
+    static final int WARMUP_SMALL = 200;
+    static final int WARMUP_SMALL_ROUND = 10;
 
     public static void main(String[] args) throws IOException {
         String providerName = "reference";
@@ -127,13 +134,14 @@ public final class ConnectBench {
         }
         int failed = 0;
         try {
-            for (int done = 0; done < warmup && run.warmupError == null && !session.broken(); ) {
-                int n = Math.min(WARMUP_ROUND, warmup - done);
+            int total = warmup == 0 ? 0 : warmup + WARMUP_SMALL;
+            for (int done = 0; done < total && run.warmupError == null && !session.broken(); ) {
+                int n = done < warmup ? Math.min(WARMUP_ROUND, warmup - done) : Math.min(WARMUP_SMALL_ROUND, total - done);
                 session.ensureListeners(n);
                 RoundResult warm = session.round(n);
                 done += n;
                 run.warmupError = warm.ok() ? null : warm.error();
-                trace("warm-up, " + done + " of " + warmup + " connections: " + (warm.ok()
+                trace("warm-up, " + done + " of " + total + " connections: " + (warm.ok()
                         ? String.format(Locale.ROOT, "%.1f conn/s", warm.rate()) : "FAILED: " + warm.error()));
             }
             for (int n : ns) {

@@ -18,6 +18,14 @@ class KernelResourcesTest {
     }
 
     @Test
+    void theNetlinkSummaryKeepsTheSameKindsAsTheTool() {
+        Map<String, Long> counts = KernelResources.kinds(Map.of("pd", 3L, "cq", 3L, "qp", 3L, "cm_id", 5L, "mr", 4L,
+                "srq", 0L, "ctx", 2L));
+        assertThat(counts).containsOnlyKeys("rdma:pd", "rdma:cq", "rdma:qp", "rdma:cm_id", "rdma:mr", "rdma:srq")
+                .containsEntry("rdma:cm_id", 5L);
+    }
+
+    @Test
     void nothingParsedFromNoDevices() {
         assertThat(KernelResources.parse("[]")).isEmpty();
     }

@@ -78,6 +78,9 @@ public final class LabChecks {
         Host1 p = new Host1(tb, Host.PEER);
         try {
             ndkConnect(a, p);
+            // Before acceptTimeout: after it, the peer's event thread spends about a minute in
+            // rdma_destroy_id of the abandoned request (the kernel waits out the CM's timewait).
+            kernelCounts(a, p);
             cgroup(a, p);
             completeAfterPassiveClosed(a, p);
             answerAfterActiveClosed(a, p, true);
@@ -99,6 +102,10 @@ public final class LabChecks {
     /** Connects C (already with QP q) to L, accepts as P and completes; returns P. */
     private static NdkConnector establish(NdkConnector c, NtStatus connectInline, Req connect, Listening l, Host1 p) {
         NdkConnector pc = l.next();
+        if (pc == null) {
+            throw new IllegalStateException("no connect event within " + LabKit.WAIT_MS + " ms; the connect: "
+                    + connect.await(connectInline));
+        }
         Req accept = new Req();
         NtStatus ai = pc.accept(p.qp(), 128, 128, null, 0, ctx -> { }, null, accept, null);
         check("connect completes", NtStatus.SUCCESS, connect.await(connectInline));
@@ -279,6 +286,39 @@ public final class LabChecks {
             LabKit.closeAndWait(c);
         }
         LabKit.closeAndWait(se);
+    }
+
+    // ------------------------------------------------------------------ kernel resource counts
+
+    /**
+     * The leak check reads the kernel's resource counts over RDMA netlink; they must equal what
+     * {@code rdma resource show} prints, with nothing open and with a connection's objects open.
+     */
+    private static void kernelCounts(Host1 a, Host1 p) throws Exception {
+        long t0 = System.nanoTime();
+        RdmaResult<Map<String, Long>> idle = org.ndkkit.reference.rdma.RdmaNetlink.resourceSummary(2000);
+        long netlinkUs = (System.nanoTime() - t0) / 1000;
+        check("kernel counts over RDMA netlink", true, idle.ok());
+        t0 = System.nanoTime();
+        Optional<Map<String, Long>> tool = KernelResources.readWithTool();
+        long toolUs = (System.nanoTime() - t0) / 1000;
+        check("kernel counts over netlink equal rdma resource show's, nothing open", tool.orElse(null),
+                idle.ok() ? KernelResources.kinds(idle.value()) : null);
+        note("kernel counts: one netlink read / one run of the rdma tool", netlinkUs + " us / " + toolUs + " us");
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkSharedEndpoint se = a.endpoint(local1, 0);
+        NdkConnector c = a.connector();
+        Req connect = new Req();
+        NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, l.address, 1, 1, null, 0, connect, null);
+        check("kernel counts: the connect is issued", NtStatus.PENDING, s);
+        NdkConnector pc = establish(c, s, connect, l, p);
+        RdmaResult<Map<String, Long>> open = org.ndkkit.reference.rdma.RdmaNetlink.resourceSummary(2000);
+        check("kernel counts over netlink equal rdma resource show's, a connection open",
+                KernelResources.readWithTool().orElse(null), open.ok() ? KernelResources.kinds(open.value()) : null);
+        LabKit.closeAndWait(c);
+        LabKit.closeAndWait(pc);
+        LabKit.closeAndWait(se);
+        LabKit.closeAndWait(l.listener);
     }
 
     // ------------------------------------------------------------------ kernel address errors

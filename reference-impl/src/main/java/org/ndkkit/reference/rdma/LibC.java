@@ -4,7 +4,10 @@ import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
-/** Raw direct mapping of the few libc calls needed to wait on an event channel's fd (and to wake the waiter). */
+/**
+ * Raw direct mapping of the few libc calls needed to wait on an event channel's fd (and to wake the
+ * waiter), and to talk RDMA netlink ({@link RdmaNetlink}).
+ */
 final class LibC {
     static {
         Native.register(LibC.class, Platform.C_LIBRARY_NAME);
@@ -35,4 +38,13 @@ final class LibC {
 
     /** {@code int close(int fd)}. */
     static native int close(int fd);
+
+    /** {@code int socket(int domain, int type, int protocol)}. */
+    static native int socket(int domain, int type, int protocol);
+
+    /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)}. */
+    static native long sendto(int fd, Pointer buf, long len, int flags, Pointer to, int toLen);
+
+    /** {@code ssize_t recv(int fd, void *buf, size_t len, int flags)}. */
+    static native long recv(int fd, Pointer buf, long len, int flags);
 }

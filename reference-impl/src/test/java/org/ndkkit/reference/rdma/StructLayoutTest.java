@@ -315,7 +315,7 @@ class StructLayoutTest {
         List<String> errors = new ArrayList<>();
         Set<String> javaNames = new TreeSet<>();
         for (Class<?> c : List.of(CmConstants.class, VerbsConstants.class, PosixConstants.class,
-                Errno.class)) {
+                Errno.class, NetlinkConstants.class)) {
             for (Field f : c.getDeclaredFields()) {
                 int m = f.getModifiers();
                 if (!Modifier.isPublic(m) || !Modifier.isStatic(m) || !Modifier.isFinal(m)
