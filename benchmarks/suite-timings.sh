@@ -2,9 +2,9 @@
 # benchmarks/suite-timings.sh [OUTDIR]
 #
 # The conformance suite's own wall time, and what dominates it:
-#   1. the whole spec on the simulated provider, on this host (one JVM, pending completions);
-#   2. the whole spec on the reference provider in the SoftRoCE lab: boot, suite, power-down
-#      (reference-impl/lab-suite.sh).
+#   1. the whole spec on the reference provider in the SoftRoCE lab: build, boot, suite,
+#      power-down (reference-impl/lab-suite.sh, which also builds what run 2 uses);
+#   2. the whole spec on the simulated provider, on this host (one JVM, pending completions).
 # Prints one `suite-time` line for each and where the time went (JVM start and preflight, the
 # scenarios, the slowest ones, the settle after each scenario). OUTDIR (default
 # benchmarks/target/suite-timings) keeps both runs' results. benchmarks/lab-bench.sh runs it
@@ -18,23 +18,24 @@ OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
 rm -rf -- "$OUT/simulated" "$OUT/lab"
 
-mvn -B -ntp -q install -DskipTests || exit 1
+# The lab run first: lab-suite.sh builds and installs the project, which the simulated run then uses.
+t0=$(date +%s%N)
+reference-impl/lab-suite.sh "$OUT/lab" >"$OUT/lab.log" 2>&1
+lab_rc=$?
+t1=$(date +%s%N)
 CP_FILE=$(mktemp)
 trap 'rm -f -- "$CP_FILE"' EXIT
 mvn -B -ntp -q -pl steps dependency:build-classpath -Dmdep.outputFile="$CP_FILE" || exit 1
 CP="steps/target/classes:$(cat -- "$CP_FILE")"
 SETTLE_MS=${NDK_SETTLE_MS:-100}
 
-t0=$(date +%s%N)
+t2=$(date +%s%N)
 timeout 600 java -Dndk.provider=simulated -Dndk.out="$OUT/simulated" -Dndk.settle.ms="$SETTLE_MS" \
   -cp "$CP" org.ndkkit.kit.ConformanceMain >"$OUT/simulated.log" 2>&1
 sim_rc=$?
-t1=$(date +%s%N)
-reference-impl/lab-suite.sh "$OUT/lab" >"$OUT/lab.log" 2>&1
-lab_rc=$?
-t2=$(date +%s%N)
+t3=$(date +%s%N)
 
-python3 - "$OUT" "$(( (t1 - t0) / 1000000 ))" "$(( (t2 - t1) / 1000000 ))" "$SETTLE_MS" "$sim_rc" "$lab_rc" <<'PY'
+python3 - "$OUT" "$(( (t3 - t2) / 1000000 ))" "$(( (t1 - t0) / 1000000 ))" "$SETTLE_MS" "$sim_rc" "$lab_rc" <<'PY'
 import json, os, sys
 out, sim_ms, lab_ms, settle_ms, sim_rc, lab_rc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 ok = True

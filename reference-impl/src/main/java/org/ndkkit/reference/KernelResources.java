@@ -22,7 +22,7 @@ final class KernelResources {
     // Not ctx: librdmacm opens a device's verbs context the first time an id uses the device and
     // keeps it for the life of the process, so the count rises once without anything leaking.
     private static final Set<String> KINDS = Set.of("pd", "cq", "qp", "cm_id", "mr", "srq");
-    private static final Pattern COUNT = Pattern.compile("\"(pd|cq|qp|cm_id|mr|srq)\":(\\d+)");
+    private static final Pattern COUNT = Pattern.compile("\"(" + String.join("|", KINDS) + ")\":(\\d+)");
 
     private KernelResources() {
     }

@@ -362,9 +362,8 @@ final class RefAdapter implements NdkAdapter {
         if (premade != null) {
             id = premade;
         } else {
-            RdmaResult<CmId> c = RdmaCm.createId(channel, CmConstants.RDMA_PS_TCP);
+            RdmaResult<CmId> c = createId();
             if (!c.ok()) {
-                log.log(host + " " + c);
                 return Bound.failed(StatusMap.createId(c));
             }
             id = c.value();
@@ -406,12 +405,17 @@ final class RefAdapter implements NdkAdapter {
      * bound); empty when rdma_create_id fails (logged).
      */
     Optional<CmId> newId() {
+        RdmaResult<CmId> c = createId();
+        return c.ok() ? Optional.of(c.value()) : Optional.empty();
+    }
+
+    /** {@code rdma_create_id} on this adapter's channel; a failure is logged. */
+    private RdmaResult<CmId> createId() {
         RdmaResult<CmId> c = RdmaCm.createId(channel, CmConstants.RDMA_PS_TCP);
         if (!c.ok()) {
             log.log(host + " " + c);
-            return Optional.empty();
         }
-        return Optional.of(c.value());
+        return c;
     }
 
     // ------------------------------------------------------------------ NdkAdapter

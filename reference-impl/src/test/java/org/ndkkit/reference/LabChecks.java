@@ -21,6 +21,7 @@ import org.ndkkit.reference.rdma.ProtectionDomain;
 import org.ndkkit.reference.rdma.QueuePair;
 import org.ndkkit.reference.rdma.RdmaCm;
 import org.ndkkit.reference.rdma.RdmaCmEventType;
+import org.ndkkit.reference.rdma.RdmaNetlink;
 import org.ndkkit.reference.rdma.RdmaResult;
 import org.ndkkit.reference.rdma.Verbs;
 import org.ndkkit.reference.rdma.VerbsConstants;
@@ -296,7 +297,7 @@ public final class LabChecks {
      */
     private static void kernelCounts(Host1 a, Host1 p) throws Exception {
         long t0 = System.nanoTime();
-        RdmaResult<Map<String, Long>> idle = org.ndkkit.reference.rdma.RdmaNetlink.resourceSummary(2000);
+        RdmaResult<Map<String, Long>> idle = RdmaNetlink.resourceSummary(2000);
         long netlinkUs = (System.nanoTime() - t0) / 1000;
         check("kernel counts over RDMA netlink", true, idle.ok());
         t0 = System.nanoTime();
@@ -312,7 +313,7 @@ public final class LabChecks {
         NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, l.address, 1, 1, null, 0, connect, null);
         check("kernel counts: the connect is issued", NtStatus.PENDING, s);
         NdkConnector pc = establish(c, s, connect, l, p);
-        RdmaResult<Map<String, Long>> open = org.ndkkit.reference.rdma.RdmaNetlink.resourceSummary(2000);
+        RdmaResult<Map<String, Long>> open = RdmaNetlink.resourceSummary(2000);
         check("kernel counts over netlink equal rdma resource show's, a connection open",
                 KernelResources.readWithTool().orElse(null), open.ok() ? KernelResources.kinds(open.value()) : null);
         LabKit.closeAndWait(c);
