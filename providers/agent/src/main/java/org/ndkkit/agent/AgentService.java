@@ -1,0 +1,271 @@
+package org.ndkkit.agent;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.NdkProvider;
+import org.ndkkit.spi.ProviderCapability;
+import org.ndkkit.spi.Testbed;
+import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.TestbedUnavailableException;
+import org.ndkkit.wire.WireValues;
+import org.ndkkit.wire.v1.AgentIdentity;
+import org.ndkkit.wire.v1.Call;
+import org.ndkkit.wire.v1.CallReply;
+import org.ndkkit.wire.v1.Callback;
+import org.ndkkit.wire.v1.CallbackReturn;
+import org.ndkkit.wire.v1.CallbackReturnAck;
+import org.ndkkit.wire.v1.CallbacksRequest;
+import org.ndkkit.wire.v1.GoodbyeReply;
+import org.ndkkit.wire.v1.GoodbyeRequest;
+import org.ndkkit.wire.v1.HelloReply;
+import org.ndkkit.wire.v1.HelloRequest;
+import org.ndkkit.wire.v1.HostFacts;
+import org.ndkkit.wire.v1.NdkAgentGrpc;
+import org.ndkkit.wire.v1.ProviderIdentity;
+import org.ndkkit.wire.v1.TestbedFacts;
+
+/**
+ * ndk.wire.v1 served for one provider: the handshake, one testbed session at a time, its calls and
+ * its callback stream. A new session is refused while one is open, unless the open one's client is
+ * gone (its callback stream broke, or it never opened one).
+ */
+final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
+    /** How long an opened session may go without its callback stream before it counts as abandoned. */
+    static final long ATTACH_GRACE_MS = 10_000;
+    static final long DEFAULT_CALLBACK_TIMEOUT_MS = 60_000;
+    /** Bound on closing a testbed whose client is gone. */
+    static final long CLOSE_BOUND_MS = 30_000;
+
+    private static final AtomicLong SESSIONS = new AtomicLong();
+
+    private final NdkProvider provider;
+    private final Map<String, String> defaults;
+    private final AgentLog log;
+    private final AgentIdentity identity;
+    private AgentSession session;
+
+    AgentService(NdkProvider provider, Map<String, String> defaults, AgentLog log, AgentIdentity identity) {
+        this.provider = provider;
+        this.defaults = Map.copyOf(defaults);
+        this.log = log;
+        this.identity = identity;
+    }
+
+    /** The open session, if any (for tests and for the kill matrix, which reads its defect's firings). */
+    synchronized AgentSession current() {
+        return session;
+    }
+
+    @Override
+    public void hello(HelloRequest req, StreamObserver<HelloReply> out) {
+        if (req.getWireVersion().getMajor() != WireValues.MAJOR) {
+            out.onError(WireError.precondition("wire version mismatch: the client speaks "
+                    + WireValues.text(req.getWireVersion()) + ", this agent " + WireValues.text(WireValues.version())
+                    + " (only additions within one major version; anything else is a new major version)").toGrpc());
+            return;
+        }
+        var p = provider.identity();
+        HelloReply.Builder reply = HelloReply.newBuilder().setWireVersion(WireValues.version()).setAgent(identity)
+                .setProvider(ProviderIdentity.newBuilder().setName(p.name()).setVersion(p.version())
+                        .setVendor(nz(p.vendor())).setDescription(nz(p.description())));
+        for (ProviderCapability c : provider.capabilities()) {
+            reply.addCapabilities(WireValues.capability(c));
+        }
+        if (req.hasOpen()) {
+            try {
+                open(req, reply);
+            } catch (WireError e) {
+                out.onError(e.toGrpc());
+                return;
+            }
+        }
+        out.onNext(reply.build());
+        out.onCompleted();
+    }
+
+    private void open(HelloRequest req, HelloReply.Builder reply) {
+        AgentSession old;
+        synchronized (this) {
+            old = session;
+            if (old != null && !old.abandoned(ATTACH_GRACE_MS)) {
+                throw WireError.precondition("agent busy: session " + old.id + " of " + old.client
+                        + " is open (one testbed session at a time)");
+            }
+            session = null;
+        }
+        if (old != null) {
+            old.lose("superseded by a new session from " + req.getClient());
+            closeBounded(old);
+        }
+        var o = req.getOpen();
+        Map<String, String> settings = new HashMap<>(defaults);
+        settings.putAll(o.getSettingsMap());
+        Testbed tb;
+        try {
+            tb = provider.openTestbed(new TestbedOptions(Duration.ofMillis(o.getConnectTimeoutMs()), settings));
+        } catch (TestbedUnavailableException e) {
+            log.info("testbed unavailable for " + req.getClient() + ": " + e.getMessage());
+            reply.setTestbedUnavailable(String.valueOf(e.getMessage()));
+            return;
+        } catch (RuntimeException | LinkageError e) {
+            log.info("opening the testbed for " + req.getClient() + " threw " + e);
+            reply.setOpenThrew(AgentSession.error(e));
+            return;
+        }
+        long id = SESSIONS.incrementAndGet();
+        long cbTimeout = o.getCallbackTimeoutMs() == 0 ? DEFAULT_CALLBACK_TIMEOUT_MS : o.getCallbackTimeoutMs();
+        AgentSession s = new AgentSession(id, req.getClient(), tb, log, cbTimeout);
+        try {
+            TestbedFacts facts = TestbedFacts.newBuilder().setSession(id)
+                    .setLocal(facts(s, Host.LOCAL)).setPeer(facts(s, Host.PEER))
+                    .setConnectTimeoutMs(tb.connectTimeout().toMillis()).build();
+            reply.setTestbed(facts);
+        } catch (RuntimeException e) {
+            log.info("the testbed's facts threw " + e);
+            reply.setOpenThrew(AgentSession.error(e));
+            closeBounded(s);
+            return;
+        }
+        synchronized (this) {
+            session = s;
+        }
+        log.info("session " + id + " opened for " + req.getClient() + " (" + provider.identity().name() + ", settings "
+                + settings + ")");
+    }
+
+    private static HostFacts facts(AgentSession s, Host h) {
+        NdkAdapter a = s.testbed.adapter(h);
+        HostFacts.Builder b = HostFacts.newBuilder().setAdapter(s.ref(a))
+                .setAdapterInfo(WireValues.adapterInfo(a.queryAdapterInfo()));
+        for (InetAddress ip : s.testbed.addresses(h)) {
+            b.addAddresses(WireValues.ip(ip));
+        }
+        return b.build();
+    }
+
+    private AgentSession session(long id) {
+        AgentSession s;
+        synchronized (this) {
+            s = session;
+        }
+        if (s == null || s.id != id) {
+            throw WireError.notFound("no open session " + id + (s == null ? " (none is open)" : " (session " + s.id
+                    + " is open)"));
+        }
+        return s;
+    }
+
+    @Override
+    public void invoke(Call call, StreamObserver<CallReply> out) {
+        AgentSession s;
+        try {
+            s = session(call.getSession());
+        } catch (WireError e) {
+            out.onError(e.toGrpc());
+            return;
+        }
+        s.invoke(call, (ServerCallStreamObserver<CallReply>) out, new Invocations(s));
+    }
+
+    @Override
+    public void callbacks(CallbacksRequest req, StreamObserver<Callback> out) {
+        try {
+            AgentSession s = session(req.getSession());
+            ServerCallStreamObserver<Callback> stream = (ServerCallStreamObserver<Callback>) out;
+            s.attach(stream);
+            stream.setOnCancelHandler(() -> {
+                s.lose("the client cancelled the callback stream");
+                endLost(s);
+            });
+        } catch (WireError e) {
+            out.onError(e.toGrpc());
+        }
+    }
+
+    /** The client went away: close its testbed in the background so the next client can open one. */
+    private void endLost(AgentSession s) {
+        synchronized (this) {
+            if (session != s) {
+                return;
+            }
+            session = null;
+        }
+        Thread t = new Thread(() -> closeBounded(s), "ndk-agent-close-" + s.id);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public void callbackReturned(CallbackReturn req, StreamObserver<CallbackReturnAck> out) {
+        try {
+            session(req.getSession()).returned(req.getSeq());
+            out.onNext(CallbackReturnAck.getDefaultInstance());
+            out.onCompleted();
+        } catch (WireError e) {
+            out.onError(e.toGrpc());
+        }
+    }
+
+    @Override
+    public void goodbye(GoodbyeRequest req, StreamObserver<GoodbyeReply> out) {
+        AgentSession s;
+        try {
+            s = session(req.getSession());
+        } catch (WireError e) {
+            out.onError(e.toGrpc());
+            return;
+        }
+        synchronized (this) {
+            session = null;
+        }
+        closeBounded(s);
+        out.onNext(GoodbyeReply.getDefaultInstance());
+        out.onCompleted();
+    }
+
+    /** Ends every session (the agent is stopping). */
+    void shutdown() {
+        AgentSession s;
+        synchronized (this) {
+            s = session;
+            session = null;
+        }
+        if (s != null) {
+            closeBounded(s);
+        }
+    }
+
+    /** Closes the testbed with a bound, then ends the stream; a testbed whose close hangs is left behind, logged. */
+    private void closeBounded(AgentSession s) {
+        Thread t = new Thread(() -> {
+            try {
+                s.testbed.close();
+            } catch (RuntimeException e) {
+                log.info("session " + s.id + ": closing the testbed threw " + e);
+            }
+        }, "ndk-agent-testbed-close-" + s.id);
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(CLOSE_BOUND_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            log.info("session " + s.id + ": the testbed's close had not returned after " + CLOSE_BOUND_MS + " ms; going on");
+        }
+        s.completeStream();
+        log.info("session " + s.id + " ended (" + s.handles.size() + " handles)");
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,496 @@
+package org.ndkkit.remote;
+
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ndkkit.spi.CloseCompletion;
+import org.ndkkit.spi.ConnectEventCallback;
+import org.ndkkit.spi.CreateCompletion;
+import org.ndkkit.spi.DisconnectEventCallback;
+import org.ndkkit.spi.NdkConnector;
+import org.ndkkit.spi.NdkObject;
+import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.ProviderUnreachableException;
+import org.ndkkit.spi.RequestCompletion;
+import org.ndkkit.spi.TestbedUnavailableException;
+import org.ndkkit.wire.WireValues;
+import org.ndkkit.wire.v1.Call;
+import org.ndkkit.wire.v1.CallReply;
+import org.ndkkit.wire.v1.Callback;
+import org.ndkkit.wire.v1.CallbackReturn;
+import org.ndkkit.wire.v1.CallbacksRequest;
+import org.ndkkit.wire.v1.ContextArg;
+import org.ndkkit.wire.v1.ContextEcho;
+import org.ndkkit.wire.v1.GoodbyeRequest;
+import org.ndkkit.wire.v1.HelloReply;
+import org.ndkkit.wire.v1.HelloRequest;
+import org.ndkkit.wire.v1.NdkAgentGrpc;
+import org.ndkkit.wire.v1.ObjectArg;
+import org.ndkkit.wire.v1.ObjectRef;
+import org.ndkkit.wire.v1.OpenTestbed;
+
+/**
+ * The kit's connection to one agent: the handshake, one testbed session, its calls and its
+ * callback stream.
+ *
+ * <p>A call waits for its reply on the calling thread. Callbacks the agent marks as made inside
+ * that call arrive on the same wait and run there, before the call returns, as they would
+ * in-process; other callbacks run on a thread of their own each (a provider may call back on many
+ * threads at once). Before a call's result goes back to the kit, every callback the agent had
+ * observed by the time the call returned has been handed over ({@link DeliveryClock}). A handler
+ * that calls the provider marks its calls with its callback, and the agent runs them on the
+ * provider thread that is waiting in that callback.
+ *
+ * <p>Contexts and callbacks never cross the wire as pointers: each distinct object gets an id here,
+ * and comes back as the same object.
+ */
+final class AgentLink implements AutoCloseable {
+    /** What a waiting call can receive besides its reply. */
+    private record Failure(Throwable error) {
+    }
+
+    private record Handling(AgentLink link, long seq) {
+    }
+
+    private static final ThreadLocal<ArrayDeque<Handling>> HANDLING = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final AtomicLong THREADS = new AtomicLong();
+
+    final String target;
+    private final RemoteSettings settings;
+    private final ManagedChannel channel;
+    private final NdkAgentGrpc.NdkAgentStub async;
+    private final NdkAgentGrpc.NdkAgentBlockingStub blocking;
+    private final ExecutorService dispatch;
+
+    private HelloReply hello;
+    private long session;
+    private final AtomicLong callIds = new AtomicLong();
+    private final Map<Long, BlockingQueue<Object>> waiting = new ConcurrentHashMap<>();
+    private final DeliveryClock clock = new DeliveryClock();
+    private volatile ProviderUnreachableException lost;
+    private volatile boolean closing;
+
+    private final Object ids = new Object();
+    private final Map<Object, Long> contextIds = new IdentityHashMap<>();
+    private final Map<Long, Object> contexts = new ConcurrentHashMap<>();
+    private final Map<Object, Long> callbackIds = new IdentityHashMap<>();
+    private final Map<Long, Object> callbacks = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong();
+    private final Map<Long, Object> proxies = new ConcurrentHashMap<>();
+
+    AgentLink(String target, RemoteSettings settings) {
+        this.target = target;
+        this.settings = settings;
+        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+                .maxInboundMessageSize(4 << 20).build();
+        this.async = NdkAgentGrpc.newStub(channel);
+        this.blocking = NdkAgentGrpc.newBlockingStub(channel);
+        this.dispatch = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "ndk-remote-callback-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    // ------------------------------------------------------------------------- handshake
+
+    /** Hello without a session: versions and identities. */
+    HelloReply handshake() throws TestbedUnavailableException {
+        return hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT).build());
+    }
+
+    /** Hello with a testbed: opens the session and its callback stream. */
+    HelloReply open(OpenTestbed open) throws TestbedUnavailableException {
+        HelloReply r = hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT)
+                .setOpen(open).build());
+        switch (r.getTestbedResultCase()) {
+            case TESTBED -> {
+            }
+            case TESTBED_UNAVAILABLE -> throw new TestbedUnavailableException("the agent at " + target + " ("
+                    + r.getProvider().getName() + "): " + r.getTestbedUnavailable());
+            case OPEN_THREW -> throw new IllegalStateException("the provider " + r.getProvider().getName()
+                    + " behind the agent at " + target + " threw " + r.getOpenThrew().getType() + ": "
+                    + r.getOpenThrew().getMessage());
+            default -> throw new TestbedUnavailableException("the agent at " + target + " opened no testbed");
+        }
+        hello = r;
+        session = r.getTestbed().getSession();
+        async.callbacks(CallbacksRequest.newBuilder().setSession(session).build(), new StreamObserver<>() {
+            @Override
+            public void onNext(Callback cb) {
+                route(cb);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                lose(false, "the callback stream of the agent at " + target + " broke: " + describe(t), t);
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!closing) {
+                    lose(false, "the agent at " + target + " ended session " + session, null);
+                }
+            }
+        });
+        return r;
+    }
+
+    private HelloReply hello(HelloRequest req) throws TestbedUnavailableException {
+        HelloReply r;
+        try {
+            r = blocking.withDeadlineAfter(settings.helloTimeoutMs(), TimeUnit.MILLISECONDS).hello(req);
+        } catch (StatusRuntimeException e) {
+            Status.Code code = e.getStatus().getCode();
+            String why = switch (code) {
+                case UNAVAILABLE -> "cannot reach the agent at " + target + ": " + describe(e);
+                case DEADLINE_EXCEEDED -> "the agent at " + target + " did not answer hello within "
+                        + settings.helloTimeoutMs() + " ms";
+                case UNIMPLEMENTED -> "the server at " + target + " does not speak " + WireValues.text(WireValues.version())
+                        + " (" + describe(e) + ")";
+                default -> "the agent at " + target + " refused hello: " + describe(e);
+            };
+            throw new TestbedUnavailableException(why, e);
+        }
+        if (r.getWireVersion().getMajor() != WireValues.MAJOR) {
+            throw new TestbedUnavailableException("the agent at " + target + " speaks " + WireValues.text(r.getWireVersion())
+                    + ", this kit " + WireValues.text(WireValues.version()));
+        }
+        return r;
+    }
+
+    HelloReply helloReply() {
+        return hello;
+    }
+
+    // ------------------------------------------------------------------------- calls
+
+    /**
+     * Makes one call and waits for its reply, running the callbacks made inside it.
+     *
+     * @throws ProviderUnreachableException when the agent is gone or stops answering
+     * @throws RemoteProviderException      when the provider threw
+     */
+    CallReply invoke(Call.Builder b) {
+        ProviderUnreachableException gone = lost;
+        if (gone != null) {
+            throw new ProviderUnreachableException(gone.getMessage(), gone.timedOut(), gone);
+        }
+        long id = callIds.incrementAndGet();
+        BlockingQueue<Object> box = new LinkedBlockingQueue<>();
+        waiting.put(id, box);
+        ArrayDeque<Handling> h = HANDLING.get();
+        long within = !h.isEmpty() && h.peek().link() == this ? h.peek().seq() : 0;
+        Call call = b.setSession(session).setCallId(id).setWithinCallback(within).build();
+        Context.CancellableContext rpc = Context.current().withCancellation();
+        try {
+            rpc.run(() -> async.withDeadlineAfter(settings.rpcTimeoutMs(), TimeUnit.MILLISECONDS).invoke(call,
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(CallReply r) {
+                            box.add(r);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            box.add(new Failure(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.rpcTimeoutMs() + 1000);
+            while (true) {
+                Object o;
+                try {
+                    o = box.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    rpc.cancel(null);
+                    throw interrupted(call);
+                }
+                if (o == null) {
+                    throw new ProviderUnreachableException("the agent at " + target + " did not answer call " + id + " ("
+                            + call.getOpCase() + ") within " + settings.rpcTimeoutMs() + " ms", true, null);
+                }
+                if (o instanceof Callback cb) {
+                    handle(cb);
+                } else if (o instanceof Failure f) {
+                    throw failure(call, f.error());
+                } else {
+                    CallReply r = (CallReply) o;
+                    awaitCallbacks(r, call);
+                    if (r.hasProviderThrew()) {
+                        throw new RemoteProviderException(r.getProviderThrew());
+                    }
+                    return r;
+                }
+            }
+        } finally {
+            waiting.remove(id);
+        }
+    }
+
+    private void awaitCallbacks(CallReply r, Call call) {
+        try {
+            if (!clock.awaitStarted(r.getCallbacksBeforeReturn(), TimeUnit.MILLISECONDS.toNanos(settings.rpcTimeoutMs()))) {
+                ProviderUnreachableException gone = lost;
+                throw new ProviderUnreachableException("call " + call.getCallId() + " (" + call.getOpCase()
+                        + ") returned after callback " + r.getCallbacksBeforeReturn() + ", which never arrived from the agent at "
+                        + target + (gone != null ? " (" + gone.getMessage() + ")" : ""), gone == null, gone);
+            }
+        } catch (InterruptedException e) {
+            throw interrupted(call);
+        }
+    }
+
+    /**
+     * The kit's bound on the call ran out and it interrupted this thread. If the agent still
+     * answers, the provider is what blocks: the kit reports that. If not, the agent is what hangs.
+     */
+    private RuntimeException interrupted(Call call) {
+        Thread.interrupted();
+        boolean alive;
+        try {
+            blocking.withDeadlineAfter(Math.min(2000, settings.helloTimeoutMs()), TimeUnit.MILLISECONDS)
+                    .hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT)
+                            .build());
+            alive = true;
+        } catch (StatusRuntimeException e) {
+            alive = false;
+        }
+        Thread.currentThread().interrupt();
+        if (!alive) {
+            return new ProviderUnreachableException("the agent at " + target + " stopped answering (call "
+                    + call.getCallId() + ", " + call.getOpCase() + ", and a hello after it)", true, null);
+        }
+        return new IllegalStateException("interrupted while the provider behind the agent at " + target + " ran call "
+                + call.getCallId() + " (" + call.getOpCase() + ")");
+    }
+
+    private RuntimeException failure(Call call, Throwable t) {
+        Status s = Status.fromThrowable(t);
+        String what = "call " + call.getCallId() + " (" + call.getOpCase() + ")";
+        return switch (s.getCode()) {
+            case UNAVAILABLE, CANCELLED -> {
+                ProviderUnreachableException gone = lost;
+                yield gone != null ? new ProviderUnreachableException(gone.getMessage(), false, t)
+                        : new ProviderUnreachableException("the agent at " + target + " went away during " + what + ": "
+                        + describe(t), false, t);
+            }
+            case DEADLINE_EXCEEDED -> new ProviderUnreachableException("the agent at " + target + " did not answer " + what
+                    + " within " + settings.rpcTimeoutMs() + " ms", true, t);
+            default -> new IllegalStateException("the agent at " + target + " refused " + what + ": " + describe(t), t);
+        };
+    }
+
+    static String describe(Throwable t) {
+        Status s = Status.fromThrowable(t);
+        return s.getCode() + (s.getDescription() != null ? ": " + s.getDescription() : "");
+    }
+
+    /** The link is gone: every waiting call and every later one fails, naming the agent. */
+    void lose(boolean timedOut, String why, Throwable cause) {
+        if (lost != null || closing) {
+            return;
+        }
+        lost = new ProviderUnreachableException(why, timedOut, cause);
+        for (BlockingQueue<Object> box : waiting.values()) {
+            box.add(new Failure(Status.UNAVAILABLE.withDescription(why).asRuntimeException()));
+        }
+    }
+
+    // ------------------------------------------------------------------------- callbacks
+
+    private void route(Callback cb) {
+        if (cb.getInCall() != 0) {
+            BlockingQueue<Object> box = waiting.get(cb.getInCall());
+            if (box != null) {
+                box.add(cb);
+                return;
+            }
+        }
+        try {
+            dispatch.execute(() -> handle(cb));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the link is closing
+        }
+    }
+
+    /** Runs the kit's handler for one callback on this thread, then lets the agent's callback return. */
+    private void handle(Callback cb) {
+        clock.started(cb.getSeq());
+        ArrayDeque<Handling> h = HANDLING.get();
+        h.push(new Handling(this, cb.getSeq()));
+        try {
+            deliver(cb);
+        } catch (RuntimeException | AssertionError e) {
+            // In-process this would unwind into the provider's callback; here it ends at the wire.
+            System.err.println("ndk-remote: the kit's handler for callback " + cb.getSeq() + " (" + cb.getEventCase()
+                    + ") threw " + e);
+        } finally {
+            h.pop();
+            if (lost == null) {
+                try {
+                    blocking.withDeadlineAfter(settings.rpcTimeoutMs(), TimeUnit.MILLISECONDS)
+                            .callbackReturned(CallbackReturn.newBuilder().setSession(session).setSeq(cb.getSeq()).build());
+                } catch (StatusRuntimeException e) {
+                    if (!closing) {
+                        System.err.println("ndk-remote: telling the agent at " + target + " that callback " + cb.getSeq()
+                                + " returned failed: " + describe(e));
+                    }
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void deliver(Callback cb) {
+        switch (cb.getEventCase()) {
+            case REQUEST_COMPLETED -> {
+                var e = cb.getRequestCompleted();
+                RequestCompletion c = callback(e.getCompletion(), RequestCompletion.class, cb);
+                c.completed(context(e.getContext()), NtStatus.of(e.getNtstatus()));
+            }
+            case CREATE_COMPLETED -> {
+                var e = cb.getCreateCompleted();
+                CreateCompletion<NdkObject> c = callback(e.getCompletion(), CreateCompletion.class, cb);
+                c.created(context(e.getContext()), NtStatus.of(e.getNtstatus()), (NdkObject) proxy(e.getObject()));
+            }
+            case CLOSE_COMPLETED -> {
+                var e = cb.getCloseCompleted();
+                callback(e.getCompletion(), CloseCompletion.class, cb).closed(context(e.getContext()));
+            }
+            case CONNECT_EVENT -> {
+                var e = cb.getConnectEvent();
+                callback(e.getCallback(), ConnectEventCallback.class, cb).connectRequest(context(e.getContext()),
+                        (NdkConnector) proxy(e.getConnector()));
+            }
+            case DISCONNECT_EVENT -> {
+                var e = cb.getDisconnectEvent();
+                callback(e.getCallback(), DisconnectEventCallback.class, cb).peerDisconnected(context(e.getContext()));
+            }
+            default -> throw new IllegalStateException("callback " + cb.getSeq() + " from the agent at " + target
+                    + " carries no event this kit knows");
+        }
+    }
+
+    private <T> T callback(long id, Class<T> kind, Callback cb) {
+        Object o = callbacks.get(id);
+        if (!kind.isInstance(o)) {
+            throw new IllegalStateException("callback " + cb.getSeq() + " from the agent at " + target + " names "
+                    + kind.getSimpleName() + " id " + id + ", which this kit never gave as one");
+        }
+        return kind.cast(o);
+    }
+
+    // ------------------------------------------------------------------------- ids and handles
+
+    /** The wire id of a context object (0 for null); the same object always gets the same id. */
+    ContextArg context(Object ctx) {
+        return ContextArg.newBuilder().setId(id(ctx, contextIds, contexts)).build();
+    }
+
+    /** The wire id of a callback object (0 for null). */
+    long callbackId(Object cb) {
+        return id(cb, callbackIds, callbacks);
+    }
+
+    private long id(Object o, Map<Object, Long> byObject, Map<Long, Object> byId) {
+        if (o == null) {
+            return 0;
+        }
+        synchronized (ids) {
+            Long id = byObject.get(o);
+            if (id == null) {
+                id = nextId.incrementAndGet();
+                byObject.put(o, id);
+                byId.put(id, o);
+            }
+            return id;
+        }
+    }
+
+    /** The kit's object for a context the provider passed back. */
+    private Object context(ContextEcho e) {
+        if (e.getForeign()) {
+            String text = e.getForeignText();
+            return new Object() {
+                @Override
+                public String toString() {
+                    return "a context the provider was never given (" + text + ")";
+                }
+            };
+        }
+        if (e.getId() == 0) {
+            return null;
+        }
+        Object o = contexts.get(e.getId());
+        long id = e.getId();
+        return o != null ? o : new Object() {
+            @Override
+            public String toString() {
+                return "an unknown context id " + id;
+            }
+        };
+    }
+
+    /** An object argument: this link's handle, null, or foreign (anything this link did not hand out). */
+    ObjectArg arg(Object o) {
+        if (o == null) {
+            return ObjectArg.getDefaultInstance();
+        }
+        if (o instanceof RemoteHandle r && r.link() == this) {
+            return ObjectArg.newBuilder().setHandle(r.handle()).build();
+        }
+        return ObjectArg.newBuilder().setForeign(true).build();
+    }
+
+    /** The kit-side object for a handle: one proxy per handle, so identities are the provider's. */
+    Object proxy(ObjectRef ref) {
+        if (ref.getHandle() == 0) {
+            return null;
+        }
+        return proxies.computeIfAbsent(ref.getHandle(), h -> RemoteObjects.make(this, ref));
+    }
+
+    // ------------------------------------------------------------------------- end
+
+    /** Goodbye (the agent closes the testbed), then the channel; bounded. */
+    @Override
+    public void close() {
+        if (hello != null && lost == null) {
+            closing = true;
+            try {
+                blocking.withDeadlineAfter(settings.rpcTimeoutMs() + 30_000, TimeUnit.MILLISECONDS)
+                        .goodbye(GoodbyeRequest.newBuilder().setSession(session).build());
+            } catch (StatusRuntimeException e) {
+                System.err.println("ndk-remote: goodbye to the agent at " + target + " failed: " + describe(e));
+            }
+        }
+        closing = true;
+        dispatch.shutdown();
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.ndkkit.remote;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.ndkkit.spi.NdkProvider;
+import org.ndkkit.spi.ProviderCapability;
+import org.ndkkit.spi.ProviderIdentity;
+import org.ndkkit.spi.Testbed;
+import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.TestbedUnavailableException;
+import org.ndkkit.wire.WireValues;
+import org.ndkkit.wire.v1.HelloReply;
+import org.ndkkit.wire.v1.OpenTestbed;
+
+/**
+ * {@code remote}: the kit's side of ndk.wire.v1. It drives the provider an agent serves on the
+ * machine under test, as if it were in this JVM. Settings: {@code local=HOST:PORT} (the agent for
+ * the host under test), {@code peer=HOST:PORT} (the agent for its peer; default the same agent),
+ * {@code rpc-timeout-ms}, {@code hello-timeout-ms}, {@code callback-timeout-ms}; every other
+ * setting goes to the provider behind the agent.
+ *
+ * <p>Once a testbed is open, {@link #identity()} and {@link #capabilities()} are the served
+ * provider's, and the description says what was reached and how ("remote → reference 0.1.0 ..."),
+ * so a report names what was really tested.
+ */
+public final class RemoteProvider implements NdkProvider {
+    public static final String NAME = "remote";
+    static final String CLIENT = "ndk-kit remote provider, " + WireValues.text(WireValues.version());
+
+    private volatile ProviderIdentity served;
+    private volatile Set<ProviderCapability> servedCapabilities;
+
+    @Override
+    public ProviderIdentity identity() {
+        ProviderIdentity s = served;
+        return s != null ? s : new ProviderIdentity(NAME, WireValues.text(WireValues.version()), "ndkkit",
+                "a provider served by an agent over " + WireValues.text(WireValues.version())
+                        + " (settings local=HOST:PORT, peer=HOST:PORT)");
+    }
+
+    @Override
+    public Set<ProviderCapability> capabilities() {
+        Set<ProviderCapability> c = servedCapabilities;
+        return c != null ? c : EnumSet.noneOf(ProviderCapability.class);
+    }
+
+    @Override
+    public Testbed openTestbed(TestbedOptions options) throws TestbedUnavailableException {
+        RemoteSettings s;
+        try {
+            s = RemoteSettings.of(options.settings());
+        } catch (IllegalArgumentException e) {
+            throw new TestbedUnavailableException(e.getMessage(), e);
+        }
+        OpenTestbed open = OpenTestbed.newBuilder().setConnectTimeoutMs(options.connectTimeout().toMillis())
+                .putAllSettings(s.passThrough()).setCallbackTimeoutMs(s.callbackTimeoutMs()).build();
+        AgentLink local = new AgentLink(s.local(), s);
+        AgentLink peer = null;
+        try {
+            local.open(open);
+            peer = s.oneAgent() ? local : new AgentLink(s.peer(), s);
+            if (peer != local) {
+                peer.open(open);
+            }
+            RemoteTestbed tb = new RemoteTestbed(local, peer);
+            describe(local, peer);
+            return tb;
+        } catch (TestbedUnavailableException | RuntimeException e) {
+            local.close();
+            if (peer != null && peer != local) {
+                peer.close();
+            }
+            throw e;
+        }
+    }
+
+    private void describe(AgentLink local, AgentLink peer) {
+        HelloReply h = local.helloReply();
+        var p = h.getProvider();
+        String via = via(local) + (peer != local ? "; peer " + p(peer.helloReply()) + " " + via(peer) : "");
+        served = new ProviderIdentity(NAME, p.getVersion(), p.getVendor(),
+                NAME + " \u2192 " + p(h) + " " + via + ", " + WireValues.text(h.getWireVersion()));
+        servedCapabilities = WireValues.capabilities(h.getCapabilitiesList());
+        if (peer != local) {
+            servedCapabilities.retainAll(WireValues.capabilities(peer.helloReply().getCapabilitiesList()));
+        }
+    }
+
+    private static String p(HelloReply h) {
+        return h.getProvider().getName() + " " + h.getProvider().getVersion();
+    }
+
+    private static String via(AgentLink l) {
+        var a = l.helloReply().getAgent();
+        return "(" + l.helloReply().getProvider().getVendor() + ") via " + a.getName() + " " + a.getVersion() + " ("
+                + a.getRuntime() + ") on " + a.getHost() + " at " + l.target;
+    }
+
+    /** The settings this provider keeps for itself (the rest go to the agent's provider). */
+    public static Set<String> ownSettings() {
+        return Set.of(RemoteSettings.LOCAL, RemoteSettings.PEER, RemoteSettings.RPC_TIMEOUT, RemoteSettings.HELLO_TIMEOUT,
+                RemoteSettings.CALLBACK_TIMEOUT);
+    }
+
+}

@@ -1,0 +1,74 @@
+package org.ndkkit.remote;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code remote} provider's own settings; every other setting goes through to the provider
+ * behind the agent.
+ *
+ * @param local             the agent serving Host.LOCAL, HOST:PORT
+ * @param peer              the agent serving Host.PEER, HOST:PORT (default: the same agent)
+ * @param rpcTimeoutMs      bound on every call's reply (a call's in-call callbacks included)
+ * @param helloTimeoutMs    bound on the handshake and on a liveness check
+ * @param callbackTimeoutMs how long an agent holds a provider callback for the kit's handler
+ * @param passThrough       the settings for the provider behind the agent
+ */
+record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTimeoutMs, long callbackTimeoutMs,
+                      Map<String, String> passThrough) {
+
+    static final String LOCAL = "local";
+    static final String PEER = "peer";
+    static final String RPC_TIMEOUT = "rpc-timeout-ms";
+    static final String HELLO_TIMEOUT = "hello-timeout-ms";
+    static final String CALLBACK_TIMEOUT = "callback-timeout-ms";
+
+    static RemoteSettings of(Map<String, String> all) {
+        Map<String, String> rest = new HashMap<>(all);
+        String local = rest.remove(LOCAL);
+        if (local == null || local.isBlank()) {
+            throw new IllegalArgumentException("the remote provider needs -s local=HOST:PORT (the agent serving the"
+                    + " host under test; start one with providers/agent/ndk-agent --provider NAME --listen HOST:PORT)");
+        }
+        String peer = rest.remove(PEER);
+        return new RemoteSettings(check(local, LOCAL), peer == null || peer.isBlank() ? local : check(peer, PEER),
+                millis(rest.remove(RPC_TIMEOUT), 30_000, RPC_TIMEOUT), millis(rest.remove(HELLO_TIMEOUT), 10_000, HELLO_TIMEOUT),
+                millis(rest.remove(CALLBACK_TIMEOUT), 60_000, CALLBACK_TIMEOUT), Map.copyOf(rest));
+    }
+
+    private static String check(String hostPort, String key) {
+        int colon = hostPort.lastIndexOf(':');
+        boolean ok = colon > 0;
+        if (ok) {
+            try {
+                int port = Integer.parseInt(hostPort.substring(colon + 1));
+                ok = port > 0 && port <= 65535;
+            } catch (NumberFormatException e) {
+                ok = false;
+            }
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("-s " + key + "=" + hostPort + ": expected HOST:PORT");
+        }
+        return hostPort;
+    }
+
+    private static long millis(String v, long dflt, String key) {
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            long ms = Long.parseLong(v);
+            if (ms <= 0) {
+                throw new NumberFormatException();
+            }
+            return ms;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-s " + key + "=" + v + ": expected a positive number of milliseconds");
+        }
+    }
+
+    boolean oneAgent() {
+        return local.equals(peer);
+    }
+}

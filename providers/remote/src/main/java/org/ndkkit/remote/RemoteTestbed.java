@@ -1,0 +1,155 @@
+package org.ndkkit.remote;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ndkkit.spi.Availability;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.LabCondition;
+import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.ResourceExhaustion;
+import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.Testbed;
+import org.ndkkit.wire.WireValues;
+import org.ndkkit.wire.v1.Call;
+import org.ndkkit.wire.v1.CallReply;
+import org.ndkkit.wire.v1.ExhaustEphemeralPorts;
+import org.ndkkit.wire.v1.ExhaustResources;
+import org.ndkkit.wire.v1.ExhaustionAvailability;
+import org.ndkkit.wire.v1.HostFacts;
+import org.ndkkit.wire.v1.LabAddress;
+import org.ndkkit.wire.v1.ListenerBacklog;
+import org.ndkkit.wire.v1.ReleaseExhaustion;
+import org.ndkkit.wire.v1.ResourceCounts;
+import org.ndkkit.wire.v1.Unavailable;
+
+/**
+ * The testbed behind one agent (both hosts) or two (the test machine's agent serves Host.LOCAL, the
+ * support machine's Host.PEER). Destinations with lab conditions come from the local agent, which
+ * sees the network from the side that connects; the listener backlog from the peer's.
+ */
+final class RemoteTestbed implements Testbed {
+    private final AgentLink local;
+    private final AgentLink peer;
+    private final NdkAdapter localAdapter;
+    private final NdkAdapter peerAdapter;
+    private final List<InetAddress> localAddresses;
+    private final List<InetAddress> peerAddresses;
+    private final Duration connectTimeout;
+
+    RemoteTestbed(AgentLink local, AgentLink peer) {
+        this.local = local;
+        this.peer = peer;
+        HostFacts lf = local.helloReply().getTestbed().getLocal();
+        HostFacts pf = peer.helloReply().getTestbed().getPeer();
+        this.localAdapter = (NdkAdapter) local.proxy(lf.getAdapter());
+        this.peerAdapter = (NdkAdapter) peer.proxy(pf.getAdapter());
+        this.localAddresses = WireValues.ips(lf.getAddressesList());
+        this.peerAddresses = WireValues.ips(pf.getAddressesList());
+        this.connectTimeout = Duration.ofMillis(local.helloReply().getTestbed().getConnectTimeoutMs());
+    }
+
+    private AgentLink link(Host h) {
+        return h == Host.LOCAL ? local : peer;
+    }
+
+    @Override
+    public NdkAdapter adapter(Host host) {
+        return host == Host.LOCAL ? localAdapter : peerAdapter;
+    }
+
+    @Override
+    public List<InetAddress> addresses(Host host) {
+        return host == Host.LOCAL ? localAddresses : peerAddresses;
+    }
+
+    @Override
+    public Availability<SockAddr> address(LabCondition condition) {
+        CallReply r = local.invoke(Call.newBuilder().setLabAddress(LabAddress.newBuilder()
+                .setCondition(WireValues.condition(condition))));
+        if (r.getResultCase() != CallReply.ResultCase.ADDRESS_AVAILABILITY) {
+            throw RemoteObjects.protocol(local, r, "an address availability");
+        }
+        var a = r.getAddressAvailability();
+        return a.hasAddress() ? Availability.of(WireValues.sockAddr(a.getAddress(), true)) : unavailable(a.getUnavailable());
+    }
+
+    @Override
+    public Availability<ResourceExhaustion> exhaustResources(Host host) {
+        AgentLink l = link(host);
+        return exhaustion(l, l.invoke(Call.newBuilder().setExhaustResources(ExhaustResources.newBuilder()
+                .setHost(WireValues.host(host)))));
+    }
+
+    @Override
+    public Availability<ResourceExhaustion> exhaustEphemeralPorts(InetAddress localIp) {
+        AgentLink l = !local.equals(peer) && peerAddresses.contains(localIp) && !localAddresses.contains(localIp) ? peer : local;
+        return exhaustion(l, l.invoke(Call.newBuilder().setExhaustEphemeralPorts(ExhaustEphemeralPorts.newBuilder()
+                .setLocalIp(WireValues.ip(localIp)))));
+    }
+
+    private static Availability<ResourceExhaustion> exhaustion(AgentLink l, CallReply r) {
+        if (r.getResultCase() != CallReply.ResultCase.EXHAUSTION_AVAILABILITY) {
+            throw RemoteObjects.protocol(l, r, "an exhaustion availability");
+        }
+        ExhaustionAvailability a = r.getExhaustionAvailability();
+        if (!a.hasUnavailable()) {
+            long h = a.getExhaustion();
+            return Availability.of(() -> {
+                CallReply done = l.invoke(Call.newBuilder().setReleaseExhaustion(ReleaseExhaustion.newBuilder()
+                        .setExhaustion(h)));
+                if (done.getResultCase() != CallReply.ResultCase.DONE) {
+                    throw RemoteObjects.protocol(l, done, "nothing");
+                }
+            });
+        }
+        return unavailable(a.getUnavailable());
+    }
+
+    @Override
+    public Availability<Integer> listenerBacklog() {
+        CallReply r = peer.invoke(Call.newBuilder().setListenerBacklog(ListenerBacklog.getDefaultInstance()));
+        if (r.getResultCase() != CallReply.ResultCase.COUNT_AVAILABILITY) {
+            throw RemoteObjects.protocol(peer, r, "a count availability");
+        }
+        var a = r.getCountAvailability();
+        return a.hasUnavailable() ? unavailable(a.getUnavailable()) : Availability.of(a.getCount());
+    }
+
+    @Override
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    @Override
+    public Availability<Map<String, Long>> resourceCounts() {
+        Map<String, Long> sum = new TreeMap<>();
+        for (AgentLink l : local == peer ? List.of(local) : List.of(local, peer)) {
+            CallReply r = l.invoke(Call.newBuilder().setResourceCounts(ResourceCounts.getDefaultInstance()));
+            if (r.getResultCase() != CallReply.ResultCase.COUNTS_AVAILABILITY) {
+                throw RemoteObjects.protocol(l, r, "a counts availability");
+            }
+            var a = r.getCountsAvailability();
+            if (a.hasUnavailable()) {
+                return unavailable(a.getUnavailable());
+            }
+            a.getCounts().getCountsMap().forEach((k, v) -> sum.merge(k, v, Long::sum));
+        }
+        return Availability.of(sum);
+    }
+
+    private static <T> Availability<T> unavailable(Unavailable u) {
+        String code = u.getReasonCode().matches("[a-z0-9]+(-[a-z0-9]+)*") ? u.getReasonCode() : "agent-bad-reason-code";
+        return Availability.unavailable(code, u.getDetail().isEmpty() ? "(no detail)" : u.getDetail());
+    }
+
+    @Override
+    public void close() {
+        local.close();
+        if (peer != local) {
+            peer.close();
+        }
+    }
+}
