@@ -25,6 +25,9 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.ndkkit.agent.AgentServer;
 import org.ndkkit.kit.KitConfig;
 import org.ndkkit.kit.KitVersion;
 import org.ndkkit.kit.Session;
@@ -106,7 +109,7 @@ public final class KillMatrix {
     }
 
     /** The inner provider as it names itself, and the settings the matrix gave it. */
-    public record Inner(String name, String version, String vendor, Map<String, String> settings) {
+    public record Inner(String name, String version, String vendor, Map<String, String> settings, String through) {
     }
 
     /** The whole matrix. */
@@ -164,6 +167,7 @@ public final class KillMatrix {
         String inner = "simulated";
         List<Defect> defects = Defects.all();
         boolean requireAll = false;
+        boolean wire = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -171,17 +175,18 @@ public final class KillMatrix {
                     case "--inner" -> inner = value(args, ++i);
                     case "--defects" -> defects = Defects.byIds(value(args, ++i));
                     case "--require-all-triggered" -> requireAll = true;
+                    case "--wire" -> wire = true;
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
                 }
             }
         } catch (IllegalArgumentException e) {
             System.err.println("KillMatrix: " + e.getMessage());
-            System.err.println("usage: KillMatrix [--out DIR] [--inner PROVIDER] [--defects ID,...] [--require-all-triggered]");
+            System.err.println("usage: KillMatrix [--out DIR] [--inner PROVIDER] [--defects ID,...] [--require-all-triggered] [--wire]");
             System.exit(2);
         }
         Result r;
         try {
-            r = run(out, inner, defects, true, requireAll);
+            r = run(out, inner, defects, true, requireAll, wire);
         } catch (IllegalArgumentException e) { // no such inner provider
             System.err.println("KillMatrix: " + e.getMessage());
             System.exit(2);
@@ -197,9 +202,31 @@ public final class KillMatrix {
         return args[i];
     }
 
-    /** Runs the control and every defect, prints the matrix and writes the reports. */
+    /** Runs the control and every defect in-process, prints the matrix and writes the reports. */
     public static Result run(Path out, String inner, List<Defect> defects, boolean control, boolean requireAllTriggered)
             throws IOException {
+        return run(out, inner, defects, control, requireAllTriggered, false);
+    }
+
+    /**
+     * Runs the control and every defect, prints the matrix and writes the reports. With {@code wire}
+     * the defective provider is served by an ndk-agent on loopback in this JVM and the suite drives it
+     * through the {@code remote} provider over ndk.wire.v1: a defect caught in-process but not through
+     * the wire is one the protocol hides.
+     */
+    public static Result run(Path out, String inner, List<Defect> defects, boolean control, boolean requireAllTriggered,
+                             boolean wire) throws IOException {
+        if (!wire) {
+            return run(out, inner, defects, control, requireAllTriggered, (AgentServer) null);
+        }
+        try (AgentServer agent = AgentServer.start(new DefectiveProvider(), Map.of(),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), false)) {
+            return run(out, inner, defects, control, requireAllTriggered, agent);
+        }
+    }
+
+    private static Result run(Path out, String inner, List<Defect> defects, boolean control, boolean requireAllTriggered,
+                              AgentServer agent) throws IOException {
         Files.createDirectories(out.resolve("runs"));
         Map<String, String> extra = new TreeMap<>();
         for (String k : System.getProperties().stringPropertyNames()) {
@@ -211,12 +238,15 @@ public final class KillMatrix {
         KitConfig bounds = KitConfig.fromSystemProperties();
         long t0 = System.nanoTime();
         PrintStream console = System.out;
-        console.println("kill matrix over '" + inner + "' " + id.version() + ": " + defects.size() + " defects, timeouts "
+        String through = agent == null ? "in-process" : "ndk.wire.v1 via ndk-agent on " + InetAddress.getLoopbackAddress()
+                .getHostAddress() + ":" + agent.port();
+        console.println("kill matrix over '" + inner + "' " + id.version() + " (" + through + "): " + defects.size()
+                + " defects, timeouts "
                 + bounds.timeout().toMillis() + "/" + bounds.connectTimeout().toMillis() + "/" + bounds.settle().toMillis()
                 + " ms");
         Control controlRun = null;
         if (control) {
-            Run c = runOne(out, inner, Defects.byId("none"), extra);
+            Run c = runOne(out, inner, Defects.byId("none"), extra, agent);
             List<String> failing = c.scenarios().stream().filter(s -> FAILING.contains(s.verdict()))
                     .map(MatrixPlugin.Scenario::id).toList();
             controlRun = new Control(c.verdicts(), failing, c.firings(), c.millis());
@@ -226,14 +256,14 @@ public final class KillMatrix {
         }
         List<Row> rows = new ArrayList<>();
         for (Defect d : defects) {
-            Row row = row(d, runOne(out, inner, d, extra));
+            Row row = row(d, runOne(out, inner, d, extra, agent));
             rows.add(row);
             String label = row.status() == Status.CAUGHT ? "caught" : row.status().label().toUpperCase(Locale.ROOT);
             console.printf("  %-13s %-44s %6d %-60s %s%n", label, row.defect(), row.firings(),
                     row.catchingScenarios().isEmpty() ? "-" : String.join(" ", row.catchingScenarios()),
                     row.namedClauses().isEmpty() ? "-" : String.join(",", row.namedClauses()));
         }
-        Result result = new Result(KitVersion.get(), new Inner(inner, id.version(), id.vendor(), extra), bounds, rows,
+        Result result = new Result(KitVersion.get(), new Inner(inner, id.version(), id.vendor(), extra, through), bounds, rows,
                 controlRun, requireAllTriggered, (System.nanoTime() - t0) / 1_000_000);
         write(out, result);
         console.println("kill matrix report: " + out.resolve("kill-matrix.md") + ", " + out.resolve("kill-matrix.json")
@@ -281,7 +311,8 @@ public final class KillMatrix {
                 List.copyOf(named), run.verdicts(), run.millis());
     }
 
-    private static Run runOne(Path out, String inner, Defect d, Map<String, String> extra) throws IOException {
+    private static Run runOne(Path out, String inner, Defect d, Map<String, String> extra, AgentServer agent)
+            throws IOException {
         Path dir = out.resolve("runs").resolve(d.id()).toAbsolutePath();
         Files.createDirectories(dir);
         for (String k : new ArrayList<>(System.getProperties().stringPropertyNames())) {
@@ -289,7 +320,12 @@ public final class KillMatrix {
                 System.clearProperty(k);
             }
         }
-        System.setProperty("ndk.provider", DefectiveProvider.NAME);
+        if (agent == null) {
+            System.setProperty("ndk.provider", DefectiveProvider.NAME);
+        } else {
+            System.setProperty("ndk.provider", "remote");
+            System.setProperty("ndk.provider.local", InetAddress.getLoopbackAddress().getHostAddress() + ":" + agent.port());
+        }
         System.setProperty("ndk.provider.defect", d.id());
         System.setProperty("ndk.provider.inner", inner);
         extra.forEach((k, v) -> System.setProperty("ndk.provider." + k, v));
@@ -320,7 +356,8 @@ public final class KillMatrix {
             // The testbed's own instance of the defect counted its firings: read them before the
             // session closes. No session means no scenario ran, so nothing could fire.
             Session session = Session.peek();
-            if (session != null && session.testbed() instanceof Wrappers.WTestbed tb) {
+            Object testbed = session == null ? null : agent == null ? session.testbed() : agent.currentTestbed();
+            if (testbed instanceof Wrappers.WTestbed tb) {
                 firings = tb.defect().firings();
             }
         } finally {
@@ -374,6 +411,7 @@ public final class KillMatrix {
         inner.put("version", r.inner().version());
         inner.put("vendor", r.inner().vendor());
         inner.set("settings", json.valueToTree(r.inner().settings()));
+        inner.put("through", r.inner().through());
         ObjectNode bounds = root.putObject("bounds");
         bounds.put("timeoutMillis", r.bounds().timeout().toMillis());
         bounds.put("connectTimeoutMillis", r.bounds().connectTimeout().toMillis());
@@ -421,7 +459,7 @@ public final class KillMatrix {
 
         StringBuilder md = new StringBuilder();
         md.append("# Kill matrix over `").append(r.inner().name()).append("` ").append(r.inner().version())
-                .append(" (kit ").append(r.kitVersion()).append(")\n\n");
+                .append(" (").append(r.inner().through()).append(", kit ").append(r.kitVersion()).append(")\n\n");
         md.append("`").append(r.line()).append("` in ").append(r.millis()).append(" ms. Control run (no defect): ")
                 .append(r.control() == null ? "not run" : r.control().verdicts() + ", " + r.control().firings() + " firings"
                         + (r.controlPassed() ? ", passed" : ", FAILED"))

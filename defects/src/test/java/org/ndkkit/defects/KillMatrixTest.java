@@ -63,7 +63,7 @@ class KillMatrixTest {
     }
 
     private static KillMatrix.Result result(boolean requireAll, KillMatrix.Control control, KillMatrix.Row... rows) {
-        return new KillMatrix.Result("9.9", new KillMatrix.Inner("acme", "1.2", "Acme", Map.of()),
+        return new KillMatrix.Result("9.9", new KillMatrix.Inner("acme", "1.2", "Acme", Map.of(), "in-process"),
                 new KitConfig("defective", Path.of("x"), Duration.ofMillis(1000), Duration.ofMillis(300),
                         Duration.ofMillis(20), Map.of()),
                 List.of(rows), control, requireAll, 99);

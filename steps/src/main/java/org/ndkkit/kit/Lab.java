@@ -212,6 +212,11 @@ public final class Lab {
         }
         if (fired) {
             Thread.interrupted();
+            if (thrown instanceof org.ndkkit.spi.ProviderUnreachableException lost) {
+                // Not the provider blocking: the agent serving it stopped answering.
+                trace.note(label + ": " + lost.getMessage());
+                throw new KitTimeout(lost.getMessage());
+            }
             trace.note(label + " did not return within " + ms + " ms");
             throw new KitTimeout("[ASYNC-NO-BLOCKING] " + label + " did not return within " + ms
                     + " ms: the provider blocked instead of returning (STATUS_PENDING when the outcome is not yet known)");

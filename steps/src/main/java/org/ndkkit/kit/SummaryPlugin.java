@@ -92,6 +92,11 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         if (s == Status.PASSED) {
             return new String[] {"passed", null};
         }
+        org.ndkkit.spi.ProviderUnreachableException lost = unreachable(t);
+        if (lost != null) {
+            // The transport to the provider failed: not the provider's verdict to take.
+            return new String[] {lost.timedOut() ? "timeout" : "environment-error", firstLine(lost.getMessage())};
+        }
         if (t instanceof Unsupported u) {
             return new String[] {"unsupported", u.reasonCode() + ": " + msg.substring(msg.indexOf("]: ") + 3)};
         }
@@ -108,6 +113,16 @@ public final class SummaryPlugin implements ConcurrentEventListener {
             return new String[] {"failed", "step " + s.name().toLowerCase() + (msg.isEmpty() ? "" : ": " + firstLine(msg))};
         }
         return new String[] {"failed", firstLine(msg)};
+    }
+
+    /** The transport failure behind an error, if that is what it is. */
+    private static org.ndkkit.spi.ProviderUnreachableException unreachable(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof org.ndkkit.spi.ProviderUnreachableException p) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String firstLine(String s) {
