@@ -85,6 +85,13 @@ public final class Preflight {
             return;
         }
         check("testbed-opens", "ok", "connect timeout " + session.testbed().connectTimeout().toMillis() + " ms");
+        // An opened provider may say more about itself (remote: the provider its agent serves).
+        ProviderIdentity opened = session.provider().identity();
+        provider.put("version", opened.version());
+        provider.put("vendor", opened.vendor());
+        provider.put("description", opened.description());
+        caps.removeAll();
+        session.provider().capabilities().stream().map(Enum::name).sorted().forEach(caps::add);
         ObjectNode info = root.putObject("adapterInfo");
         info.set("local", AdapterInfoJson.of(json, session.info(Host.LOCAL)));
         info.set("peer", AdapterInfoJson.of(json, session.info(Host.PEER)));

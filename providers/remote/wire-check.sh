@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# providers/remote/wire-check.sh [OUTDIR]
+#
+# The whole spec on the simulated provider through the wire: an ndk-agent process on loopback
+# serves `simulated`, the suite drives it with the `remote` provider, once per completion path
+# (inline, pending, pending-in-call). Each path's verdicts must equal, scenario by scenario, the
+# in-process run of the same build (steps/target/conformance/simulated-PATH/summary.json, written
+# by `mvn verify`). Then one certification run through the CLI (`ndk-cli run --provider remote`)
+# must name the served provider in its report, and the agent must stop cleanly on SIGTERM.
+# Reports go to OUTDIR (default providers/remote/target/wire-check). Exit status 0 when all holds.
+set -euo pipefail
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=${1:-$ROOT/providers/remote/target/wire-check}
+rm -rf -- "$OUT"
+mkdir -p -- "$OUT"
+OUT=$(cd -- "$OUT" && pwd -P)
+cd -- "$ROOT"
+
+mvn -B -q install -DskipTests -pl steps,providers/agent,cli -am -Dndk.cli.setup.skip=true
+CP_FILE=$(mktemp)
+AGENT_PID=
+cleanup() {
+  rm -f -- "$CP_FILE"
+  if [[ -n $AGENT_PID ]] && kill -0 "$AGENT_PID" 2>/dev/null; then kill -KILL "$AGENT_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+mvn -B -q -pl steps dependency:build-classpath -Dmdep.outputFile="$CP_FILE"
+CP="steps/target/classes:$(cat -- "$CP_FILE")"
+
+providers/agent/ndk-agent --provider simulated --listen 127.0.0.1:0 >"$OUT/agent.out" 2>"$OUT/agent.log" &
+AGENT_PID=$!
+port=
+for _ in $(seq 1 300); do
+  port=$(sed -n 's/^ndk-agent listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$OUT/agent.out")
+  [[ -n $port ]] && break
+  kill -0 "$AGENT_PID" 2>/dev/null || { echo "wire-check: the agent exited at start:" >&2; cat "$OUT/agent.log" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n $port ]] || { echo "wire-check: the agent did not start within 30 s" >&2; exit 1; }
+echo "wire-check: ndk-agent (simulated) on 127.0.0.1:$port"
+
+rc=0
+for path in inline pending pending-in-call; do
+  timeout 600 java -Dndk.provider=remote -Dndk.provider.local="127.0.0.1:$port" \
+    -Dndk.provider.completion-path="$path" -Dndk.out="$OUT/$path" \
+    -cp "$CP" org.ndkkit.kit.ConformanceMain >"$OUT/$path.log" 2>&1 || true
+  python3 - "$ROOT/steps/target/conformance/simulated-$path/summary.json" "$OUT/$path/summary.json" "$path" <<'PY' || rc=1
+import json, sys
+inproc_file, wire_file, path = sys.argv[1:4]
+try:
+    inproc = json.load(open(inproc_file))
+except OSError:
+    sys.exit(f"wire-check: {path}: no in-process run to compare with ({inproc_file}); run mvn verify first")
+try:
+    wire = json.load(open(wire_file))
+except OSError:
+    sys.exit(f"wire-check: {path}: the run through the wire wrote no summary.json (see its .log)")
+a = {s["id"]: s["verdict"] for s in inproc["scenarios"]}
+b = {s["id"]: s["verdict"] for s in wire["scenarios"]}
+diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+print(f"wire-check: {path}: in-process {inproc['counts']['passed']} passed of {inproc['counts']['total']}, "
+      f"through the wire {wire['counts']['passed']} passed of {wire['counts']['total']}: "
+      + ("same verdict for every scenario" if not diff else f"{len(diff)} differ"))
+for k in diff:
+    print(f"  {k}: in-process {a.get(k)}, through the wire {b.get(k)}")
+sys.exit(1 if diff or not b else 0)
+PY
+done
+
+# A certification run through the CLI: its report names what was really tested.
+NDK_CLI_JAVA_OPTS= cli/ndk-cli run --provider remote -s local="127.0.0.1:$port" --out "$OUT/cli" --progress log \
+  >"$OUT/cli.log" 2>&1 || echo "wire-check: ndk-cli run exited $? (see $OUT/cli.log)"
+python3 - "$OUT/cli/summary.json" <<'PY' || rc=1
+import json, sys
+s = json.load(open(sys.argv[1]))
+p = s["provider"]
+desc = p.get("description") or ""
+print(f"wire-check: ndk-cli run --provider remote: {s['counts']}; provider: {desc}")
+sys.exit(0 if desc.startswith("remote \u2192 simulated") and s["counts"].get("failed", 0) == 0 else 1)
+PY
+
+kill -TERM "$AGENT_PID"
+for _ in $(seq 1 100); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$AGENT_PID" 2>/dev/null; then
+  echo "wire-check: the agent did not stop within 10 s of SIGTERM" >&2; rc=1
+else
+  wait "$AGENT_PID" && arc=0 || arc=$?
+  # 143 = 128 + SIGTERM: the JVM's own exit status after its shutdown hooks ran.
+  if [[ $arc -ne 0 && $arc -ne 143 ]]; then echo "wire-check: the agent exited $arc on SIGTERM" >&2; rc=1; fi
+  echo "wire-check: the agent stopped on SIGTERM (exit $arc)"
+fi
+AGENT_PID=
+exit "$rc"
