@@ -44,27 +44,8 @@ for path in inline pending pending-in-call; do
   timeout 600 java -Dndk.provider=remote -Dndk.provider.local="127.0.0.1:$port" \
     -Dndk.provider.completion-path="$path" -Dndk.out="$OUT/$path" \
     -cp "$CP" org.ndkkit.kit.ConformanceMain >"$OUT/$path.log" 2>&1 || true
-  python3 - "$ROOT/steps/target/conformance/simulated-$path/summary.json" "$OUT/$path/summary.json" "$path" <<'PY' || rc=1
-import json, sys
-inproc_file, wire_file, path = sys.argv[1:4]
-try:
-    inproc = json.load(open(inproc_file))
-except OSError:
-    sys.exit(f"wire-check: {path}: no in-process run to compare with ({inproc_file}); run mvn verify first")
-try:
-    wire = json.load(open(wire_file))
-except OSError:
-    sys.exit(f"wire-check: {path}: the run through the wire wrote no summary.json (see its .log)")
-a = {s["id"]: s["verdict"] for s in inproc["scenarios"]}
-b = {s["id"]: s["verdict"] for s in wire["scenarios"]}
-diff = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-print(f"wire-check: {path}: in-process {inproc['counts']['passed']} passed of {inproc['counts']['total']}, "
-      f"through the wire {wire['counts']['passed']} passed of {wire['counts']['total']}: "
-      + ("same verdict for every scenario" if not diff else f"{len(diff)} differ"))
-for k in diff:
-    print(f"  {k}: in-process {a.get(k)}, through the wire {b.get(k)}")
-sys.exit(1 if diff or not b else 0)
-PY
+  providers/remote/wire-compare.py "$ROOT/steps/target/conformance/simulated-$path/summary.json" \
+    "$OUT/$path/summary.json" "simulated, $path" || rc=1
 done
 
 # A certification run through the CLI: its report names what was really tested.

@@ -50,6 +50,8 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
     private final AgentLog log;
     private final AgentIdentity identity;
     private AgentSession session;
+    /** A Hello is opening a testbed: the one session slot is taken until it has finished. */
+    private boolean opening;
 
     AgentService(NdkProvider provider, Map<String, String> defaults, AgentLog log, AgentIdentity identity) {
         this.provider = provider;
@@ -91,13 +93,32 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
     }
 
     private void open(HelloRequest req, HelloReply.Builder reply) {
-        AgentSession old;
         synchronized (this) {
-            old = session;
+            if (opening) {
+                throw WireError.precondition("agent busy: another client's testbed is being opened"
+                        + " (one testbed session at a time)");
+            }
+            AgentSession old = session;
             if (old != null && !old.abandoned(ATTACH_GRACE_MS)) {
                 throw WireError.precondition("agent busy: session " + old.id + " of " + old.client
                         + " is open (one testbed session at a time)");
             }
+            opening = true;
+        }
+        try {
+            openReserved(req, reply);
+        } finally {
+            synchronized (this) {
+                opening = false;
+            }
+        }
+    }
+
+    /** Opens the testbed; the caller holds the session slot ({@link #opening}). */
+    private void openReserved(HelloRequest req, HelloReply.Builder reply) {
+        AgentSession old;
+        synchronized (this) {
+            old = session;
             session = null;
         }
         if (old != null) {
@@ -130,6 +151,12 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         } catch (RuntimeException e) {
             log.info("the testbed's facts threw " + e);
             reply.setOpenThrew(AgentSession.error(e));
+            closeBounded(s);
+            return;
+        }
+        if (io.grpc.Context.current().isCancelled()) {
+            // The client gave up waiting (its deadline): nobody will use or close this testbed.
+            log.info("session " + id + ": the client gave up before the testbed opened; closing it");
             closeBounded(s);
             return;
         }

@@ -193,7 +193,9 @@ final class AgentSession {
         if (s <= 0 || s > seq.get()) {
             throw WireError.invalid("session " + id + " has sent no callback " + s + " (last sent: " + seq.get() + ")");
         }
-        Mailbox box = held.get(s);
+        // Taken out here, not when the held thread wakes: a second CallbackReturned for the same
+        // callback, even one sent at the same moment, must find it no longer waiting.
+        Mailbox box = held.remove(s);
         if (box == null) {
             throw WireError.precondition("callback " + s + " of session " + id
                     + " is not waiting (it already returned or timed out)");

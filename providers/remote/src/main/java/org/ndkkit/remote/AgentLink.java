@@ -107,15 +107,10 @@ final class AgentLink implements AutoCloseable {
 
     // ------------------------------------------------------------------------- handshake
 
-    /** Hello without a session: versions and identities. */
-    HelloReply handshake() throws TestbedUnavailableException {
-        return hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT).build());
-    }
-
     /** Hello with a testbed: opens the session and its callback stream. */
     HelloReply open(OpenTestbed open) throws TestbedUnavailableException {
         HelloReply r = hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT)
-                .setOpen(open).build());
+                .setOpen(open).build(), settings.openTimeoutMs());
         switch (r.getTestbedResultCase()) {
             case TESTBED -> {
             }
@@ -149,16 +144,16 @@ final class AgentLink implements AutoCloseable {
         return r;
     }
 
-    private HelloReply hello(HelloRequest req) throws TestbedUnavailableException {
+    private HelloReply hello(HelloRequest req, long timeoutMs) throws TestbedUnavailableException {
         HelloReply r;
         try {
-            r = blocking.withDeadlineAfter(settings.helloTimeoutMs(), TimeUnit.MILLISECONDS).hello(req);
+            r = blocking.withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS).hello(req);
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             String why = switch (code) {
                 case UNAVAILABLE -> "cannot reach the agent at " + target + ": " + describe(e);
-                case DEADLINE_EXCEEDED -> "the agent at " + target + " did not answer hello within "
-                        + settings.helloTimeoutMs() + " ms";
+                case DEADLINE_EXCEEDED -> "the agent at " + target + " did not answer hello within " + timeoutMs + " ms"
+                        + (req.hasOpen() ? " (opening the testbed; -s " + RemoteSettings.OPEN_TIMEOUT + "=MS gives it longer)" : "");
                 case UNIMPLEMENTED -> "the server at " + target + " does not speak " + WireValues.text(WireValues.version())
                         + " (" + describe(e) + ")";
                 default -> "the agent at " + target + " refused hello: " + describe(e);

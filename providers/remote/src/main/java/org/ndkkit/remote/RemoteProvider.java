@@ -17,7 +17,7 @@ import org.ndkkit.wire.v1.OpenTestbed;
  * {@code remote}: the kit's side of ndk.wire.v1. It drives the provider an agent serves on the
  * machine under test, as if it were in this JVM. Settings: {@code local=HOST:PORT} (the agent for
  * the host under test), {@code peer=HOST:PORT} (the agent for its peer; default the same agent),
- * {@code rpc-timeout-ms}, {@code hello-timeout-ms}, {@code callback-timeout-ms}; every other
+ * {@code rpc-timeout-ms}, {@code hello-timeout-ms}, {@code open-timeout-ms}, {@code callback-timeout-ms}; every other
  * setting goes to the provider behind the agent.
  *
  * <p>Once a testbed is open, {@link #identity()} and {@link #capabilities()} are the served
@@ -99,7 +99,7 @@ public final class RemoteProvider implements NdkProvider {
 
     /** The settings this provider keeps for itself (the rest go to the agent's provider). */
     public static Set<String> ownSettings() {
-        return Set.of(RemoteSettings.LOCAL, RemoteSettings.PEER, RemoteSettings.RPC_TIMEOUT, RemoteSettings.HELLO_TIMEOUT,
+        return Set.of(RemoteSettings.LOCAL, RemoteSettings.PEER, RemoteSettings.RPC_TIMEOUT, RemoteSettings.HELLO_TIMEOUT, RemoteSettings.OPEN_TIMEOUT,
                 RemoteSettings.CALLBACK_TIMEOUT);
     }
 

@@ -10,17 +10,20 @@ import java.util.Map;
  * @param local             the agent serving Host.LOCAL, HOST:PORT
  * @param peer              the agent serving Host.PEER, HOST:PORT (default: the same agent)
  * @param rpcTimeoutMs      bound on every call's reply (a call's in-call callbacks included)
- * @param helloTimeoutMs    bound on the handshake and on a liveness check
+ * @param helloTimeoutMs    bound on a handshake without a testbed, and on a liveness check
+ * @param openTimeoutMs     bound on the handshake that opens the testbed (a provider may take long
+ *                          to open its devices, more so under emulation)
  * @param callbackTimeoutMs how long an agent holds a provider callback for the kit's handler
  * @param passThrough       the settings for the provider behind the agent
  */
-record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTimeoutMs, long callbackTimeoutMs,
-                      Map<String, String> passThrough) {
+record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTimeoutMs, long openTimeoutMs,
+                      long callbackTimeoutMs, Map<String, String> passThrough) {
 
     static final String LOCAL = "local";
     static final String PEER = "peer";
     static final String RPC_TIMEOUT = "rpc-timeout-ms";
     static final String HELLO_TIMEOUT = "hello-timeout-ms";
+    static final String OPEN_TIMEOUT = "open-timeout-ms";
     static final String CALLBACK_TIMEOUT = "callback-timeout-ms";
 
     static RemoteSettings of(Map<String, String> all) {
@@ -33,6 +36,7 @@ record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTi
         String peer = rest.remove(PEER);
         return new RemoteSettings(check(local, LOCAL), peer == null || peer.isBlank() ? local : check(peer, PEER),
                 millis(rest.remove(RPC_TIMEOUT), 30_000, RPC_TIMEOUT), millis(rest.remove(HELLO_TIMEOUT), 10_000, HELLO_TIMEOUT),
+                millis(rest.remove(OPEN_TIMEOUT), 120_000, OPEN_TIMEOUT),
                 millis(rest.remove(CALLBACK_TIMEOUT), 60_000, CALLBACK_TIMEOUT), Map.copyOf(rest));
     }
 

@@ -85,7 +85,11 @@ public final class WireValues {
         return null;
     }
 
+    /** Null goes out as HOST_UNSPECIFIED (which the far side refuses), never as a host it did not name. */
     public static org.ndkkit.wire.v1.Host host(Host h) {
+        if (h == null) {
+            return org.ndkkit.wire.v1.Host.HOST_UNSPECIFIED;
+        }
         return h == Host.LOCAL ? org.ndkkit.wire.v1.Host.HOST_LOCAL : org.ndkkit.wire.v1.Host.HOST_PEER;
     }
 
