@@ -82,6 +82,7 @@ final class AgentLink implements AutoCloseable {
     private final DeliveryClock clock = new DeliveryClock();
     private volatile ProviderUnreachableException lost;
     private volatile boolean closing;
+    private boolean closed;
 
     private final Object ids = new Object();
     private final Map<Object, Long> contextIds = new IdentityHashMap<>();
@@ -94,7 +95,8 @@ final class AgentLink implements AutoCloseable {
     AgentLink(String target, RemoteSettings settings) {
         this.target = target;
         this.settings = settings;
-        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext()
+        // Replies and callbacks are only queued or handed to a thread here, never block: no executor hop.
+        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor()
                 .maxInboundMessageSize(4 << 20).build();
         this.async = NdkAgentGrpc.newStub(channel);
         this.blocking = NdkAgentGrpc.newBlockingStub(channel);
@@ -235,7 +237,14 @@ final class AgentLink implements AutoCloseable {
                 }
             }
         } finally {
-            waiting.remove(id);
+            // In-call callbacks that arrived but were not run here (the call failed, timed out or
+            // was interrupted first) still reach the kit's handlers, each on a thread of its own:
+            // the provider's thread is held in each until the agent hears that its handler returned.
+            for (Object o : waiting.remove(id)) {
+                if (o instanceof Callback cb) {
+                    dispatch(cb);
+                }
+            }
         }
     }
 
@@ -312,12 +321,22 @@ final class AgentLink implements AutoCloseable {
 
     private void route(Callback cb) {
         if (cb.getInCall() != 0) {
-            BlockingQueue<Object> box = waiting.get(cb.getInCall());
-            if (box != null) {
+            // Atomic with the call's end (invoke's finally): a callback is either in a box its call
+            // still drains, or handed to a thread of its own; never dropped in between.
+            boolean[] queued = {false};
+            waiting.computeIfPresent(cb.getInCall(), (k, box) -> {
                 box.add(cb);
+                queued[0] = true;
+                return box;
+            });
+            if (queued[0]) {
                 return;
             }
         }
+        dispatch(cb);
+    }
+
+    private void dispatch(Callback cb) {
         try {
             dispatch.execute(() -> handle(cb));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -339,6 +358,9 @@ final class AgentLink implements AutoCloseable {
         } finally {
             h.pop();
             if (lost == null) {
+                // The handler returned, whether or not its thread was interrupted meanwhile (the kit's
+                // watchdog): the agent must hear it, and an interrupted blocking stub cancels its call.
+                boolean interrupted = false;
                 try {
                     blocking.withDeadlineAfter(settings.rpcTimeoutMs(), TimeUnit.MILLISECONDS)
                             .callbackReturned(CallbackReturn.newBuilder().setSession(session).setSeq(cb.getSeq()).build());
@@ -346,6 +368,10 @@ final class AgentLink implements AutoCloseable {
                     if (!closing) {
                         System.err.println("ndk-remote: telling the agent at " + target + " that callback " + cb.getSeq()
                                 + " returned failed: " + describe(e));
+                    }
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
                     }
                 }
             }
@@ -467,6 +493,12 @@ final class AgentLink implements AutoCloseable {
     /** Goodbye (the agent closes the testbed), then the channel; bounded. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         if (hello != null && lost == null) {
             closing = true;
             try {
