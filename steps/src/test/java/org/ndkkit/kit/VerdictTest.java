@@ -27,6 +27,17 @@ class VerdictTest {
     }
 
     @Test
+    void aLostOrSilentAgentIsNeverTheProvidersVerdict() {
+        var gone = new org.ndkkit.spi.ProviderUnreachableException("the agent at 127.0.0.1:7400 went away", false, null);
+        var silent = new org.ndkkit.spi.ProviderUnreachableException("the agent at 127.0.0.1:7400 stopped answering", true,
+                null);
+        assertThat(of(Status.FAILED, gone)).containsExactly("environment-error", "the agent at 127.0.0.1:7400 went away");
+        assertThat(of(Status.FAILED, silent)).containsExactly("timeout", "the agent at 127.0.0.1:7400 stopped answering");
+        // wrapped by a step, it is still the transport's failure
+        assertThat(of(Status.FAILED, new IllegalStateException("step failed", gone))[0]).isEqualTo("environment-error");
+    }
+
+    @Test
     void aClauseTakesItsWorstScenario() {
         SummaryPlugin.ScenarioResult pass = new SummaryPlugin.ScenarioResult("a", "a", "f", 1, java.util.List.of("X"), "passed", null, 0);
         SummaryPlugin.ScenarioResult unsup = new SummaryPlugin.ScenarioResult("b", "b", "f", 2, java.util.List.of("X"), "unsupported", "r", 0);
