@@ -773,9 +773,17 @@ public final class RunCommand implements Callable<Integer> {
         b.add("evidence/cucumber-messages.ndjson", cucumber.resolve("messages.ndjson"));
         b.add("evidence/lab.properties", raw.resolve("lab.properties"));
         b.add("evidence/lab-timings.properties", raw.resolve("lab-timings.properties"));
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < killMatrices.size(); i++) {
-            b.add("evidence/kill-matrix-" + r.killMatrices.get(i).path("inner").path("name").asText("provider") + ".json",
-                    killMatrices.get(i));
+            JsonNode inner = r.killMatrices.get(i).path("inner");
+            // the same inner provider in-process and through the wire: two files
+            String base = "kill-matrix-" + inner.path("name").asText("provider")
+                    + (inner.path("through").asText("").startsWith("ndk.wire") ? "-wire" : "");
+            String name = base;
+            for (int k = 2; !names.add(name); k++) {
+                name = base + "-" + k;
+            }
+            b.add("evidence/" + name + ".json", killMatrices.get(i));
         }
         // a resumed run: each later attempt's progress log and the fatal-error logs of the crashes
         try (Stream<Path> files = Files.isDirectory(raw) ? Files.list(raw) : Stream.empty()) {

@@ -115,6 +115,7 @@ public final class MarkdownReport {
             for (JsonNode m : r.killMatrices) {
                 JsonNode t = m.path("totals");
                 b.append("| ").append(m.path("inner").path("name").asText()).append(' ').append(m.path("inner").path("version").asText())
+                        .append(m.path("inner").path("through").asText("").startsWith("ndk.wire") ? " (through ndk.wire)" : "")
                         .append(" | ").append(t.path("defects").asLong()).append(" | ").append(t.path("triggered").asLong())
                         .append(" | ").append(t.path("caught").asLong()).append(" | ").append(t.path("survived").asLong())
                         .append(" | ").append(t.path("notTriggered").asLong()).append(" |\n");

@@ -205,6 +205,7 @@ public final class SummaryJson {
             ObjectNode k = km.addObject();
             k.put("inner", m.path("inner").path("name").asText());
             k.put("innerVersion", m.path("inner").path("version").asText());
+            k.put("through", m.path("inner").path("through").asText("in-process"));
             k.put("kitVersion", m.path("kitVersion").asText());
             k.put("line", m.path("line").asText());
             k.put("ok", m.path("ok").asBoolean());
