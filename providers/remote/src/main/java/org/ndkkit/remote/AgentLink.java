@@ -360,7 +360,7 @@ final class AgentLink implements AutoCloseable {
             if (lost == null) {
                 // The handler returned, whether or not its thread was interrupted meanwhile (the kit's
                 // watchdog): the agent must hear it, and an interrupted blocking stub cancels its call.
-                boolean interrupted = false;
+                boolean interrupted = Thread.interrupted();
                 try {
                     blocking.withDeadlineAfter(settings.rpcTimeoutMs(), TimeUnit.MILLISECONDS)
                             .callbackReturned(CallbackReturn.newBuilder().setSession(session).setSeq(cb.getSeq()).build());

@@ -1,0 +1,189 @@
+package org.ndkkit.remote;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.ndkkit.wire.v1.AdapterInfo;
+import org.ndkkit.wire.v1.AgentIdentity;
+import org.ndkkit.wire.v1.Call;
+import org.ndkkit.wire.v1.CallReply;
+import org.ndkkit.wire.v1.Callback;
+import org.ndkkit.wire.v1.CallbackReturn;
+import org.ndkkit.wire.v1.CallbackReturnAck;
+import org.ndkkit.wire.v1.CallbacksRequest;
+import org.ndkkit.wire.v1.GoodbyeReply;
+import org.ndkkit.wire.v1.GoodbyeRequest;
+import org.ndkkit.wire.v1.HelloReply;
+import org.ndkkit.wire.v1.HelloRequest;
+import org.ndkkit.wire.v1.HostFacts;
+import org.ndkkit.wire.v1.NdkAgentGrpc;
+import org.ndkkit.wire.v1.ObjectRef;
+import org.ndkkit.wire.v1.ObjectType;
+import org.ndkkit.wire.v1.ProviderIdentity;
+import org.ndkkit.wire.v1.RdmaTechnology;
+import org.ndkkit.wire.v1.TestbedFacts;
+import org.ndkkit.wire.v1.WireVersion;
+
+/**
+ * An agent in this JVM that speaks ndk.wire.v1 the way a test tells it to: it answers Hello with
+ * plausible testbed facts and keeps the Callbacks stream open, and by default never replies to an
+ * Invoke. Everything the client sends is recorded.
+ */
+final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoCloseable {
+    static final long SESSION = 77;
+    static final long LOCAL_ADAPTER = 1;
+    static final long PEER_ADAPTER = 2;
+
+    /** What Hello replies with its wire version. */
+    volatile WireVersion version = WireVersion.newBuilder().setMajor(1).setMinor(0).build();
+    /** Once a session is open, further Hellos (the client's liveness check) get no answer. */
+    volatile boolean helloHangsAfterOpen;
+    /** Every Hello gets no answer. */
+    volatile boolean helloHangs;
+    /** What to do with an Invoke; the default never replies. */
+    volatile BiConsumer<Call, StreamObserver<CallReply>> onInvoke = (c, out) -> { };
+
+    final BlockingQueue<Call> invokes = new LinkedBlockingQueue<>();
+    final BlockingQueue<CallbackReturn> returns = new LinkedBlockingQueue<>();
+    final AtomicInteger hellos = new AtomicInteger();
+    final AtomicInteger goodbyes = new AtomicInteger();
+    private volatile boolean open;
+    private volatile StreamObserver<Callback> stream;
+    private final Object streamLock = new Object();
+    private final Server server;
+
+    FakeAgent() throws IOException {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build().start();
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    String target() {
+        return "127.0.0.1:" + port();
+    }
+
+    static AdapterInfo adapterInfo() {
+        return AdapterInfo.newBuilder().setVersionMajor(1).setVersionMinor(2).setVendorId(0x1AB).setDeviceId(1)
+                .setMaxRegistrationSize(1 << 30).setMaxWindowSize(1 << 30).setFrmrPageCount(16)
+                .setMaxInitiatorRequestSge(4).setMaxReceiveRequestSge(4).setMaxReadRequestSge(4)
+                .setMaxTransferLength(1 << 20).setMaxInlineDataSize(64).setMaxInboundReadLimit(16)
+                .setMaxOutboundReadLimit(8).setMaxReceiveQueueDepth(1024).setMaxInitiatorQueueDepth(1024)
+                .setMaxCqDepth(4096).setLargeRequestThreshold(4096).setMaxCallerData(56).setMaxCalleeData(148)
+                .setRdmaTechnology(RdmaTechnology.RDMA_TECHNOLOGY_ROCE_V2).build();
+    }
+
+    private static HostFacts host(long adapter, int lastOctet) {
+        return HostFacts.newBuilder()
+                .setAdapter(ObjectRef.newBuilder().setHandle(adapter).setType(ObjectType.OBJECT_TYPE_ADAPTER))
+                .setAdapterInfo(adapterInfo())
+                .addAddresses(ByteString.copyFrom(new byte[] {(byte) 198, 18, (byte) (adapter - 1), (byte) lastOctet}))
+                .build();
+    }
+
+    @Override
+    public void hello(HelloRequest req, StreamObserver<HelloReply> out) {
+        hellos.incrementAndGet();
+        if (helloHangs || (helloHangsAfterOpen && open)) {
+            return; // never answered; the server's shutdown cancels it
+        }
+        HelloReply.Builder r = HelloReply.newBuilder().setWireVersion(version)
+                .setAgent(AgentIdentity.newBuilder().setName("fake-agent").setVersion("0").setRuntime("test")
+                        .setHost("loopback"))
+                .setProvider(ProviderIdentity.newBuilder().setName("fake").setVersion("0.0.1").setVendor("tests"));
+        if (req.hasOpen()) {
+            r.setTestbed(TestbedFacts.newBuilder().setSession(SESSION).setLocal(host(LOCAL_ADAPTER, 1))
+                    .setPeer(host(PEER_ADAPTER, 1)).setConnectTimeoutMs(req.getOpen().getConnectTimeoutMs()));
+            open = true;
+        }
+        out.onNext(r.build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void invoke(Call call, StreamObserver<CallReply> out) {
+        invokes.add(call);
+        onInvoke.accept(call, out);
+    }
+
+    @Override
+    public void callbacks(CallbacksRequest req, StreamObserver<Callback> out) {
+        synchronized (streamLock) {
+            stream = out; // left open until Goodbye or the server stops
+        }
+    }
+
+    /** Sends a callback on the session's stream (waits up to 5 s for the client to open it). */
+    void send(Callback cb) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (stream == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (streamLock) {
+            if (stream == null) {
+                throw new IllegalStateException("the client never opened its callback stream");
+            }
+            stream.onNext(cb);
+        }
+    }
+
+    /** Waits (up to 5 s) until the client has opened the session's callback stream. */
+    boolean awaitStream() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (stream == null && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return stream != null;
+    }
+
+    /** Ends the session's stream as an agent that ended the session on its own would. */
+    void endStream() {
+        synchronized (streamLock) {
+            if (stream != null) {
+                stream.onCompleted();
+                stream = null;
+            }
+        }
+    }
+
+    @Override
+    public void callbackReturned(CallbackReturn req, StreamObserver<CallbackReturnAck> out) {
+        returns.add(req);
+        out.onNext(CallbackReturnAck.getDefaultInstance());
+        out.onCompleted();
+    }
+
+    @Override
+    public void goodbye(GoodbyeRequest req, StreamObserver<GoodbyeReply> out) {
+        goodbyes.incrementAndGet();
+        synchronized (streamLock) {
+            if (stream != null) {
+                stream.onCompleted();
+                stream = null;
+            }
+        }
+        open = false;
+        out.onNext(GoodbyeReply.getDefaultInstance());
+        out.onCompleted();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.shutdownNow();
+        server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
