@@ -159,10 +159,12 @@ final class Invocations {
                 UlongRef in = m.hasInboundReadLimit() ? new UlongRef(m.getInboundReadLimit()) : null;
                 UlongRef out = m.hasOutboundReadLimit() ? new UlongRef(m.getOutboundReadLimit()) : null;
                 byte[] buf = m.hasPrivateData() ? m.getPrivateData().toByteArray() : null;
-                UlongRef len = new UlongRef(m.getPrivateDataLength());
+                UlongRef len = m.hasPrivateDataLength() ? new UlongRef(m.getPrivateDataLength()) : null;
                 NtStatus st = k.getConnectionData(in, out, buf, len);
-                ConnectionData.Builder d = ConnectionData.newBuilder().setNtstatus(code(st))
-                        .setPrivateDataLength(len.get());
+                ConnectionData.Builder d = ConnectionData.newBuilder().setNtstatus(code(st));
+                if (len != null) {
+                    d.setPrivateDataLength(len.get());
+                }
                 if (in != null) {
                     d.setInboundReadLimit(in.get());
                 }
@@ -243,7 +245,7 @@ final class Invocations {
 
     private AddressResult.Builder address(GetAddress m) {
         byte[] buf = m.hasAddress() ? m.getAddress().toByteArray() : null;
-        UlongRef len = new UlongRef(m.getAddressLength());
+        UlongRef len = m.hasAddressLength() ? new UlongRef(m.getAddressLength()) : null;
         NtStatus st;
         switch (m.getWhich()) {
             case WHICH_LOCAL -> {
@@ -262,7 +264,10 @@ final class Invocations {
             case WHICH_PEER -> st = connector(m.getObject()).getPeerAddress(buf, len);
             default -> throw WireError.invalid("get_address.which must be WHICH_LOCAL or WHICH_PEER, not " + m.getWhich());
         }
-        AddressResult.Builder b = AddressResult.newBuilder().setNtstatus(code(st)).setAddressLength(len.get());
+        AddressResult.Builder b = AddressResult.newBuilder().setNtstatus(code(st));
+        if (len != null) {
+            b.setAddressLength(len.get());
+        }
         if (buf != null) {
             b.setAddress(ByteString.copyFrom(buf));
         }

@@ -220,8 +220,7 @@ final class AgentLink implements AutoCloseable {
                     throw interrupted(call);
                 }
                 if (o == null) {
-                    throw new ProviderUnreachableException("the agent at " + target + " did not answer call " + id + " ("
-                            + call.getOpCase() + ") within " + settings.rpcTimeoutMs() + " ms", true, null);
+                    throw silent(call, null);
                 }
                 if (o instanceof Callback cb) {
                     handle(cb);
@@ -267,22 +266,43 @@ final class AgentLink implements AutoCloseable {
      */
     private RuntimeException interrupted(Call call) {
         Thread.interrupted();
-        boolean alive;
+        boolean alive = answersHello();
+        Thread.currentThread().interrupt();
+        if (!alive) {
+            String why = "the agent at " + target + " stopped answering (call " + call.getCallId() + ", "
+                    + call.getOpCase() + ", and a hello after it)";
+            lose(true, why, null);
+            return new ProviderUnreachableException(why, true, null);
+        }
+        return new IllegalStateException("interrupted while the provider behind the agent at " + target + " ran call "
+                + call.getCallId() + " (" + call.getOpCase() + ")");
+    }
+
+    /** A liveness check: does the agent still answer a hello (within min(2 s, hello-timeout-ms))? */
+    private boolean answersHello() {
         try {
             blocking.withDeadlineAfter(Math.min(2000, settings.helloTimeoutMs()), TimeUnit.MILLISECONDS)
                     .hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT)
                             .build());
-            alive = true;
+            return true;
         } catch (StatusRuntimeException e) {
-            alive = false;
+            return false;
         }
-        Thread.currentThread().interrupt();
-        if (!alive) {
-            return new ProviderUnreachableException("the agent at " + target + " stopped answering (call "
-                    + call.getCallId() + ", " + call.getOpCase() + ", and a hello after it)", true, null);
+    }
+
+    /**
+     * A call got no reply within its bound. When the agent does not answer a hello either, it has
+     * stopped answering: the link is lost, so later calls fail at once instead of each waiting out
+     * its bound.
+     */
+    private ProviderUnreachableException silent(Call call, Throwable cause) {
+        String why = "the agent at " + target + " did not answer call " + call.getCallId() + " (" + call.getOpCase()
+                + ") within " + settings.rpcTimeoutMs() + " ms";
+        if (!answersHello()) {
+            why += ", nor a hello after it";
+            lose(true, why, cause);
         }
-        return new IllegalStateException("interrupted while the provider behind the agent at " + target + " ran call "
-                + call.getCallId() + " (" + call.getOpCase() + ")");
+        return new ProviderUnreachableException(why, true, cause);
     }
 
     private RuntimeException failure(Call call, Throwable t) {
@@ -295,8 +315,7 @@ final class AgentLink implements AutoCloseable {
                         : new ProviderUnreachableException("the agent at " + target + " went away during " + what + ": "
                         + describe(t), false, t);
             }
-            case DEADLINE_EXCEEDED -> new ProviderUnreachableException("the agent at " + target + " did not answer " + what
-                    + " within " + settings.rpcTimeoutMs() + " ms", true, t);
+            case DEADLINE_EXCEEDED -> silent(call, t);
             default -> new IllegalStateException("the agent at " + target + " refused " + what + ": " + describe(t), t);
         };
     }
@@ -510,7 +529,12 @@ final class AgentLink implements AutoCloseable {
         }
         closing = true;
         dispatch.shutdown();
-        channel.shutdown();
+        if (lost != null) {
+            // nothing more is coming from a lost agent: cancel the stream and any hung call now
+            channel.shutdownNow();
+        } else {
+            channel.shutdown();
+        }
         try {
             if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
                 channel.shutdownNow();

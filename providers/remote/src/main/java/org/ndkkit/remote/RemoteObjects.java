@@ -301,8 +301,10 @@ final class RemoteObjects {
         @Override
         public NtStatus getConnectionData(UlongRef inboundReadLimit, UlongRef outboundReadLimit, byte[] privateData,
                                           UlongRef privateDataLength) {
-            GetConnectionData.Builder m = GetConnectionData.newBuilder().setConnector(self())
-                    .setPrivateDataLength(privateDataLength == null ? 0 : privateDataLength.get());
+            GetConnectionData.Builder m = GetConnectionData.newBuilder().setConnector(self());
+            if (privateDataLength != null) {
+                m.setPrivateDataLength(privateDataLength.get());
+            }
             if (inboundReadLimit != null) {
                 m.setInboundReadLimit(inboundReadLimit.get());
             }
@@ -326,7 +328,7 @@ final class RemoteObjects {
             if (privateData != null && d.hasPrivateData()) {
                 copyBack(d.getPrivateData(), privateData);
             }
-            if (privateDataLength != null) {
+            if (privateDataLength != null && d.hasPrivateDataLength()) {
                 privateDataLength.set(d.getPrivateDataLength());
             }
             return NtStatus.of(d.getNtstatus());
@@ -350,8 +352,10 @@ final class RemoteObjects {
     }
 
     static NtStatus address(AgentLink link, ObjectArg object, GetAddress.Which which, byte[] address, UlongRef length) {
-        GetAddress.Builder m = GetAddress.newBuilder().setObject(object).setWhich(which)
-                .setAddressLength(length == null ? 0 : length.get());
+        GetAddress.Builder m = GetAddress.newBuilder().setObject(object).setWhich(which);
+        if (length != null) {
+            m.setAddressLength(length.get());
+        }
         if (address != null) {
             m.setAddress(bytes(address));
         }
@@ -363,7 +367,7 @@ final class RemoteObjects {
         if (address != null && a.hasAddress()) {
             copyBack(a.getAddress(), address);
         }
-        if (length != null) {
+        if (length != null && a.hasAddressLength()) {
             length.set(a.getAddressLength());
         }
         return NtStatus.of(a.getNtstatus());

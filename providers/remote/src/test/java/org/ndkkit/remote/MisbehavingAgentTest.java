@@ -162,6 +162,22 @@ class MisbehavingAgentTest {
     }
 
     @Test
+    void anAgentThatAnswersNothingMoreIsLostAndLaterCallsFailAtOnce() throws Exception {
+        NdkAdapter adapter = open("rpc-timeout-ms", "500", "hello-timeout-ms", "500");
+        fake.helloHangsAfterOpen = true;
+        Throwable first = thrown(adapter::queryAdapterInfo);
+        assertThat(first).isInstanceOf(ProviderUnreachableException.class).hasMessageContaining("nor a hello after it")
+                .hasMessageContaining(fake.target());
+        assertThat(((ProviderUnreachableException) first).timedOut()).isTrue();
+        long t0 = System.nanoTime();
+        Throwable later = thrown(adapter::queryAdapterInfo);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("a later call fails at once").isLessThan(Duration.ofMillis(300));
+        assertThat(later).isInstanceOf(ProviderUnreachableException.class).hasMessageContaining(fake.target());
+        assertThat(((ProviderUnreachableException) later).timedOut()).isTrue();
+        assertThat(fake.invokes).as("the later call never reached the wire").hasSize(1);
+    }
+
+    @Test
     void anInterruptedCallWhoseAgentStoppedAnsweringIsATimeout() throws Exception {
         NdkAdapter adapter = open("rpc-timeout-ms", "15000", "hello-timeout-ms", "500");
         fake.helloHangsAfterOpen = true;
