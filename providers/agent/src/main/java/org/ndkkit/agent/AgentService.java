@@ -20,8 +20,6 @@ import org.ndkkit.wire.v1.Call;
 import org.ndkkit.wire.v1.CallReply;
 import org.ndkkit.wire.v1.Callback;
 import org.ndkkit.wire.v1.CallbackReturn;
-import org.ndkkit.wire.v1.CallbackReturnAck;
-import org.ndkkit.wire.v1.CallbacksRequest;
 import org.ndkkit.wire.v1.GoodbyeReply;
 import org.ndkkit.wire.v1.GoodbyeRequest;
 import org.ndkkit.wire.v1.HelloReply;
@@ -201,19 +199,94 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         s.invoke(call, (ServerCallStreamObserver<CallReply>) out, new Invocations(s));
     }
 
+    /**
+     * The callback stream: the client's first message attaches it to its session; each later one
+     * lets a held callback return. A seq never sent ends the stream (INVALID_ARGUMENT) and with it
+     * the session; a late or repeated one is logged and ignored (the callback had timed out, or a
+     * client said it twice).
+     */
     @Override
-    public void callbacks(CallbacksRequest req, StreamObserver<Callback> out) {
-        try {
-            AgentSession s = session(req.getSession());
-            ServerCallStreamObserver<Callback> stream = (ServerCallStreamObserver<Callback>) out;
-            s.attach(stream);
-            stream.setOnCancelHandler(() -> {
+    public StreamObserver<CallbackReturn> callbacks(StreamObserver<Callback> out) {
+        ServerCallStreamObserver<Callback> stream = (ServerCallStreamObserver<Callback>) out;
+        AgentSession[] attached = new AgentSession[1];
+        stream.setOnCancelHandler(() -> {
+            AgentSession s;
+            synchronized (attached) {
+                s = attached[0];
+            }
+            if (s != null) {
                 s.lose("the client cancelled the callback stream");
                 endLost(s);
-            });
-        } catch (WireError e) {
-            out.onError(e.toGrpc());
-        }
+            }
+        });
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(CallbackReturn m) {
+                AgentSession s;
+                synchronized (attached) {
+                    s = attached[0];
+                }
+                try {
+                    if (s == null) {
+                        if (m.getSeq() != 0) {
+                            throw WireError.invalid("the first message on Callbacks attaches it to a session (seq 0), not "
+                                    + "callback " + m.getSeq());
+                        }
+                        AgentSession found = session(m.getSession());
+                        found.attach(stream);
+                        synchronized (attached) {
+                            attached[0] = found;
+                        }
+                        return;
+                    }
+                    if (m.getSession() != s.id) {
+                        throw WireError.invalid("this callback stream is session " + s.id + "'s, not session "
+                                + m.getSession() + "'s");
+                    }
+                    s.returned(m.getSeq());
+                } catch (WireError e) {
+                    if (e.toGrpc().getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION && s != null) {
+                        log.info("session " + s.id + ": " + e.getMessage() + "; ignored");
+                        return;
+                    }
+                    if (s == null) {
+                        stream.onError(e.toGrpc()); // not attached: nothing else writes to it
+                        return;
+                    }
+                    s.lose("its callback stream carried a bad message: " + e.getMessage());
+                    s.endStream(e.toGrpc());
+                    endLost(s);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                AgentSession s;
+                synchronized (attached) {
+                    s = attached[0];
+                }
+                if (s != null) {
+                    s.lose("the callback stream broke: " + io.grpc.Status.fromThrowable(t));
+                    endLost(s);
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                // The client says no more: its handlers will not return anything after this.
+                AgentSession s;
+                synchronized (attached) {
+                    s = attached[0];
+                }
+                if (s == null) {
+                    stream.onCompleted();
+                    return;
+                }
+                s.lose("the client closed its side of the callback stream");
+                s.endStream(null);
+                endLost(s);
+            }
+        };
     }
 
     /** The client went away: close its testbed in the background so the next client can open one. */
@@ -227,17 +300,6 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         Thread t = new Thread(() -> closeBounded(s), "ndk-agent-close-" + s.id);
         t.setDaemon(true);
         t.start();
-    }
-
-    @Override
-    public void callbackReturned(CallbackReturn req, StreamObserver<CallbackReturnAck> out) {
-        try {
-            session(req.getSession()).returned(req.getSeq());
-            out.onNext(CallbackReturnAck.getDefaultInstance());
-            out.onCompleted();
-        } catch (WireError e) {
-            out.onError(e.toGrpc());
-        }
     }
 
     @Override

@@ -75,6 +75,7 @@ final class AgentSession {
 
     private final Object streamLock = new Object();
     private ServerCallStreamObserver<Callback> sink;
+    private boolean streamEnded;
     private final List<Callback> early = new ArrayList<>();
     /** The client is gone (its stream broke): callbacks go nowhere and return at once. */
     private volatile boolean lost;
@@ -120,7 +121,7 @@ final class AgentSession {
 
     /** The client is gone: every held callback returns, later ones return at once. */
     void lose(String why) {
-        if (lost) {
+        if (lost || ended) {
             return;
         }
         lost = true;
@@ -131,16 +132,30 @@ final class AgentSession {
     /** Ends the callback stream (after Goodbye closed the testbed). */
     void completeStream() {
         ended = true;
+        endStream(null);
+        held.values().forEach(Mailbox::release);
+    }
+
+    /**
+     * Ends the callback stream once, completed or with {@code error}, under the lock every callback
+     * is sent with (a stream must not be written from two threads at once).
+     */
+    void endStream(io.grpc.StatusRuntimeException error) {
         synchronized (streamLock) {
-            if (sink != null && !lost) {
-                try {
+            if (sink == null || streamEnded) {
+                return;
+            }
+            streamEnded = true;
+            try {
+                if (error == null) {
                     sink.onCompleted();
-                } catch (RuntimeException ignored) {
-                    // the client went at the same moment
+                } else {
+                    sink.onError(error);
                 }
+            } catch (RuntimeException ignored) {
+                // the client cancelled at the same moment
             }
         }
-        held.values().forEach(Mailbox::release);
     }
 
     private void fire(Consumer<Callback.Builder> fill) {
@@ -157,6 +172,9 @@ final class AgentSession {
             b.setSeq(s).setSession(id).setAgentNanos(System.nanoTime())
                     .setInCall(calls.isEmpty() ? 0 : calls.peek()).setThread(Thread.currentThread().getName());
             Callback cb = b.build();
+            if (streamEnded) {
+                return;
+            }
             held.put(s, box);
             if (sink == null) {
                 early.add(cb);
@@ -193,8 +211,8 @@ final class AgentSession {
         if (s <= 0 || s > seq.get()) {
             throw WireError.invalid("session " + id + " has sent no callback " + s + " (last sent: " + seq.get() + ")");
         }
-        // Taken out here, not when the held thread wakes: a second CallbackReturned for the same
-        // callback, even one sent at the same moment, must find it no longer waiting.
+        // Taken out here, not when the held thread wakes: a second CallbackReturn for the same
+        // callback must find it no longer waiting.
         Mailbox box = held.remove(s);
         if (box == null) {
             throw WireError.precondition("callback " + s + " of session " + id

@@ -11,18 +11,22 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +34,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +47,6 @@ import org.ndkkit.wire.v1.Call;
 import org.ndkkit.wire.v1.CallReply;
 import org.ndkkit.wire.v1.Callback;
 import org.ndkkit.wire.v1.CallbackReturn;
-import org.ndkkit.wire.v1.CallbackReturnAck;
-import org.ndkkit.wire.v1.CallbacksRequest;
 import org.ndkkit.wire.v1.ContextArg;
 import org.ndkkit.wire.v1.CreateConnector;
 import org.ndkkit.wire.v1.CreatePd;
@@ -63,7 +67,10 @@ import org.ndkkit.wire.v1.WireVersion;
  * ndk.wire.v1's own failure modes, seen from a client that speaks the protocol by hand: every
  * malformed or out-of-order message gets the gRPC error the contract names (and a message that
  * names what was wrong), a message that is well formed but wrong for the provider reaches the
- * provider and gets its NTSTATUS, and after each the agent goes on serving the open session.
+ * provider and gets its NTSTATUS, and after each the agent goes on serving the open session. On the
+ * bidirectional Callbacks stream, a message that cannot be right (an attach that is not one, a
+ * callback the agent never sent, another session's id) ends the stream and the session, and the
+ * agent then serves the next client; a repeated or late return is only logged.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class AgentWireErrorsTest {
@@ -73,9 +80,14 @@ class AgentWireErrorsTest {
     private ManagedChannel channel;
     private NdkAgentGrpc.NdkAgentStub async;
     private final AtomicLong callIds = new AtomicLong();
+    /** The agent's log (it writes to the standard error it finds when it starts), still shown as well. */
+    private final ByteArrayOutputStream agentLog = new ByteArrayOutputStream();
+    private PrintStream originalErr;
 
     @BeforeEach
     void start() throws IOException {
+        originalErr = System.err;
+        System.setErr(new PrintStream(new Tee(originalErr, agentLog), true, StandardCharsets.UTF_8));
         agent = AgentServer.start(Providers.byName("simulated"), Map.of(), new InetSocketAddress("127.0.0.1", 0), false);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", agent.port()).usePlaintext().build();
         async = NdkAgentGrpc.newStub(channel);
@@ -87,7 +99,66 @@ class AgentWireErrorsTest {
             channel.shutdownNow();
             channel.awaitTermination(WAIT_S, TimeUnit.SECONDS);
         } finally {
-            agent.close();
+            try {
+                agent.close();
+            } finally {
+                System.setErr(originalErr);
+            }
+        }
+    }
+
+    /** Writes to both: the real standard error and a copy the test reads. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream shown;
+        private final OutputStream kept;
+
+        Tee(OutputStream shown, OutputStream kept) {
+            this.shown = shown;
+            this.kept = kept;
+        }
+
+        @Override
+        public synchronized void write(int b) throws IOException {
+            shown.write(b);
+            kept.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            shown.write(b, off, len);
+            kept.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void flush() throws IOException {
+            shown.flush();
+        }
+    }
+
+    private String agentLog() {
+        return agentLog.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * For each callback of {@code session}, how many times the agent logged a return for it that
+     * it ignored (the callback was no longer waiting); waits (bounded) until there are {@code atLeast}.
+     */
+    private Map<Long, Integer> ignoredReturns(long session, int atLeast) throws InterruptedException {
+        Pattern p = Pattern.compile("session " + session + ": callback (\\d+) of session " + session
+                + " is not waiting \\(it already returned or timed out\\); ignored");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (true) {
+            Map<Long, Integer> seen = new TreeMap<>();
+            Matcher m = p.matcher(agentLog());
+            int n = 0;
+            while (m.find()) {
+                seen.merge(Long.parseLong(m.group(1)), 1, Integer::sum);
+                n++;
+            }
+            if (n >= atLeast || System.nanoTime() > deadline) {
+                return seen;
+            }
+            Thread.sleep(10);
         }
     }
 
@@ -160,37 +231,91 @@ class AgentWireErrorsTest {
         return reply.getCreated().getObject().getHandle();
     }
 
-    /** Opens the session's callback stream; callbacks land in the returned queue. */
-    private BlockingQueue<Object> attach(long session) {
-        BlockingQueue<Object> q = new LinkedBlockingQueue<>();
-        StreamObserver<Callback> o = new StreamObserver<>() {
-            @Override
-            public void onNext(Callback cb) {
-                q.add(cb);
-            }
+    /**
+     * One Callbacks stream as a client holds it: what the agent sent on it ({@link Callback}s, then
+     * the Throwable it ended with or "completed") and the way to send CallbackReturns on it.
+     */
+    private static final class CallbackStream {
+        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        private final ClientCallStreamObserver<CallbackReturn> out;
 
-            @Override
-            public void onError(Throwable t) {
-                q.add(t);
-            }
+        CallbackStream(NdkAgentGrpc.NdkAgentStub stub) {
+            out = (ClientCallStreamObserver<CallbackReturn>) stub.callbacks(new StreamObserver<>() {
+                @Override
+                public void onNext(Callback cb) {
+                    received.add(cb);
+                }
 
-            @Override
-            public void onCompleted() {
-                q.add("completed");
+                @Override
+                public void onError(Throwable t) {
+                    received.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    received.add("completed");
+                }
+            });
+        }
+
+        /** Sends one CallbackReturn (a client's messages on a stream go one at a time). */
+        synchronized void send(long session, long seq) {
+            out.onNext(CallbackReturn.newBuilder().setSession(session).setSeq(seq).build());
+        }
+
+        synchronized void halfClose() {
+            out.onCompleted();
+        }
+
+        synchronized void cancel() {
+            out.cancel("the test's client goes away", null);
+        }
+
+        /**
+         * How the agent ended the stream (OK: it completed it), waiting up to WAIT_S; what comes
+         * next on it must be that end, not a callback.
+         */
+        Status end() throws InterruptedException {
+            Object o = received.poll(WAIT_S, TimeUnit.SECONDS);
+            if (o == null) {
+                return fail("the agent did not end the callback stream within %d s", WAIT_S);
             }
-        };
-        async.callbacks(CallbacksRequest.newBuilder().setSession(session).build(), o);
-        return q;
+            if (o instanceof Throwable t) {
+                return Status.fromThrowable(t);
+            }
+            assertThat(o).as("the stream's end").isEqualTo("completed");
+            return Status.OK;
+        }
+
+        /** Nothing more arrives on the stream (no callback, no end) for {@code ms}. */
+        void quietFor(long ms) throws InterruptedException {
+            assertThat(received.poll(ms, TimeUnit.MILLISECONDS)).as("nothing else on the stream").isNull();
+        }
     }
 
-    private static Callback next(BlockingQueue<Object> q) throws InterruptedException {
-        Object o = q.poll(WAIT_S, TimeUnit.SECONDS);
+    /** Opens a Callbacks stream and attaches it to {@code session} (its first message, seq 0). */
+    private CallbackStream attach(long session) {
+        CallbackStream s = new CallbackStream(async);
+        s.send(session, 0);
+        return s;
+    }
+
+    private static void expectEnd(CallbackStream s, Status.Code code, String... inMessage) throws InterruptedException {
+        Status st = s.end();
+        assertThat(st.getCode()).as("the stream's end: %s", st).isEqualTo(code);
+        for (String m : inMessage) {
+            assertThat(st.getDescription()).as("description").contains(m);
+        }
+    }
+
+    private static Callback next(CallbackStream s) throws InterruptedException {
+        Object o = s.received.poll(WAIT_S, TimeUnit.SECONDS);
         assertThat(o).as("a callback within %d s", WAIT_S).isInstanceOf(Callback.class);
         return (Callback) o;
     }
 
     /** Makes the provider call back once: a connector created on the pending path completes on its event thread. */
-    private Callback oneCallback(HelloReply r, BlockingQueue<Object> stream, long completionId) throws InterruptedException {
+    private Callback oneCallback(HelloReply r, CallbackStream stream, long completionId) throws InterruptedException {
         CallReply c = invoke(call(session(r)).setCreateConnector(CreateConnector.newBuilder().setAdapter(arg(adapter(r)))
                 .setCompletion(completionId).setContext(ContextArg.newBuilder().setId(completionId + 1000))));
         assertThat(c.getCreated().getNtstatus()).isEqualTo(NtStatus.PENDING.code());
@@ -201,8 +326,52 @@ class AgentWireErrorsTest {
         return cb;
     }
 
-    private CallbackReturnAck returned(HelloReply r, long seq) {
-        return stub().callbackReturned(CallbackReturn.newBuilder().setSession(session(r)).setSeq(seq).build());
+    /** The client's handler for callback {@code seq} returned: said on the session's stream. */
+    private static void returned(HelloReply r, CallbackStream stream, long seq) {
+        stream.send(session(r), seq);
+    }
+
+    /**
+     * Says that callback {@code cb} returned and shows that the agent let the provider's callback
+     * return: the simulator makes its callbacks one at a time on its one event thread, so the next
+     * one arrives only once that thread is out of {@code cb}.
+     */
+    private Callback returnedThenNext(HelloReply r, CallbackStream stream, Callback cb, long nextCompletion)
+            throws InterruptedException {
+        returned(r, stream, cb.getSeq());
+        Callback after = oneCallback(r, stream, nextCompletion);
+        assertThat(after.getSeq()).isEqualTo(cb.getSeq() + 1);
+        return after;
+    }
+
+    /** The agent no longer has the session (bounded: it drops it just after it ends the stream). */
+    private void awaitGone(HelloReply r) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (true) {
+            try {
+                invoke(call(session(r)).setQueryAdapterInfo(QueryAdapterInfo.newBuilder().setAdapter(arg(adapter(r)))));
+            } catch (StatusRuntimeException e) {
+                expect(e, Status.Code.NOT_FOUND, String.valueOf(session(r)));
+                return;
+            }
+            assertThat(System.nanoTime()).as("session %d still served after its client was gone", session(r))
+                    .isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Opens a session once the agent is free (bounded: it frees itself just after a client went). */
+    private HelloReply openOnceFree(String completionPath) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (true) {
+            try {
+                return open(completionPath);
+            } catch (StatusRuntimeException e) {
+                expect(e, Status.Code.FAILED_PRECONDITION, "busy");
+                assertThat(System.nanoTime()).as("the agent still busy after its client was gone").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
     }
 
     // ------------------------------------------------------------------------- sessions and handles
@@ -387,15 +556,16 @@ class AgentWireErrorsTest {
     @Test
     void aSecondOpenWhileASessionIsLiveIsBusy() throws InterruptedException {
         HelloReply r = open("pending");
-        BlockingQueue<Object> stream = attach(session(r));
+        CallbackStream stream = attach(session(r));
         StatusRuntimeException e = grpcError(() -> open("inline"));
         expect(e, Status.Code.FAILED_PRECONDITION, "busy", "session " + session(r));
         // identity-only hello still answers while busy
         assertThat(stub().hello(hello().build()).getProvider().getName()).isEqualTo("simulated");
         stillServes(r);
-        // the live session's stream is unaffected
+        // the live session's stream is unaffected: it carries callbacks both ways
         Callback cb = oneCallback(r, stream, 5);
-        returned(r, cb.getSeq());
+        returned(r, stream, returnedThenNext(r, stream, cb, 6).getSeq());
+        stream.quietFor(200);
     }
 
     @Test
@@ -457,88 +627,207 @@ class AgentWireErrorsTest {
         CallReply pending = invoke(call(session(r)).setCreateConnector(CreateConnector.newBuilder()
                 .setAdapter(arg(adapter(r))).setCompletion(2)));
         assertThat(pending.getCreated().getNtstatus()).isEqualTo(NtStatus.PENDING.code());
-        BlockingQueue<Object> first = attach(session(r));
-        returned(r, next(first).getSeq());
-        Iterator<Callback> second = stub().callbacks(CallbacksRequest.newBuilder().setSession(session(r)).build());
-        StatusRuntimeException e = grpcError(second::hasNext);
-        expect(e, Status.Code.FAILED_PRECONDITION, "session " + session(r), "callback stream");
+        CallbackStream first = attach(session(r));
+        returned(r, first, next(first).getSeq());
+        CallbackStream second = attach(session(r));
+        expectEnd(second, Status.Code.FAILED_PRECONDITION, "session " + session(r), "callback stream");
         // a stream for a session that does not exist
-        Iterator<Callback> none = stub().callbacks(CallbacksRequest.newBuilder().setSession(session(r) + 99).build());
-        expect(grpcError(none::hasNext), Status.Code.NOT_FOUND, String.valueOf(session(r) + 99));
-        // the first stream still carries the session's callbacks
+        CallbackStream none = attach(session(r) + 99);
+        expectEnd(none, Status.Code.NOT_FOUND, String.valueOf(session(r) + 99));
+        // the first stream still carries the session's callbacks, and the client's returns
         stillServes(r);
         Callback cb = oneCallback(r, first, 3);
-        returned(r, cb.getSeq());
-        assertThat(first.poll(200, TimeUnit.MILLISECONDS)).as("nothing else on the stream").isNull();
+        assertThat(cb.getSeq()).as("callback 1 had returned").isEqualTo(2);
+        returned(r, first, returnedThenNext(r, first, cb, 4).getSeq());
+        first.quietFor(200);
     }
 
+    /** The first message on a stream attaches it: one that says a callback returned instead ends the stream. */
     @Test
-    void callbackReturnedForASeqNeverSentIsInvalidArgument() throws InterruptedException {
+    void aFirstMessageThatIsNoAttachIsInvalidArgument() throws InterruptedException {
         HelloReply r = open("pending");
-        BlockingQueue<Object> stream = attach(session(r));
-        expect(grpcError(() -> returned(r, 1)), Status.Code.INVALID_ARGUMENT, "no callback 1");
-        Callback cb = oneCallback(r, stream, 7);
-        assertThat(cb.getSeq()).isEqualTo(1);
-        expect(grpcError(() -> returned(r, 2)), Status.Code.INVALID_ARGUMENT, "no callback 2", "last sent: 1");
-        expect(grpcError(() -> returned(r, 0)), Status.Code.INVALID_ARGUMENT, "no callback 0");
-        expect(grpcError(() -> returned(r, -1)), Status.Code.INVALID_ARGUMENT);
-        // another session's number: there is no such session
-        expect(grpcError(() -> stub().callbackReturned(CallbackReturn.newBuilder().setSession(session(r) + 5)
-                .setSeq(1).build())), Status.Code.NOT_FOUND);
-        returned(r, cb.getSeq());
+        CallReply pending = invoke(call(session(r)).setCreateConnector(CreateConnector.newBuilder()
+                .setAdapter(arg(adapter(r))).setCompletion(2)));
+        assertThat(pending.getCreated().getNtstatus()).isEqualTo(NtStatus.PENDING.code());
+        for (long seq : new long[] {1, 2, -1}) {
+            CallbackStream bad = new CallbackStream(async);
+            bad.send(session(r), seq);
+            // (and no callback went to it first: the session's early callback waits for its real stream)
+            expectEnd(bad, Status.Code.INVALID_ARGUMENT, "seq 0", "callback " + seq);
+        }
+        // and for a session that does not exist: the same (the seq is wrong whatever the session)
+        CallbackStream bad = new CallbackStream(async);
+        bad.send(session(r) + 99, 1);
+        expectEnd(bad, Status.Code.INVALID_ARGUMENT, "seq 0");
+        // none of them took the session: it goes on, and its stream attaches as the first message says
         stillServes(r);
-    }
-
-    @Test
-    void callbackReturnedTwiceIsFailedPrecondition() throws InterruptedException {
-        HelloReply r = open("pending");
-        BlockingQueue<Object> stream = attach(session(r));
-        Callback cb = oneCallback(r, stream, 7);
-        returned(r, cb.getSeq());
-        expect(grpcError(() -> returned(r, cb.getSeq())), Status.Code.FAILED_PRECONDITION,
-                "callback " + cb.getSeq(), "not waiting");
+        CallbackStream stream = attach(session(r));
+        Callback early = next(stream);
+        assertThat(early.getSeq()).isEqualTo(1);
+        assertThat(early.getCreateCompleted().getCompletion()).isEqualTo(2);
+        returned(r, stream, returnedThenNext(r, stream, early, 3).getSeq());
+        stream.quietFor(200);
         stillServes(r);
     }
 
     /**
-     * Two CallbackReturned for one callback, sent at the same moment: the callback returns once, and
-     * exactly one of the two is told it was not waiting any more.
+     * A CallbackReturn for a callback the agent never sent (or for another session) ends the stream
+     * with INVALID_ARGUMENT naming what was wrong; the agent treats the client as gone (its session
+     * is closed) and serves the next one.
      */
     @Test
-    void callbackReturnedTwiceAtOnceSucceedsOnce() throws Exception {
-        HelloReply r = open("pending");
-        BlockingQueue<Object> stream = attach(session(r));
-        for (int i = 0; i < 20; i++) {
-            Callback cb = oneCallback(r, stream, 100 + i);
-            List<CompletableFuture<Status>> both = new ArrayList<>();
-            for (int k = 0; k < 2; k++) {
-                CompletableFuture<Status> f = new CompletableFuture<>();
-                async.withDeadlineAfter(WAIT_S, TimeUnit.SECONDS).callbackReturned(CallbackReturn.newBuilder()
-                        .setSession(session(r)).setSeq(cb.getSeq()).build(), new StreamObserver<>() {
-                            @Override
-                            public void onNext(CallbackReturnAck value) {
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                f.complete(Status.fromThrowable(t));
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                f.complete(Status.OK);
-                            }
-                        });
-                both.add(f);
-            }
-            List<Status.Code> codes = new ArrayList<>();
-            for (CompletableFuture<Status> f : both) {
-                codes.add(f.get(WAIT_S, TimeUnit.SECONDS).getCode());
-            }
-            assertThat(codes).as("callback %d returned twice at once", cb.getSeq())
-                    .containsExactlyInAnyOrder(Status.Code.OK, Status.Code.FAILED_PRECONDITION);
+    void aCallbackReturnForASeqNeverSentEndsTheStreamAndTheSession() throws InterruptedException {
+        record Bad(String what, boolean afterOneCallback, long sessionOffset, long seq, String[] inMessage) {
         }
+        List<Bad> cases = List.of(
+                new Bad("seq 1 before any callback", false, 0, 1, new String[] {"no callback 1", "last sent: 0"}),
+                new Bad("seq 2 after callback 1", true, 0, 2, new String[] {"no callback 2", "last sent: 1"}),
+                new Bad("seq 0 after the attach", true, 0, 0, new String[] {"no callback 0"}),
+                new Bad("seq 2^64-1", true, 0, -1, new String[] {"no callback"}),
+                // another session's number: this stream is not that session's
+                new Bad("another session's id", true, 5, 1, new String[] {"not session "}));
+        HelloReply r = open("pending");
+        for (Bad bad : cases) {
+            CallbackStream stream = attach(session(r));
+            if (bad.afterOneCallback()) {
+                Callback cb = oneCallback(r, stream, 7);
+                assertThat(cb.getSeq()).isEqualTo(1);
+            }
+            stream.send(session(r) + bad.sessionOffset(), bad.seq());
+            Status st = stream.end();
+            assertThat(st.getCode()).as("%s: %s", bad.what(), st).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            for (String m : bad.inMessage()) {
+                assertThat(st.getDescription()).as("%s: description", bad.what()).contains(m);
+            }
+            if (bad.sessionOffset() != 0) {
+                assertThat(st.getDescription()).contains("session " + session(r), "session " + (session(r) + 5));
+            }
+            // the client is gone as far as the agent is concerned: the session ends ...
+            awaitGone(r);
+            // ... and the agent serves the next client
+            HelloReply next = openOnceFree("pending");
+            assertThat(session(next)).isNotEqualTo(session(r));
+            stillServes(next);
+            r = next;
+        }
+        // the last one works end to end
+        CallbackStream stream = attach(session(r));
+        Callback cb = oneCallback(r, stream, 9);
+        assertThat(cb.getSeq()).isEqualTo(1);
+        returned(r, stream, returnedThenNext(r, stream, cb, 10).getSeq());
+        stream.quietFor(200);
         stillServes(r);
+    }
+
+    /**
+     * A CallbackReturn for a callback that no longer waits (here: it was returned already) is
+     * logged and ignored: the stream and the session go on, the callback returned once, and the
+     * repeated return lets no other callback go.
+     */
+    @Test
+    void aRepeatedCallbackReturnIsIgnored() throws InterruptedException {
+        HelloReply r = open("pending");
+        CallbackStream stream = attach(session(r));
+        Callback cb = oneCallback(r, stream, 7);
+        returned(r, stream, cb.getSeq());
+        returned(r, stream, cb.getSeq());
+        // the stream is still the session's and carries the next callback (so callback 1 returned)
+        Callback second = oneCallback(r, stream, 8);
+        assertThat(second.getSeq()).isEqualTo(cb.getSeq() + 1);
+        assertThat(ignoredReturns(session(r), 1)).as("the agent's log: repeated returns it ignored")
+                .containsExactly(Map.entry(cb.getSeq(), 1));
+        // callback 2 is held: a third return of callback 1 does not let it go ...
+        returned(r, stream, cb.getSeq());
+        CallReply third = invoke(call(session(r)).setCreateConnector(CreateConnector.newBuilder()
+                .setAdapter(arg(adapter(r))).setCompletion(9)));
+        assertThat(third.getCreated().getNtstatus()).isEqualTo(NtStatus.PENDING.code());
+        stream.quietFor(300);
+        assertThat(ignoredReturns(session(r), 2)).containsExactly(Map.entry(cb.getSeq(), 2));
+        // ... its own return does
+        returned(r, stream, second.getSeq());
+        Callback last = next(stream);
+        assertThat(last.getSeq()).isEqualTo(second.getSeq() + 1);
+        assertThat(last.getCreateCompleted().getCompletion()).isEqualTo(9);
+        returned(r, stream, last.getSeq());
+        stream.quietFor(200);
+        stillServes(r);
+        assertThat(ignoredReturns(session(r), 2)).containsExactly(Map.entry(cb.getSeq(), 2));
+    }
+
+    /**
+     * Two CallbackReturns for one callback, sent at the same moment (from two threads, one after
+     * the other on the stream): the callback returns once, exactly one of the two is logged as no
+     * longer waiting and ignored, and the stream goes on.
+     */
+    @Test
+    void aCallbackReturnedTwiceAtOnceReturnsOnce() throws Exception {
+        HelloReply r = open("pending");
+        CallbackStream stream = attach(session(r));
+        int rounds = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < rounds; i++) {
+                // the simulator's one event thread makes this callback only once the previous one returned
+                Callback cb = oneCallback(r, stream, 100 + i);
+                assertThat(cb.getSeq()).isEqualTo(i + 1);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> both = new ArrayList<>();
+                for (int k = 0; k < 2; k++) {
+                    both.add(pool.submit(() -> {
+                        go.await();
+                        returned(r, stream, cb.getSeq());
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : both) {
+                    f.get(WAIT_S, TimeUnit.SECONDS);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Map<Long, Integer> ignored = ignoredReturns(session(r), rounds);
+        for (long seq = 1; seq <= rounds; seq++) {
+            assertThat(ignored.get(seq)).as("callback %d: the returns the agent ignored", seq).isEqualTo(1);
+        }
+        assertThat(ignored).hasSize(rounds);
+        stream.quietFor(200);
+        stillServes(r);
+        // and the stream still carries callbacks
+        Callback after = oneCallback(r, stream, 200);
+        assertThat(after.getSeq()).isEqualTo(rounds + 1);
+        returned(r, stream, after.getSeq());
+    }
+
+    /** A client that ends its stream (cancels it, or half-closes it: no more returns) is gone: the agent serves the next. */
+    @Test
+    void aClientThatEndsItsStreamFreesTheAgentForTheNext() throws InterruptedException {
+        for (boolean cancel : new boolean[] {true, false}) {
+            HelloReply r = open("pending");
+            CallbackStream stream = attach(session(r));
+            // a callback the client never returns: the provider's thread is held in it
+            Callback cb = oneCallback(r, stream, 7);
+            assertThat(cb.getSeq()).isEqualTo(1);
+            expect(grpcError(() -> open("inline")), Status.Code.FAILED_PRECONDITION, "busy");
+            if (cancel) {
+                stream.cancel();
+            } else {
+                stream.halfClose();
+                // the agent ends its side too, so the call does not stay open on either end
+                assertThat(stream.end()).as("the agent completes a stream its client half-closed").isEqualTo(Status.OK);
+            }
+            awaitGone(r);
+            HelloReply next = openOnceFree("pending");
+            stillServes(next);
+            // the new session's callbacks flow (the simulator of the old one was closed, its held thread let go)
+            CallbackStream nextStream = attach(session(next));
+            Callback first = oneCallback(next, nextStream, 8);
+            assertThat(first.getSeq()).isEqualTo(1);
+            returned(next, nextStream, first.getSeq());
+            stub().goodbye(GoodbyeRequest.newBuilder().setSession(session(next)).build());
+            assertThat(nextStream.end()).isEqualTo(Status.OK);
+        }
     }
 
     /** A client that vanishes (its connection, and with it its callback stream, goes) frees the agent. */
@@ -553,23 +842,8 @@ class AgentWireErrorsTest {
                     .invoke(call(session(first)).setCreateConnector(CreateConnector.newBuilder()
                             .setAdapter(arg(adapter(first))).setCompletion(2)).build());
             assertThat(pending.getCreated().getNtstatus()).isEqualTo(NtStatus.PENDING.code());
-            BlockingQueue<Object> q = new LinkedBlockingQueue<>();
-            NdkAgentGrpc.newStub(gone).callbacks(CallbacksRequest.newBuilder().setSession(session(first)).build(),
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(Callback value) {
-                            q.add(value);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            q.add(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    });
+            CallbackStream q = new CallbackStream(NdkAgentGrpc.newStub(gone));
+            q.send(session(first), 0);
             assertThat(next(q).getCreateCompleted().getCompletion()).isEqualTo(2);
             // while it is there, the agent is busy (its callback is still held: the client never returned it)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
@@ -601,10 +875,10 @@ class AgentWireErrorsTest {
         CallReply pending = invoke(call(session(r)).setCreateConnector(CreateConnector.newBuilder()
                 .setAdapter(arg(adapter(r))).setCompletion(2)));
         assertThat(pending.getCreated().getNtstatus()).isEqualTo(NtStatus.PENDING.code());
-        BlockingQueue<Object> stream = attach(session(r));
-        returned(r, next(stream).getSeq()); // the stream is attached
+        CallbackStream stream = attach(session(r));
+        returned(r, stream, next(stream).getSeq()); // the stream is attached
         stub().goodbye(GoodbyeRequest.newBuilder().setSession(session(r)).build());
-        assertThat(stream.poll(WAIT_S, TimeUnit.SECONDS)).isEqualTo("completed");
+        assertThat(stream.received.poll(WAIT_S, TimeUnit.SECONDS)).isEqualTo("completed");
         expect(grpcError(() -> stub().goodbye(GoodbyeRequest.newBuilder().setSession(session(r)).build())),
                 Status.Code.NOT_FOUND);
         assertThat(agent.currentTestbed()).isNull();

@@ -31,7 +31,6 @@ import org.ndkkit.wire.v1.Call;
 import org.ndkkit.wire.v1.CallReply;
 import org.ndkkit.wire.v1.Callback;
 import org.ndkkit.wire.v1.CallbackReturn;
-import org.ndkkit.wire.v1.CallbacksRequest;
 import org.ndkkit.wire.v1.ContextArg;
 import org.ndkkit.wire.v1.ContextEcho;
 import org.ndkkit.wire.v1.GoodbyeRequest;
@@ -82,6 +81,8 @@ final class AgentLink implements AutoCloseable {
     private final DeliveryClock clock = new DeliveryClock();
     private volatile ProviderUnreachableException lost;
     private volatile boolean closing;
+    private final Object acksLock = new Object();
+    private StreamObserver<CallbackReturn> acks;
     private boolean closed;
 
     private final Object ids = new Object();
@@ -125,7 +126,7 @@ final class AgentLink implements AutoCloseable {
         }
         hello = r;
         session = r.getTestbed().getSession();
-        async.callbacks(CallbacksRequest.newBuilder().setSession(session).build(), new StreamObserver<>() {
+        StreamObserver<CallbackReturn> out = async.callbacks(new StreamObserver<>() {
             @Override
             public void onNext(Callback cb) {
                 route(cb);
@@ -143,6 +144,11 @@ final class AgentLink implements AutoCloseable {
                 }
             }
         });
+        synchronized (acksLock) {
+            acks = out;
+            // the first message attaches the stream to the session
+            acks.onNext(CallbackReturn.newBuilder().setSession(session).setSeq(0).build());
+        }
         return r;
     }
 
@@ -376,22 +382,23 @@ final class AgentLink implements AutoCloseable {
                     + ") threw " + e);
         } finally {
             h.pop();
-            if (lost == null) {
-                // The handler returned, whether or not its thread was interrupted meanwhile (the kit's
-                // watchdog): the agent must hear it, and an interrupted blocking stub cancels its call.
-                boolean interrupted = Thread.interrupted();
-                try {
-                    blocking.withDeadlineAfter(settings.rpcTimeoutMs(), TimeUnit.MILLISECONDS)
-                            .callbackReturned(CallbackReturn.newBuilder().setSession(session).setSeq(cb.getSeq()).build());
-                } catch (StatusRuntimeException e) {
-                    if (!closing) {
-                        System.err.println("ndk-remote: telling the agent at " + target + " that callback " + cb.getSeq()
-                                + " returned failed: " + describe(e));
-                    }
-                } finally {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
+            returned(cb.getSeq());
+        }
+    }
+
+    /** Tells the agent, on the callback stream, that the handler for callback {@code seq} returned. */
+    private void returned(long seq) {
+        if (lost != null) {
+            return;
+        }
+        // A message on a stream never blocks and is not cancelled by an interrupt of this thread.
+        synchronized (acksLock) {
+            try {
+                acks.onNext(CallbackReturn.newBuilder().setSession(session).setSeq(seq).build());
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    System.err.println("ndk-remote: telling the agent at " + target + " that callback " + seq
+                            + " returned failed: " + e);
                 }
             }
         }
@@ -528,6 +535,15 @@ final class AgentLink implements AutoCloseable {
             }
         }
         closing = true;
+        synchronized (acksLock) {
+            if (acks != null) {
+                try {
+                    acks.onCompleted();
+                } catch (RuntimeException ignored) {
+                    // the stream is gone already
+                }
+            }
+        }
         dispatch.shutdown();
         if (lost != null) {
             // nothing more is coming from a lost agent: cancel the stream and any hung call now

@@ -6,7 +6,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,8 +19,6 @@ import org.ndkkit.wire.v1.Call;
 import org.ndkkit.wire.v1.CallReply;
 import org.ndkkit.wire.v1.Callback;
 import org.ndkkit.wire.v1.CallbackReturn;
-import org.ndkkit.wire.v1.CallbackReturnAck;
-import org.ndkkit.wire.v1.CallbacksRequest;
 import org.ndkkit.wire.v1.GoodbyeReply;
 import org.ndkkit.wire.v1.GoodbyeRequest;
 import org.ndkkit.wire.v1.HelloReply;
@@ -35,7 +35,8 @@ import org.ndkkit.wire.v1.WireVersion;
 /**
  * An agent in this JVM that speaks ndk.wire.v1 the way a test tells it to: it answers Hello with
  * plausible testbed facts and keeps the Callbacks stream open, and by default never replies to an
- * Invoke. Everything the client sends is recorded.
+ * Invoke. Everything the client sends is recorded: the message that attaches a Callbacks stream in
+ * {@link #attaches}, each later CallbackReturn on it in {@link #returns}.
  */
 final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoCloseable {
     static final long SESSION = 77;
@@ -52,6 +53,9 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
     volatile BiConsumer<Call, StreamObserver<CallReply>> onInvoke = (c, out) -> { };
 
     final BlockingQueue<Call> invokes = new LinkedBlockingQueue<>();
+    /** Each Callbacks stream's first message (the attach: the session, seq 0), in order. */
+    final List<CallbackReturn> attaches = new CopyOnWriteArrayList<>();
+    /** Every later message on a Callbacks stream: the client's word that its handler for a callback returned. */
     final BlockingQueue<CallbackReturn> returns = new LinkedBlockingQueue<>();
     final AtomicInteger hellos = new AtomicInteger();
     final AtomicInteger goodbyes = new AtomicInteger();
@@ -115,11 +119,50 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
         onInvoke.accept(call, out);
     }
 
+    /**
+     * The bidirectional Callbacks stream: the client's first message attaches it (recorded in
+     * {@link #attaches}; from then on {@link #send} uses it), each later one goes to {@link #returns}.
+     * A client that half-closes gets the stream completed; one that cancels just leaves.
+     */
     @Override
-    public void callbacks(CallbacksRequest req, StreamObserver<Callback> out) {
-        synchronized (streamLock) {
-            stream = out; // left open until Goodbye or the server stops
-        }
+    public StreamObserver<CallbackReturn> callbacks(StreamObserver<Callback> out) {
+        return new StreamObserver<>() {
+            private boolean attached;
+
+            @Override
+            public void onNext(CallbackReturn m) {
+                if (!attached) {
+                    attached = true;
+                    attaches.add(m);
+                    synchronized (streamLock) {
+                        stream = out; // left open until Goodbye, the client ends it, or the server stops
+                    }
+                } else {
+                    returns.add(m);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                synchronized (streamLock) {
+                    if (stream == out) {
+                        stream = null;
+                    }
+                }
+            }
+
+            @Override
+            public void onCompleted() {
+                synchronized (streamLock) {
+                    if (stream == out) {
+                        stream = null;
+                        out.onCompleted();
+                    } else if (!attached) {
+                        out.onCompleted();
+                    }
+                }
+            }
+        };
     }
 
     /** Sends a callback on the session's stream (waits up to 5 s for the client to open it). */
@@ -158,13 +201,6 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
                 stream = null;
             }
         }
-    }
-
-    @Override
-    public void callbackReturned(CallbackReturn req, StreamObserver<CallbackReturnAck> out) {
-        returns.add(req);
-        out.onNext(CallbackReturnAck.getDefaultInstance());
-        out.onCompleted();
     }
 
     @Override

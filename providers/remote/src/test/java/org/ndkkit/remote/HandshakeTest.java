@@ -18,6 +18,7 @@ import org.ndkkit.spi.ProviderCapability;
 import org.ndkkit.spi.Testbed;
 import org.ndkkit.spi.TestbedOptions;
 import org.ndkkit.spi.TestbedUnavailableException;
+import org.ndkkit.wire.v1.CallbackReturn;
 import org.ndkkit.wire.v1.WireVersion;
 
 /**
@@ -116,10 +117,16 @@ class HandshakeTest {
                 assertThat(tb.addresses(Host.PEER).get(0).getHostAddress()).isEqualTo("198.18.1.1");
                 assertThat(tb.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
                 assertThat(tb.adapter(Host.LOCAL)).isNotSameAs(tb.adapter(Host.PEER));
+                // the callback stream's first message attached it to the session
+                assertThat(fake.awaitStream()).as("the callback stream attached").isTrue();
+                assertThat(fake.attaches).containsExactly(CallbackReturn.newBuilder().setSession(FakeAgent.SESSION)
+                        .setSeq(0).build());
             } finally {
                 tb.close();
             }
             assertThat(fake.goodbyes.get()).isEqualTo(1);
+            assertThat(fake.attaches).as("one stream, attached once").hasSize(1);
+            assertThat(fake.returns).as("no callback, so no return").isEmpty();
         }
     }
 }
