@@ -196,7 +196,7 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
             out.onError(e.toGrpc());
             return;
         }
-        s.invoke(call, (ServerCallStreamObserver<CallReply>) out, new Invocations(s));
+        s.invoke(call, (ServerCallStreamObserver<CallReply>) out);
     }
 
     /**
@@ -208,12 +208,9 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
     @Override
     public StreamObserver<CallbackReturn> callbacks(StreamObserver<Callback> out) {
         ServerCallStreamObserver<Callback> stream = (ServerCallStreamObserver<Callback>) out;
-        AgentSession[] attached = new AgentSession[1];
+        java.util.concurrent.atomic.AtomicReference<AgentSession> attached = new java.util.concurrent.atomic.AtomicReference<>();
         stream.setOnCancelHandler(() -> {
-            AgentSession s;
-            synchronized (attached) {
-                s = attached[0];
-            }
+            AgentSession s = attached.get();
             if (s != null) {
                 s.lose("the client cancelled the callback stream");
                 endLost(s);
@@ -222,10 +219,7 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         return new StreamObserver<>() {
             @Override
             public void onNext(CallbackReturn m) {
-                AgentSession s;
-                synchronized (attached) {
-                    s = attached[0];
-                }
+                AgentSession s = attached.get();
                 try {
                     if (s == null) {
                         if (m.getSeq() != 0) {
@@ -234,9 +228,7 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
                         }
                         AgentSession found = session(m.getSession());
                         found.attach(stream);
-                        synchronized (attached) {
-                            attached[0] = found;
-                        }
+                        attached.set(found);
                         return;
                     }
                     if (m.getSession() != s.id) {
@@ -261,10 +253,7 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
 
             @Override
             public void onError(Throwable t) {
-                AgentSession s;
-                synchronized (attached) {
-                    s = attached[0];
-                }
+                AgentSession s = attached.get();
                 if (s != null) {
                     s.lose("the callback stream broke: " + io.grpc.Status.fromThrowable(t));
                     endLost(s);
@@ -274,10 +263,7 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
             @Override
             public void onCompleted() {
                 // The client says no more: its handlers will not return anything after this.
-                AgentSession s;
-                synchronized (attached) {
-                    s = attached[0];
-                }
+                AgentSession s = attached.get();
                 if (s == null) {
                     stream.onCompleted();
                     return;

@@ -67,6 +67,7 @@ final class AgentSession {
     private final long callbackTimeoutNanos;
     private final long openedNanos = System.nanoTime();
 
+    private final Invocations invocations = new Invocations(this);
     private final Map<Long, WireContext> contexts = new ConcurrentHashMap<>();
     private final Map<Long, Object> callbacks = new ConcurrentHashMap<>();
     private final Map<Long, Mailbox> held = new ConcurrentHashMap<>();
@@ -227,12 +228,12 @@ final class AgentSession {
      * Runs a call, on the thread held in the callback the call was made from when there is one, or
      * else on the calling (gRPC) thread, and replies.
      */
-    void invoke(Call call, ServerCallStreamObserver<CallReply> out, Invocations invocations) {
+    void invoke(Call call, ServerCallStreamObserver<CallReply> out) {
         if (lost || ended) {
             out.onError(WireError.notFound("session " + id + " has ended").toGrpc());
             return;
         }
-        Execution ex = new Execution(call, out, invocations);
+        Execution ex = new Execution(call, out);
         out.setOnCancelHandler(ex::cancelled);
         long within = call.getWithinCallback();
         if (within != 0) {
@@ -248,14 +249,12 @@ final class AgentSession {
     private final class Execution implements Runnable {
         private final Call call;
         private final ServerCallStreamObserver<CallReply> out;
-        private final Invocations invocations;
         private Thread runner;
         private boolean finished;
 
-        Execution(Call call, ServerCallStreamObserver<CallReply> out, Invocations invocations) {
+        Execution(Call call, ServerCallStreamObserver<CallReply> out) {
             this.call = call;
             this.out = out;
-            this.invocations = invocations;
         }
 
         synchronized void cancelled() {

@@ -34,19 +34,13 @@ final class Foreign {
         return type.cast(p);
     }
 
+    private static final java.util.Map<Class<?>, NdkObjectType> TYPES = java.util.Map.of(
+            org.ndkkit.spi.NdkQp.class, NdkObjectType.QP, org.ndkkit.spi.NdkCq.class, NdkObjectType.CQ,
+            org.ndkkit.spi.NdkPd.class, NdkObjectType.PD, org.ndkkit.spi.NdkSharedEndpoint.class,
+            NdkObjectType.SHARED_ENDPOINT, org.ndkkit.spi.NdkConnector.class, NdkObjectType.CONNECTOR,
+            org.ndkkit.spi.NdkListener.class, NdkObjectType.LISTENER);
+
     private static NdkObjectType typeOf(Class<?> type) {
-        if (!NdkObject.class.isAssignableFrom(type)) {
-            return NdkObjectType.ADAPTER;
-        }
-        String n = type.getSimpleName().substring(3); // NdkQp -> Qp
-        return switch (n) {
-            case "Qp" -> NdkObjectType.QP;
-            case "Cq" -> NdkObjectType.CQ;
-            case "Pd" -> NdkObjectType.PD;
-            case "SharedEndpoint" -> NdkObjectType.SHARED_ENDPOINT;
-            case "Connector" -> NdkObjectType.CONNECTOR;
-            case "Listener" -> NdkObjectType.LISTENER;
-            default -> null;
-        };
+        return NdkObject.class.isAssignableFrom(type) ? TYPES.get(type) : NdkObjectType.ADAPTER;
     }
 }

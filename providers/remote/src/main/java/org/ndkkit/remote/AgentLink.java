@@ -112,8 +112,7 @@ final class AgentLink implements AutoCloseable {
 
     /** Hello with a testbed: opens the session and its callback stream. */
     HelloReply open(OpenTestbed open) throws TestbedUnavailableException {
-        HelloReply r = hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT)
-                .setOpen(open).build(), settings.openTimeoutMs());
+        HelloReply r = hello(helloRequest().setOpen(open).build(), settings.openTimeoutMs());
         switch (r.getTestbedResultCase()) {
             case TESTBED -> {
             }
@@ -150,6 +149,10 @@ final class AgentLink implements AutoCloseable {
             acks.onNext(CallbackReturn.newBuilder().setSession(session).setSeq(0).build());
         }
         return r;
+    }
+
+    private static HelloRequest.Builder helloRequest() {
+        return HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT);
     }
 
     private HelloReply hello(HelloRequest req, long timeoutMs) throws TestbedUnavailableException {
@@ -288,8 +291,7 @@ final class AgentLink implements AutoCloseable {
     private boolean answersHello() {
         try {
             blocking.withDeadlineAfter(Math.min(2000, settings.helloTimeoutMs()), TimeUnit.MILLISECONDS)
-                    .hello(HelloRequest.newBuilder().setWireVersion(WireValues.version()).setClient(RemoteProvider.CLIENT)
-                            .build());
+                    .hello(helloRequest().build());
             return true;
         } catch (StatusRuntimeException e) {
             return false;

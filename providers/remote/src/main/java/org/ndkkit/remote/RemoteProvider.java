@@ -97,10 +97,4 @@ public final class RemoteProvider implements NdkProvider {
                 + a.getRuntime() + ") on " + a.getHost() + " at " + l.target;
     }
 
-    /** The settings this provider keeps for itself (the rest go to the agent's provider). */
-    public static Set<String> ownSettings() {
-        return Set.of(RemoteSettings.LOCAL, RemoteSettings.PEER, RemoteSettings.RPC_TIMEOUT, RemoteSettings.HELLO_TIMEOUT, RemoteSettings.OPEN_TIMEOUT,
-                RemoteSettings.CALLBACK_TIMEOUT);
-    }
-
 }

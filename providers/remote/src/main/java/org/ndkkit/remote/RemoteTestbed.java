@@ -85,7 +85,7 @@ final class RemoteTestbed implements Testbed {
 
     @Override
     public Availability<ResourceExhaustion> exhaustEphemeralPorts(InetAddress localIp) {
-        AgentLink l = !local.equals(peer) && peerAddresses.contains(localIp) && !localAddresses.contains(localIp) ? peer : local;
+        AgentLink l = local != peer && peerAddresses.contains(localIp) && !localAddresses.contains(localIp) ? peer : local;
         return exhaustion(l, l.invoke(Call.newBuilder().setExhaustEphemeralPorts(ExhaustEphemeralPorts.newBuilder()
                 .setLocalIp(WireValues.ip(localIp)))));
     }

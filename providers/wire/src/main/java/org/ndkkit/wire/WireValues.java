@@ -179,9 +179,4 @@ public final class WireValues {
         return new QpParameters(p.getReceiveQueueDepth(), p.getInitiatorQueueDepth(), p.getMaxReceiveRequestSge(),
                 p.getMaxInitiatorRequestSge(), p.getInlineDataSize());
     }
-
-    /** Null stays null (a NULL buffer); the bytes are copied. */
-    public static ByteString bytes(byte[] b) {
-        return b == null ? null : ByteString.copyFrom(b);
-    }
 }
