@@ -6,7 +6,7 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
   differ.
 
   Every error below may be reported inline (the call returns it) or asynchronously (the call
-  returns STATUS_PENDING and the request completion reports it). Each scenario accepts either
+  returns STATUS_PENDING and the request completion reports it). RequestContext is optional. Each scenario accepts either
   path, records which one it saw, and checks NDK's completion rule on it: never a completion
   after an inline status; exactly one completion, carrying the caller's RequestContext, after
   STATUS_PENDING; a completion called inside the call only if the call returns STATUS_PENDING.
@@ -26,14 +26,12 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       And the peer accepts the request on L as P1
       Then the connect of C1 succeeds
 
-    @clause:CSE-SUCCESS @clause:CSE-RETRY-AFTER-REFUSAL
-    Scenario: A refused destination can be retried once it listens
-      When C1 connects through SE to a destination where nothing listens
-      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
-      When the peer listens on that destination as L2
-      And C2 connects through SE to L2
-      And the peer accepts the request on L2 as P2
-      Then the connect of C2 succeeds
+    @clause:CSE-CONTEXT-OPTIONAL @clause:ASYNC-CONTEXT-RETURNED
+    Scenario: A connect without a request context
+      When C1 connects through SE to L with no request context
+      And the peer accepts the request on L as P1
+      Then the connect of C1 succeeds
+      And the connect of C1 followed the completion rule
 
   Rule: Each documented error is reported inline or through the completion
 
@@ -42,7 +40,6 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       Given the local adapter's resources are exhausted
       When C1 connects through SE to L
       Then the connect of C1 fails with STATUS_INSUFFICIENT_RESOURCES
-      And L receives no connect event
 
     @clause:CSE-NETWORK-UNREACHABLE
     Scenario: The destination's network cannot be reached
@@ -59,6 +56,8 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       When C1 connects through SE to a host that never answers
       Then the connect of C1 fails with STATUS_IO_TIMEOUT
 
+  Rule: A four-tuple carries one connection at a time
+
     @clause:CSE-ADDRESS-ALREADY-EXISTS
     Scenario: A second connection with the same four-tuple is refused as a duplicate
       Given C1 is connected through SE to L, accepted as P1
@@ -73,13 +72,50 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       And C2 connects through SE to L
       Then the connect of C2 fails with STATUS_ADDRESS_ALREADY_EXISTS
 
+    @clause:CSE-FAILED-CONNECT-HOLDS-NOTHING
+    Scenario: A refused connect holds no four-tuple, though its connector is still open
+      When C1 connects through SE to L
+      And the peer rejects the request on L
+      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      When C2 connects through SE to L
+      And the peer accepts the request on L as P2
+      Then the connect of C2 succeeds
+
     @clause:CSE-FOUR-TUPLE-RELEASED
     Scenario: Closing the first connector frees its four-tuple for a new connection
       Given C1 is connected through SE to L, accepted as P1
       When the consumer closes C1 and the close completes
+      And the four-tuple release delay the testbed declares has passed
       And C2 connects through SE to L
       And the peer accepts the request on L as P2
       Then the connect of C2 succeeds
+
+  Rule: A failed connect may be retried
+
+    @clause:CSE-RETRY-AFTER-REFUSAL @clause:CSE-FAILED-CONNECT-HOLDS-NOTHING
+    Scenario: A refused destination can be retried once it listens
+      When C1 connects through SE to a destination where nothing listens
+      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      When the peer listens on that destination as L2
+      And C2 connects through SE to L2
+      And the peer accepts the request on L2 as P2
+      Then the connect of C2 succeeds
+
+    @clause:CSE-RETRY-AFTER-UNREACHABLE @clause:CSE-FAILED-CONNECT-HOLDS-NOTHING
+    Scenario Outline: A connect to <destination> can be retried once the network heals
+      When C1 connects through SE to <destination>
+      Then the connect of C1 fails with <status>
+      When the network heals so that the destination is reachable
+      And the peer listens on that destination as L2
+      And C2 connects through SE to L2
+      And the peer accepts the request on L2 as P2
+      Then the connect of C2 succeeds
+
+      Examples:
+        | destination                             | status                     |
+        | a destination in an unreachable network | STATUS_NETWORK_UNREACHABLE |
+        | an unreachable host                     | STATUS_HOST_UNREACHABLE    |
+        | a host that never answers               | STATUS_IO_TIMEOUT          |
 
   Rule: CONNECTION_REFUSED covers every way the remote side declines
 
@@ -121,4 +157,70 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       Given the peer closes L
       When C1 connects through SE to L
       Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      And L receives no connect event
+
+  Rule: Other status codes: a connect that cannot be made is an error, never a connection
+
+    @clause:CSE-MALFORMED-DESTINATION
+    Scenario Outline: A destination given as <form>
+      When C1 connects through SE to L with the destination given as <form>
+      Then the connect of C1 fails with a provider-defined error
+      And L receives no connect event
+
+      Examples:
+        | form                                            |
+        | a zero length                                   |
+        | a length one byte short of SOCKADDR_IN          |
+        | a length one byte past the end of its buffer    |
+        | a SOCKADDR_IN with the length of a SOCKADDR_IN6 |
+        | a SOCKADDR_IN6 with the length of a SOCKADDR_IN |
+        | a SOCKADDR_IN6 one byte short                   |
+        | an unknown address family                       |
+        | the family AF_UNSPEC                            |
+
+    @clause:CSE-CONNECTOR-BUSY
+    Scenario: A connector that is connected connects again
+      Given the peer listens on its second address as L2
+      And C1 is connected through SE to L, accepted as P1
+      When C1 connects through SE to L2
+      Then the connect of C1 fails with a provider-defined error
+      And L2 receives no connect event
+
+    @clause:CSE-CONNECTOR-BUSY
+    Scenario: A connector whose connect is in progress connects again
+      Given the peer listens on its second address as L2
+      When C1 connects through SE to L
+      And the peer receives a connect request on L as P1
+      And C1 connects through SE to L2
+      Then the connect of C1 fails with a provider-defined error
+      And L2 receives no connect event
+
+    @clause:CSE-QP-ASSOCIATED
+    Scenario: The QP of a connection cannot serve another connector's connect
+      Given the peer listens on its second address as L2
+      And C1 is connected through SE to L, accepted as P1
+      When C2 connects through SE to L2 with the QP of C1
+      Then the connect of C2 fails with a provider-defined error
+      And L2 receives no connect event
+
+    @clause:CSE-QP-ASSOCIATED
+    Scenario: The QP of a connect in progress cannot serve another connector's connect
+      Given the peer listens on its second address as L2
+      When C1 connects through SE to L
+      And the peer receives a connect request on L as P1
+      And C2 connects through SE to L2 with the QP of C1
+      Then the connect of C2 fails with a provider-defined error
+      And L2 receives no connect event
+
+    @clause:CSE-OTHER-ADAPTER
+    Scenario: A QP of another adapter
+      When C1 connects through SE to L with a QP of the peer's adapter
+      Then the connect of C1 fails with a provider-defined error
+      And L receives no connect event
+
+    @clause:CSE-OTHER-ADAPTER
+    Scenario: A shared endpoint of another adapter
+      Given a shared endpoint PSE of the peer's adapter on the peer's second address with port 0
+      When C1 connects through PSE to L
+      Then the connect of C1 fails with a provider-defined error
       And L receives no connect event

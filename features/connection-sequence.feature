@@ -43,7 +43,7 @@ Feature: The rest of the connection's life: complete, accept, reject, disconnect
       Then the connect of C1 succeeds
       When C1 rejects the connection
       Then the reject returns STATUS_SUCCESS
-      And the accept of P1 fails with STATUS_CONNECTION_ABORTED
+      And the accept of P1 fails with STATUS_CONNECTION_ABORTED or STATUS_CONNECTION_REFUSED
 
   Rule: A disconnect reaches the peer as exactly one disconnect event
 

@@ -4,8 +4,8 @@ Feature: Objects close in any order, and nothing calls back after a close comple
   STATUS_SUCCESS (closed, no completion) or STATUS_PENDING (one close completion later); the close
   completion is the last callback for the object. An antecedent closed before its successors
   (a shared endpoint before the connectors connected through it, a listener before the connectors
-  it delivered, a QP before its connector) pends until the last successor is closed, and a shared
-  endpoint's address stays in use until then. A listener whose close was issued makes no new
+  it delivered, a QP before its connector) pends until the last successor is closed and its close
+  completion has returned, and a shared endpoint's address stays in use until then. A listener whose close was issued makes no new
   connect events and refuses further requests. A consumer may close a connector from inside that
   connector's own completion.
 
@@ -21,7 +21,7 @@ Feature: Objects close in any order, and nothing calls back after a close comple
 
   Rule: A shared endpoint closed before its connectors waits for them
 
-    @clause:LT-SE-CLOSE-PENDS
+    @clause:LT-SE-CLOSE-PENDS @clause:LT-ANTECEDENT-AFTER-CALLBACKS
     Scenario: The shared endpoint's close completes only after its last connector's close
       Given the peer listens on its second address as L2
       And C1 is connected through SE to L, accepted as P1
@@ -30,8 +30,8 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       Then the close of SE returns STATUS_PENDING
       When the consumer closes C1 and the close completes
       Then the close of SE has not completed
-      When the consumer closes C2 and the close completes
-      Then the close of SE completes after the close of C2
+      When the consumer closes C2 with a close completion that takes 50 ms
+      Then the close of SE completes only after the close completion of C2 has returned
 
     @clause:LT-SE-ADDRESS-HELD
     Scenario: The shared endpoint's address stays in use until its last connector closes
@@ -51,6 +51,24 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       And the local host tries to listen on the address of SE
       Then the listen fails with STATUS_SHARING_VIOLATION
 
+    @clause:LT-SE-ADDRESS-HELD
+    Scenario: NdkConnect cannot take the address of a closed shared endpoint with open connectors
+      Given the peer listens on its second address as L2
+      And C1 is connected through SE to L, accepted as P1
+      When the consumer closes SE
+      And C2 connects from the address of SE to L2 with NdkConnect
+      Then the dedicated connect of C2 fails with STATUS_SHARING_VIOLATION
+      And L2 receives no connect event
+
+    @clause:CSE-SE-CLOSING
+    Scenario: A closing shared endpoint takes no new connection
+      Given the peer listens on its second address as L2
+      And C1 is connected through SE to L, accepted as P1
+      When the consumer closes SE
+      And C2 connects through SE to L2
+      Then the connect of C2 fails with a provider-defined error
+      And L2 receives no connect event
+
     @clause:LT-CLOSE-IDLE
     Scenario: A shared endpoint with no connectors closes at once
       When the consumer closes SE
@@ -58,7 +76,7 @@ Feature: Objects close in any order, and nothing calls back after a close comple
 
   Rule: A closing listener makes no new connect events and refuses new requests
 
-    @clause:LT-LISTENER-CLOSE-STOPS-EVENTS @clause:LT-LISTENER-CLOSE-PENDS
+    @clause:LT-LISTENER-CLOSE-STOPS-EVENTS @clause:LT-LISTENER-CLOSE-PENDS @clause:LT-ANTECEDENT-AFTER-CALLBACKS
     Scenario: A listener with an accepted connection pends and refuses new requests
       Given C1 is connected through SE to L, accepted as P1
       And a shared endpoint SE2 on the local host's first address with port 0
@@ -67,8 +85,8 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       When C2 connects through SE2 to L
       Then the connect of C2 fails with STATUS_CONNECTION_REFUSED
       And L receives no further connect event
-      When the consumer closes P1 and the close completes
-      Then the close of L completes after the close of P1
+      When the consumer closes P1 with a close completion that takes 50 ms
+      Then the close of L completes only after the close completion of P1 has returned
 
   Rule: A connector may be closed from inside its own completion
 
@@ -113,13 +131,13 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       Then P1 receives exactly one disconnect event
       And no callback for C1 follows the close of C1
 
-    @clause:LT-QP-CLOSE-PENDS
+    @clause:LT-QP-CLOSE-PENDS @clause:LT-ANTECEDENT-AFTER-CALLBACKS
     Scenario: A QP closed before its connector waits for the connector
       Given C1 is connected through SE to L, accepted as P1
       When the consumer closes the QP of C1
       Then the close of the QP of C1 has not completed
-      When the consumer closes C1 and the close completes
-      Then the close of the QP of C1 completes after the close of C1
+      When the consumer closes C1 with a close completion that takes 50 ms
+      Then the close of the QP of C1 completes only after the close completion of C1 has returned
 
   Rule: A close never fails
 

@@ -206,13 +206,13 @@ public final class Defects {
                 return map(inner.completeConnect(ev, evCtx, mapped(cb, from, to), ctx), from, to);
             }
         });
-        add(() -> new Defect("active-reject-accept-refused", List.of("SEQ-ACTIVE-REJECT"),
-                "after an active-side reject the passive accept fails with CONNECTION_REFUSED, not CONNECTION_ABORTED") {
+        add(() -> new Defect("active-reject-accept-succeeds", List.of("SEQ-ACTIVE-REJECT"),
+                "after an active-side reject the passive accept reports SUCCESS, not CONNECTION_ABORTED or CONNECTION_REFUSED") {
             @Override
             public NtStatus accept(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, int in, int out, byte[] pd, int len,
                                    DisconnectEventCallback ev, Object evCtx, RequestCompletion cb, Object ctx) {
                 NtStatus from = NtStatus.CONNECTION_ABORTED;
-                NtStatus to = NtStatus.CONNECTION_REFUSED;
+                NtStatus to = NtStatus.SUCCESS;
                 return map(inner.accept(qp, in, out, pd, len, ev, evCtx, mapped(cb, from, to), ctx), from, to);
             }
         });
@@ -882,6 +882,134 @@ public final class Defects {
                 fired();
                 blockUntilInterrupted();
                 return NtStatus.UNSUCCESSFUL;
+            }
+        });
+
+        // ---------------------------------------------------------- what the source page says beyond the codes
+        add(() -> new Defect("ipv6-destination-refused", List.of("CSE-IPV6"),
+                "the provider declares IPV6 but refuses every AF_INET6 destination as INVALID_ADDRESS, as an IPv4-only one would") {
+            @Override
+            public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
+                                                      SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
+                                                      Object ctx) {
+                if (dst != null && dst.family() == SockAddr.AF_INET6 && dst.isWellFormed()) {
+                    fired();
+                    return NtStatus.INVALID_ADDRESS;
+                }
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
+            }
+        });
+        add(() -> new Defect("null-context-rejected", List.of("CSE-CONTEXT-OPTIONAL"),
+                "a connect with a NULL RequestContext is refused with INVALID_PARAMETER") {
+            @Override
+            public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
+                                                      SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
+                                                      Object ctx) {
+                if (ctx == null) {
+                    fired();
+                    return NtStatus.INVALID_PARAMETER;
+                }
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
+            }
+        });
+        add(() -> new Defect("unreachable-remembered", List.of("CSE-RETRY-AFTER-UNREACHABLE"),
+                "a destination that was unreachable or silent once keeps failing with the same status, even after the network healed") {
+            private final Map<String, NtStatus> remembered = new ConcurrentHashMap<>();
+
+            @Override
+            public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
+                                                      SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
+                                                      Object ctx) {
+                String k = key(dst);
+                NtStatus before = remembered.get(k);
+                if (before != null) {
+                    fired();
+                    return before;
+                }
+                NtStatus s = inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, st) -> {
+                    remember(k, st);
+                    cb.completed(x, st);
+                }, ctx);
+                remember(k, s);
+                return s;
+            }
+
+            private void remember(String k, NtStatus s) {
+                if (s.equals(NtStatus.NETWORK_UNREACHABLE) || s.equals(NtStatus.HOST_UNREACHABLE) || s.equals(NtStatus.IO_TIMEOUT)) {
+                    remembered.put(k, s);
+                }
+            }
+        });
+        add(() -> new Defect("failed-connect-holds-four-tuple", List.of("CSE-FAILED-CONNECT-HOLDS-NOTHING"),
+                "a connect that failed keeps its four-tuple until its connector is closed, refusing the retry as ADDRESS_ALREADY_EXISTS") {
+            private final Map<String, Wrappers.WConnector> held = new ConcurrentHashMap<>();
+
+            private String tuple(NdkSharedEndpoint se, SockAddr dst) {
+                return key(address(se::getLocalAddress)) + "->" + key(dst);
+            }
+
+            @Override
+            public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
+                                                      SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
+                                                      Object ctx) {
+                String t = tuple(se, dst);
+                Wrappers.WConnector holder = held.get(t);
+                if (holder != null && holder != c) {
+                    fired();
+                    return NtStatus.ADDRESS_ALREADY_EXISTS;
+                }
+                NtStatus s = inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, (x, st) -> {
+                    if (!st.isSuccess()) {
+                        held.put(t, c);
+                    }
+                    cb.completed(x, st);
+                }, ctx);
+                if (!s.isPending() && !s.isSuccess()) {
+                    held.put(t, c);
+                }
+                return s;
+            }
+
+            @Override
+            public NtStatus close(NdkObject wrapper, NdkObject inner, CloseCompletion cb, Object ctx) {
+                held.values().removeIf(h -> h == wrapper);
+                return inner.close(cb, ctx);
+            }
+        });
+        add(() -> new Defect("malformed-destination-truncated", List.of("CSE-MALFORMED-DESTINATION"),
+                "a destination whose length disagrees with SOCKADDR_IN is read as a SOCKADDR_IN anyway") {
+            @Override
+            public NtStatus connectWithSharedEndpoint(Wrappers.WConnector c, NdkConnector inner, NdkQp qp, NdkSharedEndpoint se,
+                                                      SockAddr dst, int in, int out, byte[] pd, int len, RequestCompletion cb,
+                                                      Object ctx) {
+                byte[] b = dst == null ? null : dst.bytes();
+                if (b != null && !dst.isWellFormed() && b.length >= SockAddr.SOCKADDR_IN_SIZE && b[0] == SockAddr.AF_INET
+                        && b[1] == 0) {
+                    fired();
+                    dst = SockAddr.raw(java.util.Arrays.copyOf(b, SockAddr.SOCKADDR_IN_SIZE), SockAddr.SOCKADDR_IN_SIZE);
+                }
+                return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
+            }
+        });
+        add(() -> new Defect("successor-close-callback-not-awaited", List.of("LT-ANTECEDENT-AFTER-CALLBACKS"),
+                "a connector's close completion is run on a thread of its own and the provider goes on at once, so an "
+                        + "antecedent's close can complete while that callback still runs") {
+            @Override
+            public Map<String, String> innerSettings() {
+                return Map.of("completion-path", "pending");
+            }
+
+            @Override
+            public NtStatus close(NdkObject wrapper, NdkObject inner, CloseCompletion cb, Object ctx) {
+                if (!(wrapper instanceof Wrappers.WConnector) || cb == null) {
+                    return inner.close(cb, ctx);
+                }
+                return inner.close(x -> {
+                    fired();
+                    Thread t = new Thread(() -> cb.closed(x), "detached-close-completion");
+                    t.setDaemon(true);
+                    t.start();
+                }, ctx);
             }
         });
     }

@@ -96,6 +96,16 @@ public final class Wrappers {
         }
 
         @Override
+        public Availability<org.ndkkit.spi.LiftedCondition> lift(LabCondition condition) {
+            return inner.lift(condition);
+        }
+
+        @Override
+        public Duration fourTupleReleaseDelay() {
+            return inner.fourTupleReleaseDelay();
+        }
+
+        @Override
         public Availability<Integer> listenerBacklog() {
             return inner.listenerBacklog();
         }

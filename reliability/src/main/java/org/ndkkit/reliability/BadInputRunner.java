@@ -755,16 +755,7 @@ final class BadInputRunner {
                 case ADDR_BROADCAST -> SockAddr.of("255.255.255.255", valid.port());
                 case ADDR_LOOPBACK -> SockAddr.of("127.0.0.1", valid.port());
                 case ADDR_OTHER_FAMILY -> SockAddr.of(ipv6(valid), valid.port());
-                case ADDR_V4_MAPPED -> {
-                    byte[] m = new byte[SockAddr.SOCKADDR_IN6_SIZE];
-                    m[0] = (byte) SockAddr.AF_INET6;
-                    m[2] = b[2];
-                    m[3] = b[3];
-                    m[18] = (byte) 0xFF;
-                    m[19] = (byte) 0xFF;
-                    System.arraycopy(b, 4, m, 20, 4);
-                    yield SockAddr.raw(m, m.length);
-                }
+                case ADDR_V4_MAPPED -> valid.v4Mapped();
                 case ADDR_FOREIGN_IP -> {
                     Availability<SockAddr> f = rig.testbed.address(LabCondition.FOREIGN_LOCAL_ADDRESS);
                     yield f.isAvailable() ? f.get().withPort(valid.port()) : SockAddr.of("198.18.3.1", valid.port());

@@ -20,9 +20,11 @@ import org.ndkkit.specsite.SpecModel.Runnable;
  * <pre>
  *   effective inbound  = min(own InboundReadLimit,  MaxInboundReadLimit,  min(peer's OutboundReadLimit, peer's MaxOutboundReadLimit))
  *   effective outbound = min(own OutboundReadLimit, MaxOutboundReadLimit, min(peer's InboundReadLimit,  peer's MaxInboundReadLimit))
- *   passive side, before its accept:
- *     inbound  = min(peer's MaxInboundReadLimit,  min(active OutboundReadLimit, MaxOutboundReadLimit))
- *     outbound = min(peer's MaxOutboundReadLimit, min(active InboundReadLimit,  MaxInboundReadLimit))
+ *   passive side, before its accept (LIM-PASSIVE-VIEW accepts either reading):
+ *     capped:  inbound  = min(peer's MaxInboundReadLimit,  min(active OutboundReadLimit, MaxOutboundReadLimit))
+ *              outbound = min(peer's MaxOutboundReadLimit, min(active InboundReadLimit,  MaxInboundReadLimit))
+ *     as sent: inbound  = min(active OutboundReadLimit, MaxOutboundReadLimit)
+ *              outbound = min(active InboundReadLimit,  MaxInboundReadLimit)
  * </pre>
  */
 final class ReadLimits {
@@ -30,16 +32,22 @@ final class ReadLimits {
     private static final Pattern ACCEPT = Pattern.compile("the peer accepts the request on \\S+ as (\\S+) with inbound read limit (.+) and outbound read limit (.+)");
     private static final Pattern AT_LEAST = Pattern.compile("((?:the peer's )?Max(?:In|Out)boundReadLimit) is at least (.+)");
     private static final Pattern READS_ONE = Pattern.compile("(\\S+) reads an effective (inbound|outbound) read limit of (.+)");
+    private static final Pattern READS_EITHER = Pattern.compile("(\\S+) reads inbound read limit (.+) and outbound read limit (.+), "
+            + "or inbound read limit (.+) and outbound read limit (.+)");
     private static final Pattern READS_BOTH = Pattern.compile("(\\S+) reads inbound read limit (.+) and outbound read limit (.+)");
 
     /** A value as the scenario writes it and as it evaluates for the pair. */
     record Value(String text, long value) {
     }
 
-    /** One expected value: who reads it, which direction, and the formula worked out. */
-    record Check(String reader, boolean active, String direction, Value expected, String work, long computed) {
+    /**
+     * One expected value: who reads it, which direction, and the formula worked out; for a step
+     * that allows two readings, the second expected value and its formula too.
+     */
+    record Check(String reader, boolean active, String direction, Value expected, String work, long computed,
+                 Value alternative, long computedAlternative) {
         boolean agrees() {
-            return expected.value() == computed;
+            return expected.value() == computed && (alternative == null || alternative.value() == computedAlternative);
         }
     }
 
@@ -112,6 +120,9 @@ final class ReadLimits {
                 peerOut = value(m.group(3), local, peer);
             } else if ((m = READS_ONE.matcher(step)).matches()) {
                 expectations.add(new String[] {m.group(1), m.group(2), m.group(3)});
+            } else if ((m = READS_EITHER.matcher(step)).matches()) {
+                expectations.add(new String[] {m.group(1), "inbound", m.group(2), m.group(4)});
+                expectations.add(new String[] {m.group(1), "outbound", m.group(3), m.group(5)});
             } else if ((m = READS_BOTH.matcher(step)).matches()) {
                 expectations.add(new String[] {m.group(1), "inbound", m.group(2)});
                 expectations.add(new String[] {m.group(1), "outbound", m.group(3)});
@@ -127,7 +138,19 @@ final class ReadLimits {
             boolean inbound = e[1].equals("inbound");
             String[] work = isActive ? activeSide(inbound, ownIn, ownOut, peerIn, peerOut, pair, r)
                     : passiveSide(inbound, ownIn, ownOut, pair);
-            checks.add(new Check(e[0], isActive, e[1], value(e[2], local, peer), work[0], Long.parseLong(work[1])));
+            Value alternative = null;
+            long computedAlternative = 0;
+            if (e.length > 3) {
+                if (isActive) {
+                    throw new IllegalStateException(r.id() + ": only the passive side's view has two readings");
+                }
+                alternative = value(e[3], local, peer);
+                String[] asSent = passiveAsSent(inbound, ownIn, ownOut, pair);
+                work = new String[] {work[0] + "; as sent: " + asSent[0], work[1]};
+                computedAlternative = Long.parseLong(asSent[1]);
+            }
+            checks.add(new Check(e[0], isActive, e[1], value(e[2], local, peer), work[0], Long.parseLong(work[1]),
+                    alternative, computedAlternative));
         }
         return new Worked(r, pair, ownIn, ownOut, peerIn, peerOut, checks);
     }
@@ -153,6 +176,14 @@ final class ReadLimits {
         long offerMax = inbound ? pair.local().outbound() : pair.local().inbound();
         long result = Math.min(peersMax, Math.min(offer, offerMax));
         return new String[] {"min(" + peersMax + ", min(" + offer + ", " + offerMax + ")) = " + result, Long.toString(result)};
+    }
+
+    /** The other reading: the active side's offer mirrored as it sent it, capped by its own adapter only. */
+    private static String[] passiveAsSent(boolean inbound, Value ownIn, Value ownOut, AdapterPair pair) {
+        long offer = inbound ? ownOut.value() : ownIn.value();
+        long offerMax = inbound ? pair.local().outbound() : pair.local().inbound();
+        long result = Math.min(offer, offerMax);
+        return new String[] {"min(" + offer + ", " + offerMax + ") = " + result, Long.toString(result)};
     }
 
     private static Value value(String text, AdapterInfo local, AdapterInfo peer) {

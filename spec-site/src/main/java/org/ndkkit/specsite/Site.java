@@ -549,7 +549,10 @@ final class Site {
                         .append(w.peerIn() == null ? "<span class=\"muted\">not yet</span>" : number(w.peerIn()) + " / " + number(w.peerOut()))
                         .append("</td><td>").append(esc(c.reader() + (c.active() ? " (active) " : " (passive) ") + c.direction()))
                         .append("</td><td>").append(esc(c.expected().text())).append(c.expected().text().matches("\\d+") ? "" : " = "
-                                + c.expected().value()).append("</td><td><code>").append(esc(c.work())).append("</code></td><td>")
+                                + c.expected().value())
+                        .append(c.alternative() == null ? "" : "<br>or, as sent: " + esc(c.alternative().text())
+                                + (c.alternative().text().matches("\\d+") ? "" : " = " + c.alternative().value()))
+                        .append("</td><td><code>").append(esc(c.work())).append("</code></td><td>")
                         .append(c.agrees() ? "&#10003;" : "<b>disagrees</b>").append("</td></tr>\n");
             }
         }

@@ -228,7 +228,11 @@ public final class Lab {
     }
 
     public TrackedCall track(TrackedCall.Kind kind, String label, String owner) {
-        TrackedCall c = new TrackedCall(kind, label, owner, trace);
+        return track(kind, label, owner, false);
+    }
+
+    private TrackedCall track(TrackedCall.Kind kind, String label, String owner, boolean nullContext) {
+        TrackedCall c = new TrackedCall(kind, label, owner, trace, nullContext);
         calls.add(c);
         return c;
     }
@@ -321,12 +325,20 @@ public final class Lab {
     }
 
     public CreateResult<NdkSharedEndpoint> tryCreateSharedEndpoint(String name, SockAddr address) {
-        return tryCreate("NdkCreateSharedEndpoint(" + name + ", " + address + ")", name,
-                t -> adapter(Host.LOCAL).createSharedEndpoint(address, t.createCompletion(), t.context()));
+        return tryCreateSharedEndpoint(name, Host.LOCAL, address);
+    }
+
+    public CreateResult<NdkSharedEndpoint> tryCreateSharedEndpoint(String name, Host host, SockAddr address) {
+        return tryCreate("NdkCreateSharedEndpoint(" + name + (host == Host.PEER ? " on the peer" : "") + ", " + address + ")",
+                name, t -> adapter(host).createSharedEndpoint(address, t.createCompletion(), t.context()));
     }
 
     public EndpointRef newSharedEndpoint(String name, SockAddr address) {
-        CreateResult<NdkSharedEndpoint> r = tryCreateSharedEndpoint(name, address);
+        return newSharedEndpoint(name, Host.LOCAL, address);
+    }
+
+    public EndpointRef newSharedEndpoint(String name, Host host, SockAddr address) {
+        CreateResult<NdkSharedEndpoint> r = tryCreateSharedEndpoint(name, host, address);
         if (r.object() == null) {
             throw failure("NdkCreateSharedEndpoint(" + address + ") failed: " + r.outcome());
         }
@@ -393,7 +405,12 @@ public final class Lab {
 
     /** Makes an asynchronous request call, tracked under {@code label} on {@code owner}. */
     public TrackedCall request(String label, String owner, Function<TrackedCall, NtStatus> call) {
-        TrackedCall t = track(TrackedCall.Kind.REQUEST, label, owner);
+        return request(label, owner, false, call);
+    }
+
+    /** As {@link #request(String, String, Function)}; with {@code nullContext} the call passes NULL as its context. */
+    public TrackedCall request(String label, String owner, boolean nullContext, Function<TrackedCall, NtStatus> call) {
+        TrackedCall t = track(TrackedCall.Kind.REQUEST, label, owner, nullContext);
         t.begin();
         NtStatus s = bounded(label, () -> call.apply(t));
         t.returned(s == null ? NtStatus.UNSUCCESSFUL : s);
@@ -487,6 +504,11 @@ public final class Lab {
 
     /** Issues NdkCloseObject on an object, tracked; at most once per name. */
     public TrackedCall close(String name, NdkObject object) {
+        return close(name, object, java.time.Duration.ZERO);
+    }
+
+    /** As {@link #close(String, NdkObject)}, with a close completion that takes {@code hold} before it returns. */
+    public TrackedCall close(String name, NdkObject object, java.time.Duration hold) {
         TrackedCall t;
         synchronized (closes) {
             if (closes.containsKey(name)) {
@@ -496,7 +518,7 @@ public final class Lab {
             closes.put(name, t);
         }
         t.begin();
-        NtStatus s = bounded(t.label(), () -> object.close(t.closeCompletion(), t.context()));
+        NtStatus s = bounded(t.label(), () -> object.close(t.closeCompletion(hold), t.context()));
         t.returned(s == null ? NtStatus.UNSUCCESSFUL : s);
         if (s == null || !(s.equals(NtStatus.SUCCESS) || s.isPending())) {
             violations.add(new Violation("CLOSE-NEVER-FAILS", "NdkCloseObject(" + name + ") returned " + s

@@ -40,9 +40,16 @@ public final class LimitExpression {
             value = rest.charAt(0) == '+' ? value + n : value - n;
         }
         if (value < 0 || value > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("'" + text + "' evaluates to " + value + ", outside ULONG range");
+            throw new OutOfRange("'" + text + "' evaluates to " + value + ", outside the ULONG range 0-4294967295");
         }
         return value;
+    }
+
+    /** An expression whose value these adapters make negative or wider than 32 bits. */
+    public static final class OutOfRange extends IllegalArgumentException {
+        OutOfRange(String message) {
+            super(message);
+        }
     }
 
     private static long atom(String a, AdapterInfo local, AdapterInfo peer) {

@@ -54,15 +54,22 @@ public final class TrackedCall {
     private final CountDownLatch hasReturned = new CountDownLatch(1);
     private volatile boolean inCall;
     private volatile NtStatus inline;
+    private volatile long beganNanos;
     private volatile long returnedNanos;
+    private volatile long callbackReturnedNanos;
+    private final CountDownLatch callbackReturned = new CountDownLatch(1);
 
-    TrackedCall(Kind kind, String label, String owner, CallTrace trace) {
+    /**
+     * @param nullContext pass NULL as the call's context (RequestContext is optional), so the
+     *                    completion must carry NULL back
+     */
+    TrackedCall(Kind kind, String label, String owner, CallTrace trace, boolean nullContext) {
         this.kind = kind;
         this.label = label;
         this.owner = owner;
         this.trace = trace;
         long id = IDS.incrementAndGet();
-        this.context = new Object() {
+        this.context = nullContext ? null : new Object() {
             @Override
             public String toString() {
                 return "ctx#" + id;
@@ -84,7 +91,7 @@ public final class TrackedCall {
         return owner;
     }
 
-    /** The unique context object passed with the call. */
+    /** The unique context object passed with the call, or null when the call passed NULL. */
     public Object context() {
         return context;
     }
@@ -98,7 +105,45 @@ public final class TrackedCall {
     }
 
     public CloseCompletion closeCompletion() {
-        return ctx -> record(ctx, null, null);
+        return closeCompletion(java.time.Duration.ZERO);
+    }
+
+    /**
+     * A close completion that takes {@code hold} before it returns to the provider, as a consumer's
+     * slow callback would: the window in which an antecedent's close must not complete (L17).
+     */
+    public CloseCompletion closeCompletion(java.time.Duration hold) {
+        return ctx -> {
+            record(ctx, null, null);
+            if (!hold.isZero()) {
+                try {
+                    Thread.sleep(hold.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            callbackReturnedNanos = System.nanoTime();
+            callbackReturned.countDown();
+        };
+    }
+
+    /**
+     * Waits (bounded) until a close completion has returned to the provider: the provider may run
+     * it on a thread of its own, so it can still be running when the next check comes.
+     */
+    public long awaitCallbackReturned(Duration bound) {
+        waitFor(callbackReturned, bound, label + " close completion did not return within " + bound.toMillis() + " ms");
+        return callbackReturnedNanos;
+    }
+
+    /** When the last close completion returned to the provider; 0 when none has (or it was not a close). */
+    public long callbackReturnedNanos() {
+        return callbackReturnedNanos;
+    }
+
+    /** When the call was made. */
+    public long beganNanos() {
+        return beganNanos;
     }
 
     private void record(Object ctx, NtStatus status, Object object) {
@@ -111,6 +156,7 @@ public final class TrackedCall {
 
     /** Marks the start of the call; the call itself follows immediately. */
     public void begin() {
+        beganNanos = System.nanoTime();
         inCall = true;
     }
 

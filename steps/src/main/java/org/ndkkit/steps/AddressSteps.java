@@ -108,6 +108,18 @@ public final class AddressSteps {
         }
     }
 
+    @Then("{name} reports the local host's {ordinal} IPv6 address with a port between {int} and {int}")
+    public void reportsEphemeralV6(String se, int ordinal, int low, int high) {
+        SockAddr a = lab().endpoint(se).address();
+        InetAddress ip = TopologySteps.ipv6Address(lab(), Host.LOCAL, ordinal);
+        if (a.family() != SockAddr.AF_INET6 || a.length() != SockAddr.SOCKADDR_IN6_SIZE || !a.ip().equals(ip)
+                || a.port() < low || a.port() > high) {
+            throw lab().failure(se + " reports " + a + " (family " + a.family() + ", length " + a.length() + "); expected a "
+                    + SockAddr.SOCKADDR_IN6_SIZE + "-byte SOCKADDR_IN6 of " + ip.getHostAddress() + " with a port in "
+                    + low + "-" + high);
+        }
+    }
+
     @Then("{name} reports the local host's {ordinal} address with port {int}")
     public void reportsPort(String se, int ordinal, int port) {
         SockAddr a = lab().endpoint(se).address();

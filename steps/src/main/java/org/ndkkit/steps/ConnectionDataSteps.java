@@ -76,6 +76,21 @@ public final class ConnectionDataSteps {
         }
     }
 
+    @Then("{name} reads inbound read limit {limit} and outbound read limit {limit}, or inbound read limit {limit} and outbound read limit {limit}")
+    public void eitherOf(String c, String in1, String out1, String in2, String out2) {
+        long[] a = {topology.eval(in1), topology.eval(out1)};
+        long[] b = {topology.eval(in2), topology.eval(out2)};
+        long[] got = limits(c);
+        boolean first = got[0] == a[0] && got[1] == a[1];
+        if (!first && !(got[0] == b[0] && got[1] == b[1])) {
+            throw lab().failure(c + " read limits: expected inbound " + a[0] + " and outbound " + a[1] + " (" + in1 + ", " + out1
+                    + "), or inbound " + b[0] + " and outbound " + b[1] + " (" + in2 + ", " + out2 + "), got inbound "
+                    + got[0] + " and outbound " + got[1]);
+        }
+        lab().trace().note(c + " read limits match the " + (first ? "first" : "second") + " reading"
+                + (Arrays.equals(a, b) ? " (both readings agree here)" : ""));
+    }
+
     private void checkData(String reader, String sender, long n) {
         long rds = requiredSize(reader);
         if (rds < n) {

@@ -15,6 +15,7 @@ import org.ndkkit.spi.AdapterInfo;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.NdkConnector;
+import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.SockAddr;
 
@@ -57,11 +58,20 @@ public final class ConnectionSteps {
 
     TrackedCall connect(String connector, String endpoint, SockAddr destination, long ird, long ord, byte[] data,
                         boolean closeInsideCompletion) {
+        return connect(connector, lab().connector(connector).qp(), endpoint, destination, ird, ord, data,
+                closeInsideCompletion, false);
+    }
+
+    /** The one NdkConnectWithSharedEndpoint call every connect step makes. */
+    private TrackedCall connect(String connector, NdkQp qp, String endpoint, SockAddr destination, long ird, long ord,
+                                byte[] data, boolean closeInsideCompletion, boolean nullContext) {
         ConnectorRef c = lab().connector(connector);
         Lab.EndpointRef se = lab().endpoint(endpoint);
         String label = CONNECT + "(" + connector + " via " + endpoint + " " + se.address() + " -> " + destination
-                + ", in " + ird + ", out " + ord + ", " + (data == null ? 0 : data.length) + " bytes)";
-        return lab().request(label, connector, t -> c.connector().connectWithSharedEndpoint(c.qp(), se.endpoint(),
+                + ", in " + ird + ", out " + ord + ", " + (data == null ? 0 : data.length) + " bytes"
+                + (qp != c.qp() ? ", " + state.qpNames.getOrDefault(qp, "another QP") : "")
+                + (nullContext ? ", NULL context" : "") + ")";
+        return lab().request(label, connector, nullContext, t -> c.connector().connectWithSharedEndpoint(qp, se.endpoint(),
                 destination, (int) ird, (int) ord, data, data == null ? 0 : data.length,
                 closeInsideCompletion ? (ctx, status) -> {
                     t.requestCompletion().completed(ctx, status);
@@ -100,7 +110,41 @@ public final class ConnectionSteps {
     @When("{name} connects through {name} to {destination}")
     public void connectToCondition(String c, String se, LabCondition condition) {
         state.lastConditionDestination = TopologySteps.condition(lab(), condition);
+        state.lastConditionCondition = condition;
         connect(c, se, state.lastConditionDestination, maxIn(), maxOut(), null, false);
+    }
+
+    @When("{name} connects through {name} to {name} with no request context")
+    public void connectWithoutContext(String c, String se, String l) {
+        connect(c, lab().connector(c).qp(), se, lab().listener(l).address(), maxIn(), maxOut(), null, false, true);
+    }
+
+    @When("{name} connects through {name} to {name} with the destination given as {malformed}")
+    public void connectMalformed(String c, String se, String l, MalformedAddress form) {
+        connect(c, se, form.from(lab().listener(l).address()), maxIn(), maxOut(), null, false);
+    }
+
+    @When("{name} connects through {name} to {name} with the QP of {name}")
+    public void connectWithQpOf(String c, String se, String l, String qpOwner) {
+        NdkQp qp = lab().connector(qpOwner).qp();
+        state.qpNames.put(qp, "the QP of " + qpOwner);
+        connect(c, qp, se, lab().listener(l).address(), maxIn(), maxOut(), null, false, false);
+    }
+
+    @When("{name} connects through {name} to {name} with a QP of the peer's adapter")
+    public void connectWithPeerQp(String c, String se, String l) {
+        NdkQp qp = lab().newQp(Host.PEER, "peer-for-" + c);
+        state.qpNames.put(qp, "a QP of the peer's adapter");
+        connect(c, qp, se, lab().listener(l).address(), maxIn(), maxOut(), null, false, false);
+    }
+
+    @When("{name} connects from the address of {name} to {name} with NdkConnect")
+    public void dedicatedConnect(String c, String se, String l) {
+        ConnectorRef ref = lab().connector(c);
+        SockAddr from = lab().endpoint(se).address();
+        SockAddr to = lab().listener(l).address();
+        lab().request("NdkConnect(" + c + " " + from + " -> " + to + ")", c, t -> ref.connector().connect(ref.qp(), from, to,
+                local().maxInboundReadLimit(), local().maxOutboundReadLimit(), null, 0, t.requestCompletion(), t.context()));
     }
 
     @When("{name} connects through {name} to {name}, closing {name} inside the connect completion")
@@ -249,6 +293,15 @@ public final class ConnectionSteps {
     @Then("the {request} of {name} fails with {status}")
     public void failsWith(String function, String owner, NtStatus status) {
         expect(function, owner, status);
+    }
+
+    @Then("the {request} of {name} fails with {status} or {status}")
+    public void failsWithEither(String function, String owner, NtStatus one, NtStatus other) {
+        Outcome o = outcome(function, owner);
+        if (!o.status().equals(one) && !o.status().equals(other)) {
+            throw lab().failure(function + " of " + owner + ": expected " + one + " or " + other + ", got " + o);
+        }
+        lab().trace().note(function + " of " + owner + ": " + o + ", one of the two the clause allows");
     }
 
     @Then("the {request} of {name} fails with a provider-defined error")

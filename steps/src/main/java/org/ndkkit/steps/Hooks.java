@@ -9,6 +9,7 @@ import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Session;
 import org.ndkkit.kit.ThreadDump;
 import org.ndkkit.kit.Violation;
+import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.ResourceExhaustion;
 
 /** Opens a scenario's lab on the run's session, and closes and checks everything after it. */
@@ -36,7 +37,15 @@ public final class Hooks {
         for (ResourceExhaustion e : state.exhaustions) {
             e.close();
         }
-        List<Violation> found = lab.closeEverythingAndCheck();
+        List<Violation> found;
+        try {
+            found = lab.closeEverythingAndCheck();
+        } finally {
+            // after the objects on the healed addresses are gone, so the lab is as before
+            for (LiftedCondition l : state.lifts) {
+                l.close();
+            }
+        }
         for (Violation v : found) {
             lab.trace().note("VIOLATION " + v);
         }

@@ -47,6 +47,12 @@ public final class LifetimeSteps {
         lab().close(name, object(name));
     }
 
+    @When("the consumer closes {closable} with a close completion that takes {int} ms")
+    public void closeSlowly(String name, int ms) {
+        lab().close(name, object(name), java.time.Duration.ofMillis(ms));
+        closeCompletes(name);
+    }
+
     @When("the consumer closes {closable} and the close completes")
     public void closeAndWait(String name) {
         close(name);
@@ -83,6 +89,25 @@ public final class LifetimeSteps {
         if (b.doneNanos() < a.doneNanos()) {
             throw lab().failure("NdkCloseObject(" + later + ") completed before NdkCloseObject(" + earlier
                     + ") had completed; an antecedent's close completes only after its successors'");
+        }
+    }
+
+    @Then("the close of {closable} completes only after the close completion of {closable} has returned")
+    public void closeCompletesAfterCallbackReturned(String antecedent, String successor) {
+        closeCompletes(successor);
+        closeCompletes(antecedent);
+        TrackedCall s = closeOf(successor);
+        TrackedCall a = closeOf(antecedent);
+        // A successor closed inline (STATUS_SUCCESS) ran no callback: the antecedent may then
+        // complete even inside that close call, but not before it was made.
+        boolean viaCallback = s.inline().isPending();
+        long mustFollow = viaCallback ? s.awaitCallbackReturned(lab().timeout()) : s.beganNanos();
+        if (a.doneNanos() < mustFollow) {
+            throw lab().failure("NdkCloseObject(" + antecedent + ") completed "
+                    + (mustFollow - a.doneNanos()) / 1_000_000.0 + " ms before "
+                    + (viaCallback ? "the close completion of " + successor + " had returned to the provider"
+                            : "NdkCloseObject(" + successor + ") was called")
+                    + "; an antecedent's close completes only after its successors' close completions have returned");
         }
     }
 

@@ -49,10 +49,11 @@ public final class ParameterTypes {
     }
 
     /** Which asynchronous request of a connector a step talks about. */
-    @ParameterType("connect|accept|complete-connect|disconnect")
+    @ParameterType("connect|dedicated connect|accept|complete-connect|disconnect")
     public String request(String s) {
         return switch (s) {
             case "connect" -> "NdkConnectWithSharedEndpoint";
+            case "dedicated connect" -> "NdkConnect";
             case "accept" -> "NdkAccept";
             case "complete-connect" -> "NdkCompleteConnect";
             default -> "NdkDisconnect";
@@ -67,6 +68,14 @@ public final class ParameterTypes {
             case "an unreachable host" -> LabCondition.HOST_UNREACHABLE;
             default -> LabCondition.SILENT_HOST;
         };
+    }
+
+    /** A destination address whose length or family is wrong. */
+    @ParameterType("a zero length|a length one byte short of SOCKADDR_IN|a length one byte past the end of its buffer"
+            + "|a SOCKADDR_IN with the length of a SOCKADDR_IN6|a SOCKADDR_IN6 with the length of a SOCKADDR_IN"
+            + "|a SOCKADDR_IN6 one byte short|an unknown address family|the family AF_UNSPEC")
+    public MalformedAddress malformed(String s) {
+        return MalformedAddress.of(s);
     }
 
     /** A buffer size for an address read: a number, or the address's own size (minus 1). */

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.ndkkit.kit.Bytes;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Outcome;
+import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
@@ -18,12 +19,16 @@ public final class ScenarioState {
     final Map<String, byte[]> sent = new HashMap<>();
     /** Handles that make the testbed exhaust something; released before cleanup. */
     final List<ResourceExhaustion> exhaustions = new ArrayList<>();
+    /** Lab conditions the testbed lifted; put back after cleanup. */
+    final List<LiftedCondition> lifts = new ArrayList<>();
     /** The last create a step made whose failure a later step checks. */
     Outcome lastCreation;
     /** The last synchronous NdkReject. */
     NtStatus lastReject;
     /** The last destination a lab condition gave. */
     SockAddr lastConditionDestination;
+    /** The condition that destination shows. */
+    org.ndkkit.spi.LabCondition lastConditionCondition;
     /** The last read with a buffer (connection data or an address). */
     NtStatus lastReadStatus;
     long lastReadLength;
@@ -35,6 +40,8 @@ public final class ScenarioState {
     Outcome lastListen;
     /** Outcomes of the creates made by the create-pattern scenario. */
     final List<String> createOutcomes = new ArrayList<>();
+    /** How the trace names QPs a connect borrowed from elsewhere. */
+    final Map<Object, String> qpNames = new java.util.IdentityHashMap<>();
     /** Violations found when a step closed everything. */
     List<org.ndkkit.kit.Violation> closeViolations = List.of();
 

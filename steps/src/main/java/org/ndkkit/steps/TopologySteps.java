@@ -1,6 +1,7 @@
 package org.ndkkit.steps;
 
 import io.cucumber.java.en.Given;
+import io.cucumber.java.en.When;
 import java.net.InetAddress;
 import java.util.List;
 import org.ndkkit.kit.Lab;
@@ -33,6 +34,21 @@ public final class TopologySteps {
         return all.get(index);
     }
 
+    /** The host's {@code index}-th IPv6 address; unsupported when the provider or its testbed has none. */
+    static InetAddress ipv6Address(Lab lab, Host host, int index) {
+        if (!lab.session().provider().capabilities().contains(org.ndkkit.spi.ProviderCapability.IPV6)) {
+            throw new Unsupported("no-ipv6", "the provider does not declare the IPV6 capability");
+        }
+        List<InetAddress> v6 = lab.session().testbed().addresses(host).stream()
+                .filter(a -> a instanceof java.net.Inet6Address).toList();
+        if (index >= v6.size()) {
+            // declared but not shown: not excused the way an undeclared capability is
+            throw new Unsupported("no-ipv6-address", "the provider declares IPV6 but its testbed offers " + v6.size()
+                    + " IPv6 address(es) on the " + host.name().toLowerCase() + " host; the scenario needs " + (index + 1));
+        }
+        return v6.get(index);
+    }
+
     static <T> T available(Availability<T> a) {
         if (!a.isAvailable()) {
             throw new Unsupported(a.reasonCode(), a.detail());
@@ -49,6 +65,16 @@ public final class TopologySteps {
         lab().newListener(name, Host.PEER, SockAddr.of(address(lab(), Host.PEER, ordinal), 0));
     }
 
+    @Given("the peer listens on its {ordinal} IPv6 address as {name}")
+    public void peerListensV6(int ordinal, String name) {
+        lab().newListener(name, Host.PEER, SockAddr.of(ipv6Address(lab(), Host.PEER, ordinal), 0));
+    }
+
+    @Given("a shared endpoint {name} on the local host's {ordinal} IPv6 address with port {int}")
+    public void sharedEndpointV6(String name, int ordinal, int port) {
+        lab().newSharedEndpoint(name, SockAddr.of(ipv6Address(lab(), Host.LOCAL, ordinal), port));
+    }
+
     @Given("the local host listens on its {ordinal} address as {name}")
     public void localListens(int ordinal, String name) {
         lab().newListener(name, Host.LOCAL, SockAddr.of(address(lab(), Host.LOCAL, ordinal), 0));
@@ -62,9 +88,40 @@ public final class TopologySteps {
         lab().newListener(name, Host.PEER, state.lastConditionDestination);
     }
 
+    @When("the network heals so that the destination is reachable")
+    public void heal() {
+        if (state.lastConditionCondition == null) {
+            throw new IllegalStateException("no earlier step connected to a lab destination");
+        }
+        state.lifts.add(available(lab().session().testbed().lift(state.lastConditionCondition)));
+        lab().trace().note("testbed: " + state.lastConditionCondition + " lifted; " + state.lastConditionDestination
+                + " is now an address of the peer");
+    }
+
+    @When("the four-tuple release delay the testbed declares has passed")
+    public void fourTupleReleaseDelay() {
+        java.time.Duration d = lab().session().testbed().fourTupleReleaseDelay();
+        java.time.Duration most = java.time.Duration.ofMinutes(5);
+        if (d.isNegative() || d.compareTo(most) > 0) {
+            throw new Unsupported("four-tuple-release-delay-too-long", "the testbed declares a four-tuple release delay of "
+                    + d.toMillis() + " ms; the kit waits at most " + most.toMillis() + " ms");
+        }
+        lab().trace().note("waiting " + d.toMillis() + " ms, the four-tuple release delay the testbed declares");
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Given("a shared endpoint {name} on the local host's {ordinal} address with port {int}")
     public void sharedEndpoint(String name, int ordinal, int port) {
         lab().newSharedEndpoint(name, SockAddr.of(address(lab(), Host.LOCAL, ordinal), port));
+    }
+
+    @Given("a shared endpoint {name} of the peer's adapter on the peer's {ordinal} address with port {int}")
+    public void peerSharedEndpoint(String name, int ordinal, int port) {
+        lab().newSharedEndpoint(name, Host.PEER, SockAddr.of(address(lab(), Host.PEER, ordinal), port));
     }
 
     @Given("connectors {names} on the local host, each with its own QP")
@@ -100,7 +157,13 @@ public final class TopologySteps {
     }
 
     long eval(String expr) {
-        return LimitExpression.evaluate(expr, lab().info(Host.LOCAL), lab().info(Host.PEER));
+        try {
+            return LimitExpression.evaluate(expr, lab().info(Host.LOCAL), lab().info(Host.PEER));
+        } catch (LimitExpression.OutOfRange e) {
+            // e.g. "MaxInboundReadLimit + 1" on an adapter whose maximum is already 4294967295
+            throw new Unsupported("limit-outside-ulong", e.getMessage() + " with these adapters, so the scenario's value"
+                    + " cannot be passed as a ULONG");
+        }
     }
 
     @Given("the local adapter's resources are exhausted")

@@ -35,7 +35,8 @@ class LimitExpressionTest {
     @Test
     void outOfRangeValuesAreRefusedClearly() {
         assertThatThrownBy(() -> LimitExpression.evaluate("4294967295 + 1", local, peer))
-                .hasMessageContaining("outside ULONG range");
+                .isInstanceOf(LimitExpression.OutOfRange.class).hasMessageContaining("outside the ULONG range");
+        assertThatThrownBy(() -> LimitExpression.evaluate("0 - 1", local, peer)).isInstanceOf(LimitExpression.OutOfRange.class);
         assertThatThrownBy(() -> LimitExpression.evaluate("MaxNothing", local, peer)).hasMessageContaining("unknown");
     }
 }

@@ -25,7 +25,7 @@ class ThreadDumpTest {
         stuck.setDaemon(true);
         stuck.start();
         try {
-            TrackedCall t = new TrackedCall(TrackedCall.Kind.REQUEST, "NdkConnect(C1)", "C1", new CallTrace());
+            TrackedCall t = new TrackedCall(TrackedCall.Kind.REQUEST, "NdkConnect(C1)", "C1", new CallTrace(), false);
             t.begin();
             t.returned(NtStatus.PENDING);
             assertThatThrownBy(() -> t.await(Duration.ofMillis(50))).isInstanceOf(KitTimeout.class);

@@ -12,7 +12,7 @@ class TrackedCallTest {
     private final CallTrace trace = new CallTrace();
 
     private TrackedCall call() {
-        TrackedCall t = new TrackedCall(TrackedCall.Kind.REQUEST, "NdkConnect(C1)", "C1", trace);
+        TrackedCall t = new TrackedCall(TrackedCall.Kind.REQUEST, "NdkConnect(C1)", "C1", trace, false);
         t.begin();
         return t;
     }
@@ -73,5 +73,33 @@ class TrackedCallTest {
         assertThatThrownBy(() -> t.await(Duration.ofMillis(50))).isInstanceOf(KitTimeout.class)
                 .hasMessageStartingWith("timeout: ").hasMessageContaining("STATUS_PENDING (0x00000103)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aNullContextMustComeBackNull() {
+        TrackedCall t = new TrackedCall(TrackedCall.Kind.REQUEST, "NdkConnect(C1)", "C1", trace, true);
+        t.begin();
+        t.returned(NtStatus.PENDING);
+        t.requestCompletion().completed(null, NtStatus.SUCCESS);
+        assertThat(t.context()).isNull();
+        assertThat(t.violations(true)).isEmpty();
+
+        TrackedCall u = new TrackedCall(TrackedCall.Kind.REQUEST, "NdkConnect(C2)", "C2", trace, true);
+        u.begin();
+        u.returned(NtStatus.PENDING);
+        u.requestCompletion().completed("invented", NtStatus.SUCCESS);
+        assertThat(u.violations(true)).extracting(Violation::clause).containsExactly("ASYNC-CONTEXT-RETURNED");
+    }
+
+    @Test
+    void aHeldCloseCompletionRecordsWhenItReturned() {
+        TrackedCall t = new TrackedCall(TrackedCall.Kind.CLOSE, "NdkCloseObject(C1)", "C1", trace, false);
+        t.begin();
+        t.returned(NtStatus.PENDING);
+        long before = System.nanoTime();
+        t.closeCompletion(Duration.ofMillis(30)).closed(t.context());
+        assertThat(t.completions()).hasSize(1);
+        assertThat(t.callbackReturnedNanos() - t.completions().get(0).nanos()).isGreaterThanOrEqualTo(Duration.ofMillis(30).toNanos());
+        assertThat(t.callbackReturnedNanos()).isGreaterThan(before);
     }
 }

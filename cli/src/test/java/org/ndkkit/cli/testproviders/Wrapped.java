@@ -59,6 +59,16 @@ final class Wrapped implements Testbed {
     }
 
     @Override
+    public Availability<org.ndkkit.spi.LiftedCondition> lift(org.ndkkit.spi.LabCondition condition) {
+        return inner.lift(condition);
+    }
+
+    @Override
+    public Duration fourTupleReleaseDelay() {
+        return inner.fourTupleReleaseDelay();
+    }
+
+    @Override
     public Availability<Integer> listenerBacklog() {
         return inner.listenerBacklog();
     }

@@ -144,7 +144,8 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         try {
             TestbedFacts facts = TestbedFacts.newBuilder().setSession(id)
                     .setLocal(facts(s, Host.LOCAL)).setPeer(facts(s, Host.PEER))
-                    .setConnectTimeoutMs(tb.connectTimeout().toMillis()).build();
+                    .setConnectTimeoutMs(tb.connectTimeout().toMillis())
+                    .setFourTupleReleaseDelayMs(tb.fourTupleReleaseDelay().toMillis()).build();
             reply.setTestbed(facts);
         } catch (RuntimeException e) {
             log.info("the testbed's facts threw " + e);

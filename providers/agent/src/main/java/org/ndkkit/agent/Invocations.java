@@ -13,6 +13,7 @@ import org.ndkkit.spi.NdkPd;
 import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NdkSharedEndpoint;
 import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.UlongRef;
@@ -222,8 +223,21 @@ final class Invocations {
                 var ip = ip(c.getExhaustEphemeralPorts().getLocalIp());
                 r.setExhaustionAvailability(exhaustion(s.testbed.exhaustEphemeralPorts(ip)));
             }
+            case LIFT_CONDITION -> {
+                Availability<LiftedCondition> a = s.testbed.lift(condition(c.getLiftCondition().getCondition()));
+                r.setExhaustionAvailability(a.isAvailable()
+                        ? ExhaustionAvailability.newBuilder().setExhaustion(s.handles.handle(a.get()))
+                        : ExhaustionAvailability.newBuilder().setUnavailable(unavailable(a)));
+            }
             case RELEASE_EXHAUSTION -> {
-                s.handles.object(c.getReleaseExhaustion().getExhaustion(), ResourceExhaustion.class, "exhaustion").close();
+                // an exhaustion's or a lifted condition's handle: both put the lab back when closed
+                long h = c.getReleaseExhaustion().getExhaustion();
+                Object held = s.handles.object(h, Object.class, "exhaustion");
+                if (held instanceof LiftedCondition lifted) {
+                    lifted.close();
+                } else {
+                    s.handles.object(h, ResourceExhaustion.class, "exhaustion").close();
+                }
                 r.setDone(Done.getDefaultInstance());
             }
             case LISTENER_BACKLOG -> {

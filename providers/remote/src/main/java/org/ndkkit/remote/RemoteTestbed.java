@@ -9,6 +9,7 @@ import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.Testbed;
@@ -21,6 +22,7 @@ import org.ndkkit.wire.v1.ExhaustionAvailability;
 import org.ndkkit.wire.v1.HostFacts;
 import org.ndkkit.wire.v1.LabAddress;
 import org.ndkkit.wire.v1.ListenerBacklog;
+import org.ndkkit.wire.v1.LiftCondition;
 import org.ndkkit.wire.v1.ReleaseExhaustion;
 import org.ndkkit.wire.v1.ResourceCounts;
 import org.ndkkit.wire.v1.Unavailable;
@@ -38,6 +40,7 @@ final class RemoteTestbed implements Testbed {
     private final List<InetAddress> localAddresses;
     private final List<InetAddress> peerAddresses;
     private final Duration connectTimeout;
+    private final Duration fourTupleReleaseDelay;
 
     RemoteTestbed(AgentLink local, AgentLink peer) {
         this.local = local;
@@ -49,6 +52,8 @@ final class RemoteTestbed implements Testbed {
         this.localAddresses = WireValues.ips(lf.getAddressesList());
         this.peerAddresses = WireValues.ips(pf.getAddressesList());
         this.connectTimeout = Duration.ofMillis(local.helloReply().getTestbed().getConnectTimeoutMs());
+        // a v1.0 agent sends no delay: 0, the SPI's default, is what its provider meant
+        this.fourTupleReleaseDelay = Duration.ofMillis(local.helloReply().getTestbed().getFourTupleReleaseDelayMs());
     }
 
     private AgentLink link(Host h) {
@@ -106,6 +111,25 @@ final class RemoteTestbed implements Testbed {
             });
         }
         return unavailable(a.getUnavailable());
+    }
+
+    /** On the agent that gave the condition's address; a v1.0 agent has no lift. */
+    @Override
+    public Availability<LiftedCondition> lift(LabCondition condition) {
+        int minor = local.helloReply().getWireVersion().getMinor();
+        if (minor < 1) {
+            return Availability.unavailable("cannot-lift-condition", "the agent speaks ndk.wire.v1." + minor
+                    + ", which cannot lift lab conditions (v1.1 can)");
+        }
+        CallReply r = local.invoke(Call.newBuilder().setLiftCondition(LiftCondition.newBuilder()
+                .setCondition(WireValues.condition(condition))));
+        Availability<ResourceExhaustion> a = exhaustion(local, r);
+        return a.isAvailable() ? Availability.of(a.get()::close) : Availability.unavailable(a.reasonCode(), a.detail());
+    }
+
+    @Override
+    public Duration fourTupleReleaseDelay() {
+        return fourTupleReleaseDelay;
     }
 
     @Override

@@ -52,7 +52,7 @@ class HandshakeTest {
             Throwable t = openFails(options(fake.target()));
             assertThat(t).isInstanceOf(TestbedUnavailableException.class)
                     .hasMessageContaining(fake.target()).hasMessageContaining("ndk.wire.v2.1")
-                    .hasMessageContaining("ndk.wire.v1.0");
+                    .hasMessageContaining("ndk.wire.v1.1");
             assertThat(fake.invokes).as("no call after a failed handshake").isEmpty();
         }
     }
@@ -112,6 +112,12 @@ class HandshakeTest {
             try {
                 assertThat(p.identity().description()).contains("fake 0.0.1").contains(fake.target())
                         .contains("ndk.wire.v1.0");
+                // what v1.1 added: a v1.0 agent is never sent a lift, and its missing delay reads as none
+                var lift = tb.lift(org.ndkkit.spi.LabCondition.SILENT_HOST);
+                assertThat(lift.isAvailable()).isFalse();
+                assertThat(lift.reasonCode()).isEqualTo("cannot-lift-condition");
+                assertThat(lift.detail()).contains("ndk.wire.v1.0");
+                assertThat(tb.fourTupleReleaseDelay()).isZero();
                 assertThat(p.capabilities()).doesNotContain(ProviderCapability.NDKPI_2_1);
                 assertThat(tb.addresses(Host.LOCAL)).hasSize(1);
                 assertThat(tb.addresses(Host.PEER).get(0).getHostAddress()).isEqualTo("198.18.1.1");

@@ -36,6 +36,18 @@ final class SimNetwork {
         }
     }
 
+    /** Makes {@code ip} one of {@code adapter}'s addresses, as a healed network would. */
+    void lend(InetAddress ip, SimAdapter adapter) {
+        if (owners.putIfAbsent(ip, adapter) != null) {
+            throw new IllegalStateException(ip.getHostAddress() + " already belongs to an adapter");
+        }
+    }
+
+    /** Undoes {@link #lend}: the address routes as before. */
+    void takeBack(InetAddress ip) {
+        owners.remove(ip);
+    }
+
     boolean owns(SimAdapter adapter, InetAddress ip) {
         return owners.get(ip) == adapter;
     }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
+import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
@@ -74,7 +75,7 @@ final class SimTestbed implements Testbed {
     public Availability<ResourceExhaustion> exhaustResources(Host host) {
         SimAdapter adapter = simAdapter(host);
         ctx.locked(adapter::exhaust);
-        return Availability.of(new ExhaustionHandle(ctx, adapter::replenish));
+        return Availability.of(new UndoHandle(ctx, adapter::replenish));
     }
 
     @Override
@@ -90,7 +91,23 @@ final class SimTestbed implements Testbed {
         } finally {
             ctx.lock.unlock();
         }
-        return Availability.of(new ExhaustionHandle(ctx, () -> ctx.network.endpoints.releaseEphemeral(localIp)));
+        return Availability.of(new UndoHandle(ctx, () -> ctx.network.endpoints.releaseEphemeral(localIp)));
+    }
+
+    /** The lifted destination becomes an address of the PEER host until the handle is closed. */
+    @Override
+    public Availability<LiftedCondition> lift(LabCondition condition) {
+        IpPort a = switch (Objects.requireNonNull(condition, "condition")) {
+            case NETWORK_UNREACHABLE -> Addresses.NETWORK_UNREACHABLE;
+            case HOST_UNREACHABLE -> Addresses.HOST_UNREACHABLE;
+            case SILENT_HOST -> Addresses.SILENT_HOST;
+            case NO_LISTENER, FOREIGN_LOCAL_ADDRESS -> null;
+        };
+        if (a == null) {
+            return Availability.unavailable("nothing-to-lift", condition + " is not a network condition");
+        }
+        ctx.locked(() -> ctx.network.lend(a.ip(), peer));
+        return Availability.of(new UndoHandle(ctx, () -> ctx.network.takeBack(a.ip())));
     }
 
     @Override

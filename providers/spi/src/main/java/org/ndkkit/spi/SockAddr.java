@@ -99,14 +99,18 @@ public final class SockAddr {
         return readable() >= 2 ? (bytes[0] & 0xFF) | (bytes[1] & 0xFF) << 8 : -1;
     }
 
-    /** True when family, declared length and byte count form a complete SOCKADDR_IN or SOCKADDR_IN6. */
+    /**
+     * True when family, declared length and byte count form a complete SOCKADDR_IN or SOCKADDR_IN6:
+     * the declared length covers the structure and does not claim more bytes than there are.
+     */
     public boolean isWellFormed() {
         int need = switch (family()) {
             case AF_INET -> SOCKADDR_IN_SIZE;
             case AF_INET6 -> SOCKADDR_IN6_SIZE;
             default -> Integer.MAX_VALUE;
         };
-        return readable() >= need && Integer.toUnsignedLong(length) >= need;
+        long declared = Integer.toUnsignedLong(length);
+        return declared >= need && declared <= bytes.length;
     }
 
     private int readable() {
@@ -128,6 +132,25 @@ public final class SockAddr {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * This IPv4 address as an IPv4-mapped SOCKADDR_IN6 ({@code ::ffff:a.b.c.d}, 28 bytes): IPv4 in
+     * IPv6's clothes, which no adapter owns as an IPv6 address. Only meaningful for a well-formed
+     * AF_INET address.
+     */
+    public SockAddr v4Mapped() {
+        if (!isWellFormed() || family() != AF_INET) {
+            throw new IllegalStateException("not a well-formed AF_INET address: " + this);
+        }
+        byte[] m = new byte[SOCKADDR_IN6_SIZE];
+        m[0] = (byte) AF_INET6;
+        m[2] = bytes[2];
+        m[3] = bytes[3];
+        m[18] = (byte) 0xFF;
+        m[19] = (byte) 0xFF;
+        System.arraycopy(bytes, 4, m, 20, 4);
+        return new SockAddr(m, m.length);
     }
 
     /** The same address with another port. */

@@ -48,6 +48,27 @@ public interface Testbed extends AutoCloseable {
      */
     Availability<Integer> listenerBacklog();
 
+    /**
+     * Lifts a network condition ({@link LabCondition#NETWORK_UNREACHABLE},
+     * {@link LabCondition#HOST_UNREACHABLE}, {@link LabCondition#SILENT_HOST}) until the returned
+     * handle is closed: the address {@link #address} gives for it becomes a reachable address of
+     * the PEER host, where a listener can listen. Unavailable by default, and for conditions that
+     * have nothing to heal.
+     */
+    default Availability<LiftedCondition> lift(LabCondition condition) {
+        return Availability.unavailable("cannot-lift-condition", "the testbed cannot make the " + condition
+                + " destination reachable");
+    }
+
+    /**
+     * How long a four-tuple may stay taken after the close of its connector completed: zero for
+     * most transports; an iWARP provider whose TCP holds the tuple in TIME_WAIT after an active
+     * close declares that time. The kit waits it out before reusing a four-tuple.
+     */
+    default Duration fourTupleReleaseDelay() {
+        return Duration.ZERO;
+    }
+
     /** The connect timeout the provider was configured with (see {@link TestbedOptions}). */
     Duration connectTimeout();
 

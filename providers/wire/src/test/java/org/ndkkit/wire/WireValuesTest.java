@@ -251,7 +251,7 @@ class WireValuesTest {
 
     @Test
     void versionText() {
-        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.0");
+        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.1");
         assertThat(WireValues.version().getMajor()).isEqualTo(WireValues.MAJOR);
     }
 }
