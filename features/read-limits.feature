@@ -104,6 +104,23 @@ Feature: Read limits are capped, never refused, and settle on the lower of the t
       Then the connect of C1 succeeds
       And C1 reads inbound read limit 0 and outbound read limit 0
 
+  Rule: The effective limits are what each side's QP allows
+
+    @clause:LIM-QP-USES-EFFECTIVE
+    Scenario: Once connected, each QP allows the reads in flight the two sides settled on
+      Given MaxInboundReadLimit is at least 3
+      And MaxOutboundReadLimit is at least 2
+      And the peer's MaxInboundReadLimit is at least 2
+      When C1 connects through SE to L with inbound read limit 3 and outbound read limit 2
+      And the peer accepts the request on L as P1 with inbound read limit 2 and outbound read limit 1
+      Then the connect of C1 succeeds
+      And C1 reads inbound read limit 1 and outbound read limit 2
+      When C1 completes the connection
+      Then the complete-connect of C1 succeeds
+      And the accept of P1 succeeds
+      And the QP of C1 allows 1 inbound and 2 outbound reads in flight
+      And the QP of P1 allows 2 inbound and 1 outbound reads in flight
+
   Rule: The passive side sees the active side's offer before it accepts
 
     NDKPI leaves open whether the passive side's adapter has already capped the offer it reads

@@ -101,6 +101,11 @@ public abstract class Defect {
 
     // ------------------------------------------------------------------ adapter
 
+    /** What the testbed reads from a QP's device attributes; {@code qp} is the inner provider's. */
+    public org.ndkkit.spi.Availability<org.ndkkit.spi.QpReadLimits> qpReadLimits(org.ndkkit.spi.Testbed inner, NdkQp qp) {
+        return inner.qpReadLimits(qp);
+    }
+
     public AdapterInfo info(Host host, AdapterInfo real) {
         return real;
     }

@@ -991,6 +991,19 @@ public final class Defects {
                 return inner.connectWithSharedEndpoint(qp, se, dst, in, out, pd, len, cb, ctx);
             }
         });
+        add(() -> new Defect("qp-read-limits-swapped", List.of("LIM-QP-USES-EFFECTIVE"),
+                "the QP is set up with the two read limits the wrong way round (max_rd_atomic and max_dest_rd_atomic "
+                        + "confused), though NdkGetConnectionData reports them right") {
+            @Override
+            public org.ndkkit.spi.Availability<org.ndkkit.spi.QpReadLimits> qpReadLimits(org.ndkkit.spi.Testbed inner, NdkQp qp) {
+                var real = inner.qpReadLimits(qp);
+                if (!real.isAvailable() || real.get().inbound() == real.get().outbound()) {
+                    return real;
+                }
+                fired();
+                return org.ndkkit.spi.Availability.of(new org.ndkkit.spi.QpReadLimits(real.get().outbound(), real.get().inbound()));
+            }
+        });
         add(() -> new Defect("successor-close-callback-not-awaited", List.of("LT-ANTECEDENT-AFTER-CALLBACKS"),
                 "a connector's close completion is run on a thread of its own and the provider goes on at once, so an "
                         + "antecedent's close can complete while that callback still runs") {

@@ -106,6 +106,11 @@ public final class Wrappers {
         }
 
         @Override
+        public Availability<org.ndkkit.spi.QpReadLimits> qpReadLimits(NdkQp qp) {
+            return defect.qpReadLimits(inner, qp instanceof WObject<?> w ? (NdkQp) w.inner() : qp);
+        }
+
+        @Override
         public Availability<Integer> listenerBacklog() {
             return inner.listenerBacklog();
         }

@@ -6,7 +6,9 @@ import java.util.Arrays;
 import org.ndkkit.kit.Bytes;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Lab.ConnectorRef;
+import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.UlongRef;
 
 /** NdkGetConnectionData: effective read limits, private data, and its buffer protocol. */
@@ -89,6 +91,20 @@ public final class ConnectionDataSteps {
         }
         lab().trace().note(c + " read limits match the " + (first ? "first" : "second") + " reading"
                 + (Arrays.equals(a, b) ? " (both readings agree here)" : ""));
+    }
+
+    @Then("the QP of {name} allows {limit} inbound and {limit} outbound reads in flight")
+    public void qpAllows(String c, String in, String out) {
+        long wantIn = topology.eval(in);
+        long wantOut = topology.eval(out);
+        NdkQp qp = lab().qpFor(lab().connector(c));
+        QpReadLimits got = TopologySteps.available(lab().session().testbed().qpReadLimits(qp));
+        lab().trace().note("the QP of " + c + ", read from its device: inbound " + got.inbound() + ", outbound " + got.outbound());
+        if (got.inbound() != wantIn || got.outbound() != wantOut) {
+            throw lab().failure("the QP of " + c + " allows inbound " + got.inbound() + " and outbound " + got.outbound()
+                    + " reads in flight; the connection settled on inbound " + wantIn + " (" + in + ") and outbound "
+                    + wantOut + " (" + out + ")");
+        }
     }
 
     private void checkData(String reader, String sender, long n) {

@@ -69,6 +69,11 @@ final class Wrapped implements Testbed {
     }
 
     @Override
+    public Availability<org.ndkkit.spi.QpReadLimits> qpReadLimits(org.ndkkit.spi.NdkQp qp) {
+        return inner.qpReadLimits(qp);
+    }
+
+    @Override
     public Availability<Integer> listenerBacklog() {
         return inner.listenerBacklog();
     }

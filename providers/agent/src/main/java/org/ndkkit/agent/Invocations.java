@@ -11,6 +11,7 @@ import org.ndkkit.spi.NdkListener;
 import org.ndkkit.spi.NdkObject;
 import org.ndkkit.spi.NdkPd;
 import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.NdkSharedEndpoint;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.LiftedCondition;
@@ -30,6 +31,7 @@ import org.ndkkit.wire.v1.Done;
 import org.ndkkit.wire.v1.ExhaustionAvailability;
 import org.ndkkit.wire.v1.GetAddress;
 import org.ndkkit.wire.v1.ObjectArg;
+import org.ndkkit.wire.v1.QpLimitsAvailability;
 import org.ndkkit.wire.v1.Unavailable;
 
 /** Turns one {@link Call} into the SPI call it stands for, and its result into the reply. */
@@ -250,6 +252,13 @@ final class Invocations {
                 r.setCountsAvailability(a.isAvailable()
                         ? CountsAvailability.newBuilder().setCounts(Counts.newBuilder().putAllCounts(a.get()))
                         : CountsAvailability.newBuilder().setUnavailable(unavailable(a)));
+            }
+            case QP_LIMITS -> {
+                Availability<QpReadLimits> a = s.testbed.qpReadLimits(object(c.getQpLimits().getQp(), NdkQp.class, "qp"));
+                r.setQpLimitsAvailability(a.isAvailable()
+                        ? QpLimitsAvailability.newBuilder().setLimits(org.ndkkit.wire.v1.QpReadLimits.newBuilder()
+                                .setInbound((int) a.get().inbound()).setOutbound((int) a.get().outbound()))
+                        : QpLimitsAvailability.newBuilder().setUnavailable(unavailable(a)));
             }
             case OP_NOT_SET -> throw WireError.unimplemented("call " + c.getCallId()
                     + " names no operation this agent knows (ndk.wire.v" + WireValues.MAJOR + "." + WireValues.MINOR + ")");

@@ -10,6 +10,8 @@ import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.LiftedCondition;
+import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.Testbed;
@@ -23,6 +25,7 @@ import org.ndkkit.wire.v1.HostFacts;
 import org.ndkkit.wire.v1.LabAddress;
 import org.ndkkit.wire.v1.ListenerBacklog;
 import org.ndkkit.wire.v1.LiftCondition;
+import org.ndkkit.wire.v1.QpLimits;
 import org.ndkkit.wire.v1.ReleaseExhaustion;
 import org.ndkkit.wire.v1.ResourceCounts;
 import org.ndkkit.wire.v1.Unavailable;
@@ -125,6 +128,24 @@ final class RemoteTestbed implements Testbed {
                 .setCondition(WireValues.condition(condition))));
         Availability<ResourceExhaustion> a = exhaustion(local, r);
         return a.isAvailable() ? Availability.of(a.get()::close) : Availability.unavailable(a.reasonCode(), a.detail());
+    }
+
+    /** On the agent that handed the QP out; a v1.0 agent cannot read it. */
+    @Override
+    public Availability<QpReadLimits> qpReadLimits(NdkQp qp) {
+        AgentLink l = qp instanceof RemoteHandle h ? h.link() : local;
+        int minor = l.helloReply().getWireVersion().getMinor();
+        if (minor < 1) {
+            return Availability.unavailable("no-qp-attributes", "the agent speaks ndk.wire.v1." + minor
+                    + ", which cannot read a QP's read limits (v1.1 can)");
+        }
+        CallReply r = l.invoke(Call.newBuilder().setQpLimits(QpLimits.newBuilder().setQp(l.arg(qp))));
+        if (r.getResultCase() != CallReply.ResultCase.QP_LIMITS_AVAILABILITY) {
+            throw RemoteObjects.protocol(l, r, "a QP limits availability");
+        }
+        var a = r.getQpLimitsAvailability();
+        return a.hasUnavailable() ? unavailable(a.getUnavailable()) : Availability.of(new QpReadLimits(
+                Integer.toUnsignedLong(a.getLimits().getInbound()), Integer.toUnsignedLong(a.getLimits().getOutbound())));
     }
 
     @Override

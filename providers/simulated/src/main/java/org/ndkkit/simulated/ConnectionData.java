@@ -28,6 +28,14 @@ final class ConnectionData {
         this.padded = Arrays.copyOf(sent, Math.max(requiredSize, 0));
     }
 
+    int inboundReadLimit() {
+        return inboundReadLimit;
+    }
+
+    int outboundReadLimit() {
+        return outboundReadLimit;
+    }
+
     ConnectionData withLimits(int inbound, int outbound) {
         return new ConnectionData(inbound, outbound, padded, padded.length);
     }

@@ -285,6 +285,9 @@ final class SimConnector extends SimObject implements NdkConnector {
             state = State.ESTABLISHED;
             this.disconnectEvent = disconnectEvent;
             this.disconnectEventContext = disconnectEventContext;
+            // both QPs go to RTS with what the connection settled on
+            qp.establish(data.inboundReadLimit(), data.outboundReadLimit());
+            p.qp.establish(p.data.inboundReadLimit(), p.data.outboundReadLimit());
             NtStatus result = ctx.completions.now(this, NtStatus.SUCCESS, completion, context, inCall);
             p.finishAccept(NtStatus.SUCCESS);
             return result;

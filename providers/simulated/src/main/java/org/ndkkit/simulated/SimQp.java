@@ -12,6 +12,8 @@ final class SimQp extends SimObject implements NdkQp {
     private final SimCq receiveCq;
     private final SimCq initiatorCq;
     private SimConnector user; // guarded by ctx.lock
+    /** What the QP allows once its connection is established, as a device would be told: {inbound, outbound}. */
+    private int[] readLimits; // guarded by ctx.lock
 
     SimQp(SimContext ctx, SimPd pd, SimCq receiveCq, SimCq initiatorCq) {
         super(ctx, pd.adapter, NdkObjectType.QP);
@@ -37,6 +39,16 @@ final class SimQp extends SimObject implements NdkQp {
             user = null;
             releaseSuccessor();
         }
+    }
+
+    /** The connection was established: the QP now allows the effective read limits. */
+    void establish(int inbound, int outbound) {
+        readLimits = new int[] {inbound, outbound};
+    }
+
+    /** {inbound, outbound} as last established, or null before the QP served a connection. */
+    int[] readLimits() {
+        return readLimits == null ? null : readLimits.clone();
     }
 
     @Override

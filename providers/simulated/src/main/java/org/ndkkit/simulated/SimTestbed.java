@@ -11,6 +11,8 @@ import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.LiftedCondition;
+import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
@@ -108,6 +110,19 @@ final class SimTestbed implements Testbed {
         }
         ctx.locked(() -> ctx.network.lend(a.ip(), peer));
         return Availability.of(new UndoHandle(ctx, () -> ctx.network.takeBack(a.ip())));
+    }
+
+    /** The limits the QP was established with; unavailable before it served a connection. */
+    @Override
+    public Availability<QpReadLimits> qpReadLimits(NdkQp qp) {
+        if (!(qp instanceof SimQp q)) {
+            return Availability.unavailable("not-a-simulated-qp", "the QP is not one of this testbed's");
+        }
+        int[][] got = new int[1][];
+        ctx.locked(() -> got[0] = q.readLimits());
+        int[] l = got[0];
+        return l == null ? Availability.unavailable("qp-not-established", "the QP has not served an established connection")
+                : Availability.of(new QpReadLimits(Integer.toUnsignedLong(l[0]), Integer.toUnsignedLong(l[1])));
     }
 
     @Override

@@ -200,4 +200,31 @@ class LabConditionTest {
             l2.next();
         }
     }
+
+    @ParameterizedTest
+    @CsvSource({"NETWORK_UNREACHABLE, STATUS_NETWORK_UNREACHABLE", "HOST_UNREACHABLE, STATUS_HOST_UNREACHABLE",
+            "SILENT_HOST, STATUS_IO_TIMEOUT"})
+    void aLiftedConditionIsAPeerAddressUntilItsHandleIsClosed(LabCondition condition, String status) throws Exception {
+        try (Lab lab = Lab.open("pending")) {
+            NdkSharedEndpoint se = lab.sharedEndpoint(lab.local, Lab.v4("198.18.0.1", 0));
+            SockAddr dest = lab.testbed.address(condition).get();
+            var lift = lab.testbed.lift(condition).get();
+            Listening l = lab.listen(lab.peer, dest);
+            connectTo(lab, se, dest, "while lifted");
+            assertThat(l.requests.poll(5, java.util.concurrent.TimeUnit.SECONDS)).as("the request reached the listener")
+                    .isNotNull();
+            lift.close();
+            // another shared endpoint: the first request still holds its four-tuple, unanswered
+            NdkSharedEndpoint se2 = lab.sharedEndpoint(lab.local, Lab.v4("198.18.0.1", 0));
+            assertThat(connectTo(lab, se2, dest, "put back").outcome()).isEqualTo(NtStatus.named(status));
+        }
+    }
+
+    @Test
+    void onlyNetworkConditionsLift() {
+        try (Lab lab = Lab.open("pending")) {
+            assertThat(lab.testbed.lift(LabCondition.NO_LISTENER).reasonCode()).isEqualTo("nothing-to-lift");
+            assertThat(lab.testbed.lift(LabCondition.FOREIGN_LOCAL_ADDRESS).isAvailable()).isFalse();
+        }
+    }
 }

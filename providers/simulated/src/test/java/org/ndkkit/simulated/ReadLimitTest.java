@@ -138,4 +138,26 @@ class ReadLimitTest {
         assertThat(r[0]).isZero();
         assertThat(r[1]).isZero();
     }
+
+    @Test
+    void theQpsAllowTheEffectiveLimitsOnceEstablishedAndNotBefore() {
+        NdkConnector c = lab.connector(lab.local);
+        var activeQp = lab.qp(lab.local);
+        var passiveQp = lab.qp(lab.peer);
+        assertThat(lab.testbed.qpReadLimits(activeQp).reasonCode()).isEqualTo("qp-not-established");
+        Req connect = new Req("connect", lab);
+        connect.run(() -> c.connectWithSharedEndpoint(activeQp, se, l.address, 3, 2, null, 0, connect, connect.context));
+        NdkConnector p = l.next();
+        Req accept = new Req("accept", lab);
+        accept.run(() -> p.accept(passiveQp, 2, 1, null, 0, null, null, accept, accept.context));
+        assertThat(connect.outcome()).isEqualTo(NtStatus.SUCCESS);
+        assertThat(lab.testbed.qpReadLimits(activeQp).isAvailable()).as("not before complete-connect").isFalse();
+        Req complete = new Req("complete", lab);
+        complete.run(() -> c.completeConnect(null, null, complete, complete.context));
+        assertThat(complete.outcome()).isEqualTo(NtStatus.SUCCESS);
+        assertThat(lab.testbed.qpReadLimits(activeQp).get()).isEqualTo(new org.ndkkit.spi.QpReadLimits(1, 2));
+        assertThat(lab.testbed.qpReadLimits(passiveQp).get()).isEqualTo(new org.ndkkit.spi.QpReadLimits(2, 1));
+        lab.close(p, "p");
+        lab.close(c, "c").awaitClosed();
+    }
 }

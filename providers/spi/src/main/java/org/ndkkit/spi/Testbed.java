@@ -69,6 +69,16 @@ public interface Testbed extends AutoCloseable {
         return Duration.ZERO;
     }
 
+    /**
+     * What {@code qp} really allows now, read from the device rather than from the connection
+     * data: so the kit can check that the effective read limits NdkGetConnectionData reports are
+     * the ones the QP uses once its connection is established. Unavailable by default; a testbed
+     * that cannot read its QPs' attributes leaves the kit checking the negotiation only.
+     */
+    default Availability<QpReadLimits> qpReadLimits(NdkQp qp) {
+        return Availability.unavailable("no-qp-attributes", "the testbed cannot read a QP's read limits from its device");
+    }
+
     /** The connect timeout the provider was configured with (see {@link TestbedOptions}). */
     Duration connectTimeout();
 
