@@ -1,40 +1,110 @@
 # lab/lib/plan.sh: the lab's address plan and how to set it up. Sourced (bash) by lab/run on
 # the host and concatenated into the guest's start-up script. Every address is inside
-# 198.18.0.0/15 (RFC 2544 benchmarking range, never routed); nothing else is ever used.
+# 198.18.0.0/15 (RFC 2544 benchmarking range, never routed) or, for IPv6, its twin 2001:2::/48
+# (RFC 5180); nothing else is ever used.
 
 # Defaults. In direct mode (a real RDMA device on the host) each can be overridden by setting
 # the NDK_LAB_* variable of the same name before calling lab/run.
 lab_plan_defaults() {
   : "${NDK_LAB_DEVICE:=rxe0}"
   : "${NDK_LAB_NETDEV:=ndk0}"
-  : "${NDK_LAB_LOCAL:=198.18.0.1,198.18.0.2}"            # the local ends' addresses
-  : "${NDK_LAB_PEER:=198.18.1.1,198.18.1.2,198.18.1.3}"  # the peers' addresses (same device: rxe loopback)
+  # The IPv6 address comes last: scenarios pick the first, second ... address by position.
+  : "${NDK_LAB_LOCAL:=198.18.0.1,198.18.0.2,2001:2::1}"              # the local ends' addresses
+  : "${NDK_LAB_PEER:=198.18.1.1,198.18.1.2,198.18.1.3,2001:2::1:1}"  # the peers' (same device: rxe loopback)
   : "${NDK_LAB_SILENT_HOST:=198.18.1.77}"                 # on-link, not assigned: never answers
   : "${NDK_LAB_HOST_UNREACHABLE:=198.18.2.1}"             # inside an 'unreachable' route: EHOSTUNREACH
   : "${NDK_LAB_HOST_UNREACHABLE_ROUTE:=198.18.2.0/24}"
   : "${NDK_LAB_NETWORK_UNREACHABLE:=198.19.255.1}"        # no route at all: ENETUNREACH
   : "${NDK_LAB_FOREIGN:=198.18.3.1}"                      # assigned nowhere: not a local address
-  : "${NDK_LAB_PREFIX:=16}"                               # prefix length of the addresses on the netdev
+  : "${NDK_LAB_PREFIX:=16}"                               # prefix length of the IPv4 addresses on the netdev
+  : "${NDK_LAB_PREFIX6:=48}"                              # and of the IPv6 ones (all of 2001:2::/48 on-link)
 }
 
 LAB_PLAN_VARS=(NDK_LAB_DEVICE NDK_LAB_NETDEV NDK_LAB_LOCAL NDK_LAB_PEER NDK_LAB_SILENT_HOST
   NDK_LAB_HOST_UNREACHABLE NDK_LAB_NETWORK_UNREACHABLE NDK_LAB_FOREIGN NDK_LAB_CGROUP)
 
-# True when $1 (a dotted IPv4 address, optionally /len) lies inside 198.18.0.0/15.
+# Sets REPLY to IPv6 literal $1 with all eight groups as four lowercase hex digits (the form of
+# rxe's sysfs GIDs); fails for anything else, including the dotted forms (::ffff:a.b.c.d). REPLY,
+# not output: a command substitution forks, and a fork costs ~30 ms in the emulated guest.
+lab_ip6_expand() {
+  local a=${1,,} head tail g out=() n=0 i
+  [[ $a =~ ^[0-9a-f:]+$ && $a != *:::* && $a != :[!:]* && $a != *[!:]: ]] || return 1
+  if [[ $a == *::* ]]; then
+    head=${a%%::*} tail=${a#*::}
+    [[ $tail != *::* ]] || return 1
+  else
+    head=$a tail=
+  fi
+  local -a hg=() tg=()
+  [[ -z $head ]] || IFS=: read -r -a hg <<<"$head"
+  [[ -z $tail ]] || IFS=: read -r -a tg <<<"$tail"
+  n=$((${#hg[@]} + ${#tg[@]}))
+  if [[ $a == *::* ]]; then ((n < 8)) || return 1; else ((n == 8)) || return 1; fi
+  for g in "${hg[@]}"; do out+=("$g"); done
+  for ((i = n; i < 8; i++)); do out+=(0); done
+  for g in "${tg[@]}"; do out+=("$g"); done
+  for i in "${!out[@]}"; do
+    [[ ${out[i]} =~ ^[0-9a-f]{1,4}$ ]] || return 1
+    printf -v "out[i]" '%04x' "0x${out[i]}"
+  done
+  local IFS=:
+  REPLY="${out[*]}"
+}
+
+# True when $1 (an address, optionally /len) lies inside 198.18.0.0/15, or is an IPv6 address
+# inside 2001:2::/48 (a /len then at least 48).
 lab_in_range() {
-  local a=${1%/*} o1 o2 o3 o4
+  local a=${1%/*} o1 o2 o3 o4 REPLY
+  if [[ $a == *:* ]]; then
+    lab_ip6_expand "$a" || return 1
+    [[ $REPLY == 2001:0002:0000:* ]] || return 1
+    [[ $1 != */* ]] && return 0
+    [[ ${1#*/} =~ ^[0-9]{1,3}$ ]] && ((${1#*/} >= 48 && ${1#*/} <= 128))
+    return
+  fi
   IFS=. read -r o1 o2 o3 o4 <<<"$a"
   [[ $o1 == 198 && ( $o2 == 18 || $o2 == 19 ) && $o3 =~ ^[0-9]+$ && $o4 =~ ^[0-9]+$ ]] &&
     ((o3 <= 255 && o4 <= 255))
 }
 
-# Refuse to touch anything outside 198.18.0.0/15.
+# Refuse to touch anything outside 198.18.0.0/15 and 2001:2::/48.
 lab_check_plan() {
   local a
   for a in ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ } "$NDK_LAB_SILENT_HOST" "$NDK_LAB_HOST_UNREACHABLE" \
            "$NDK_LAB_HOST_UNREACHABLE_ROUTE" "$NDK_LAB_NETWORK_UNREACHABLE" "$NDK_LAB_FOREIGN"; do
-    lab_in_range "$a" || { echo "lab: address $a is outside 198.18.0.0/15; refusing" >&2; return 1; }
+    lab_in_range "$a" || { echo "lab: address $a is outside 198.18.0.0/15 and 2001:2::/48; refusing" >&2; return 1; }
   done
+}
+
+# Sets REPLY to the GID rxe gives address $1: the IPv6 address itself, an IPv4 address
+# IPv4-mapped.
+lab_gid_of() {
+  local o1 o2 o3 o4
+  if [[ $1 == *:* ]]; then lab_ip6_expand "$1"; return; fi
+  IFS=. read -r o1 o2 o3 o4 <<<"$1"
+  printf -v REPLY '0000:0000:0000:0000:0000:ffff:%02x%02x:%02x%02x' "$o1" "$o2" "$o3" "$o4"
+}
+
+# Waits (at most 10 s) until port 1 of device $1 has a GID for every address in $2..; fails
+# naming the ones missing. Builtins only on the sysfs files, in index order: there are ~1000,
+# the used ones come first, and an exec each would cost minutes under emulation.
+lab_wait_gids() {
+  local dev=$1 a g i n REPLY end=$((SECONDS + 10))
+  shift
+  local -A want=()
+  for a in "$@"; do lab_gid_of "$a" && want[$REPLY]=$a; done
+  while :; do
+    local -a files=(/sys/class/infiniband/"$dev"/ports/1/gids/*)
+    n=${#files[@]}
+    for ((i = 0; i < n && ${#want[@]} > 0; i++)); do
+      read -r g <"/sys/class/infiniband/$dev/ports/1/gids/$i" 2>/dev/null && unset "want[$g]"
+    done
+    ((${#want[@]} == 0)) && return 0
+    ((SECONDS < end)) || break
+    sleep 0.1
+  done
+  echo "lab: $dev has no GID for ${want[*]} after 10 s" >&2
+  return 1
 }
 
 # lab.properties: the plan as key=value, for tests that read a file rather than the environment.
@@ -79,18 +149,30 @@ lab_rdma_active() { # $1 = device: true when one of its ports is ACTIVE (sysfs, 
 lab_configure() {
   local a i have='' batch
   lab_check_plan || return 1
+  # IPv6 on, for the netdev made below (default) and an existing one; 'all' propagates to the rest.
+  if [[ "$NDK_LAB_LOCAL,$NDK_LAB_PEER" == *:* ]]; then
+    for a in all default "$NDK_LAB_NETDEV"; do
+      [[ $a != "$NDK_LAB_NETDEV" || -e /proc/sys/net/ipv6/conf/$a ]] || continue
+      echo 0 >"/proc/sys/net/ipv6/conf/$a/disable_ipv6" ||
+        { echo "lab: cannot enable IPv6 (net.ipv6.conf.$a.disable_ipv6=0)" >&2; return 1; }
+    done
+  fi
   # crc32_generic first: without it rdma_rxe fails "failed to init crc32 algorithm err:-2"
   # (the kernel cannot autoload it from inside the chroot). modprobe -a loads in this order.
   modprobe -a crc32_generic rdma_rxe rdma_ucm dummy ||
     { echo "lab: modprobe crc32_generic rdma_rxe rdma_ucm dummy failed" >&2; return 1; }
   batch="link set lo up"$'\n'
   if [[ -e /sys/class/net/$NDK_LAB_NETDEV ]]; then
-    have=$(ip -4 -o addr show dev "$NDK_LAB_NETDEV")
+    have=$(ip -o addr show dev "$NDK_LAB_NETDEV")
   else
     batch+="link add $NDK_LAB_NETDEV type dummy"$'\n'
   fi
   for a in ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ }; do
-    [[ $have == *" inet $a/"* ]] || batch+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'
+    if [[ $a == *:* ]]; then # nodad: usable at once, not 'tentative' for a second or more
+      [[ $have == *" inet6 $a/"* ]] || batch+="addr add $a/$NDK_LAB_PREFIX6 dev $NDK_LAB_NETDEV nodad"$'\n'
+    else
+      [[ $have == *" inet $a/"* ]] || batch+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'
+    fi
   done
   batch+="link set $NDK_LAB_NETDEV up"$'\n'
   batch+="route replace unreachable $NDK_LAB_HOST_UNREACHABLE_ROUTE"$'\n'
@@ -106,6 +188,10 @@ lab_configure() {
   done
   lab_rdma_active "$NDK_LAB_DEVICE" ||
     { echo "lab: $NDK_LAB_DEVICE did not become ACTIVE within 20 s:" >&2; rdma link show >&2; return 1; }
+  # rxe adds an address's GID from a notifier, asynchronously; rdma_cm cannot bind or resolve an
+  # address before its GID exists.
+  # shellcheck disable=SC2086 # the lists split on commas
+  lab_wait_gids "$NDK_LAB_DEVICE" ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ } || return 1
   lab_configure_cgroup || return 1
   lab_configure_routes || return 1
 }

@@ -45,6 +45,24 @@ if timeout 30 rping -c -I "${local_addrs[0]}" -a "$peer" -C 3 -v; then
 else fail "rping -c -I ${local_addrs[0]} -a $peer -C 3 -v"; rping2_s=; fi
 kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
 
+# 3b. the same over IPv6, between the last (IPv6) local and peer addresses, if the plan has them
+local6=${local_addrs[-1]} peer6=${peer_addrs[-1]}
+if [[ $local6 == *:* && $peer6 == *:* ]]; then
+  timeout 60 rping -s -P -a "$peer6" >/dev/null 2>&1 &
+  server=$!
+  for ((i = 0; i < 100; i++)); do # at most ~10 s
+    rdma res show cm_id 2>/dev/null | grep -q "state LISTEN.*src-addr $peer6:" && break
+    sleep 0.1
+  done
+  t=$(now)
+  if timeout 30 rping -c -I "$local6" -a "$peer6" -C 3 -v >/dev/null; then
+    rping6_s=$(dt "$(now)" "$t"); pass "rping -c -I $local6 -a $peer6 -C 3 (${rping6_s} s)"
+  else fail "rping -c -I $local6 -a $peer6 -C 3"; rping6_s=; fi
+  kill "$server" 2>/dev/null; wait "$server" 2>/dev/null
+else
+  fail "no IPv6 address last in NDK_LAB_LOCAL / NDK_LAB_PEER"; rping6_s=
+fi
+
 # 4. rdma_cm conditions
 t=$(now)
 if timeout 60 "$probe"; then pass "probe ($(dt "$(now)" "$t") s)"; else fail "probe"; fi
@@ -73,6 +91,7 @@ else fail "java -version: $jv"; java_s=; fi
 {
   echo "rping_same_ip=$rping_s"
   echo "rping_local_to_peer=$rping2_s"
+  echo "rping_ipv6=$rping6_s"
   echo "java_version=$java_s"
 } >"$out/selftest-guest.properties"
 echo "selftest-guest: $failures failure(s)"

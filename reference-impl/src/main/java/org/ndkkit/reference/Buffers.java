@@ -1,6 +1,7 @@
 package org.ndkkit.reference;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.Arrays;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.SockAddr;
@@ -40,18 +41,32 @@ final class Buffers {
 
     /**
      * Checks a consumer's SOCKADDR: STATUS_INVALID_PARAMETER when malformed (length, family or
-     * bytes), STATUS_INVALID_ADDRESS for a well-formed address this provider cannot use (IPv6,
-     * the wildcard, multicast or broadcast); null when it is a usable IPv4 unicast address.
+     * bytes), STATUS_INVALID_ADDRESS for a well-formed address this provider cannot use (the
+     * wildcard, multicast, IPv4 broadcast, or an IPv4-mapped IPv6 address); null when it is a
+     * usable IPv4 or IPv6 unicast address.
      */
     static NtStatus checkAddress(SockAddr a) {
         if (a == null || !a.isWellFormed()) {
             return NtStatus.INVALID_PARAMETER;
         }
-        if (!(a.ip() instanceof Inet4Address ip4) || ip4.isAnyLocalAddress() || ip4.isMulticastAddress()
-                || isLimitedBroadcast(ip4)) {
+        InetAddress ip = a.ip();
+        // ::ffff:a.b.c.d in a SOCKADDR_IN6: Java hands it back as the IPv4 address, which would
+        // quietly turn an AF_INET6 request into an IPv4 one (the simulated provider refuses it too).
+        boolean mapped = a.family() == SockAddr.AF_INET6 && ip instanceof Inet4Address;
+        if (mapped || ip.isAnyLocalAddress() || ip.isMulticastAddress()
+                || ip instanceof Inet4Address ip4 && isLimitedBroadcast(ip4)) {
             return NtStatus.INVALID_ADDRESS;
         }
         return null;
+    }
+
+    /**
+     * A connect's source and destination must be of one family: STATUS_INVALID_ADDRESS before
+     * rdma_cm is asked (its {@code rdma_resolve_addr} says EINVAL, which the connect mapping would
+     * report as NETWORK_UNREACHABLE); null when they match.
+     */
+    static NtStatus checkSameFamily(Endpoint source, Endpoint destination) {
+        return source.isIpv4() == destination.isIpv4() ? null : NtStatus.INVALID_ADDRESS;
     }
 
     /** 255.255.255.255, compared as bytes (the text form cost a string per connect). */
@@ -65,8 +80,9 @@ final class Buffers {
     }
 
     /**
-     * NdkGet*Address: writes the SOCKADDR_IN when the buffer holds it (SUCCESS, length = bytes
-     * written), otherwise BUFFER_TOO_SMALL with the required size in the length.
+     * NdkGet*Address: writes the SOCKADDR_IN (16 bytes) or SOCKADDR_IN6 (28) when the buffer
+     * holds it (SUCCESS, length = bytes written), otherwise BUFFER_TOO_SMALL with the required size
+     * in the length.
      */
     static NtStatus writeAddress(Endpoint address, byte[] out, UlongRef length) {
         if (length == null) {

@@ -9,7 +9,7 @@ import org.ndkkit.spi.SockAddr;
 /**
  * An IP address and ND port: one end of a connection, and the key of the address table.
  *
- * @param ip   the IP address (IPv4 in this provider)
+ * @param ip   the IP address, IPv4 or IPv6
  * @param port 0..65535
  */
 record Endpoint(InetAddress ip, int port) {
@@ -33,7 +33,7 @@ record Endpoint(InetAddress ip, int port) {
         return new InetSocketAddress(ip, port);
     }
 
-    /** The Windows SOCKADDR_IN form an NDK consumer reads. */
+    /** The Windows SOCKADDR_IN or SOCKADDR_IN6 form an NDK consumer reads. */
     SockAddr sockAddr() {
         return SockAddr.of(ip, port);
     }
@@ -48,6 +48,6 @@ record Endpoint(InetAddress ip, int port) {
 
     @Override
     public String toString() {
-        return ip.getHostAddress() + ":" + port;
+        return isIpv4() ? ip.getHostAddress() + ":" + port : "[" + ip.getHostAddress() + "]:" + port;
     }
 }

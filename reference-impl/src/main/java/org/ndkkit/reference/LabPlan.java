@@ -1,5 +1,7 @@
 package org.ndkkit.reference;
 
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -14,10 +16,12 @@ import org.ndkkit.spi.TestbedOptions;
  * (NDK_LAB_LOCAL, NDK_LAB_PEER, NDK_LAB_SILENT_HOST, NDK_LAB_HOST_UNREACHABLE,
  * NDK_LAB_NETWORK_UNREACHABLE, NDK_LAB_FOREIGN, NDK_LAB_DEVICE, NDK_LAB_CGROUP), each overridable
  * by a provider setting ({@code ndk.provider.local=...}: keys local, peer, silent-host,
- * host-unreachable, network-unreachable, foreign, device, cgroup).
+ * host-unreachable, network-unreachable, foreign, device, cgroup). Addresses are IPv4 or IPv6
+ * literals, never names.
  *
- * @param local              the LOCAL host's addresses (its adapter owns exactly these)
- * @param peer               the PEER host's addresses
+ * @param local              the LOCAL host's addresses (its adapter owns exactly these): IPv4
+ *                           ones first, then IPv6, each in the order given
+ * @param peer               the PEER host's addresses, ordered the same way
  * @param silentHost         an on-link address that never answers, if any
  * @param hostUnreachable    an address whose route is 'unreachable', if any
  * @param networkUnreachable an address with no route, if any
@@ -95,22 +99,55 @@ record LabPlan(List<InetAddress> local, List<InetAddress> peer, Optional<InetAdd
         }
     }
 
-    /** A comma-separated list of IPv4 literals; empty when not set. */
+    /**
+     * A comma-separated list of IP literals; empty when not set. IPv4 addresses come first (in
+     * their order), then IPv6: scenarios name a host's first, second ... address by position and
+     * mean IPv4, so an IPv6 address in the middle would move them.
+     */
     static List<InetAddress> list(String csv, String what) {
-        List<InetAddress> out = new ArrayList<>();
+        List<InetAddress> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
         if (csv == null) {
-            return out;
+            return List.of();
         }
         for (String s : csv.split(",")) {
             if (!s.isBlank()) {
-                out.add(ipv4(s.trim(), what));
+                InetAddress a = ip(s.trim(), what);
+                (a instanceof Inet4Address ? v4 : v6).add(a);
             }
         }
-        return List.copyOf(out);
+        v4.addAll(v6);
+        return List.copyOf(v4);
     }
 
     private static Optional<InetAddress> one(String s, String what) {
-        return s == null ? Optional.empty() : Optional.of(ipv4(s, what));
+        return s == null ? Optional.empty() : Optional.of(ip(s, what));
+    }
+
+    /** An IPv4 or IPv6 literal, without any name lookup. */
+    static InetAddress ip(String s, String what) {
+        return s.indexOf(':') >= 0 ? ipv6(s, what) : ipv4(s, what);
+    }
+
+    /**
+     * Parses an IPv6 literal without any name lookup: hex digits and colons only (no zone, no
+     * dotted tail), and not IPv4-mapped (Java would hand that back as an IPv4 address).
+     */
+    static InetAddress ipv6(String s, String what) {
+        // with a colon and only these characters getByName parses a literal and never resolves
+        if (!s.matches("[0-9a-fA-F:]+")) {
+            throw new IllegalArgumentException(what + ": not an IPv6 literal: '" + s + "'");
+        }
+        InetAddress a;
+        try {
+            a = InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(what + ": not an IPv6 literal: '" + s + "'");
+        }
+        if (!(a instanceof Inet6Address)) {
+            throw new IllegalArgumentException(what + ": an IPv4-mapped IPv6 address, not an IPv6 literal: '" + s + "'");
+        }
+        return a;
     }
 
     /** Parses an IPv4 literal without any name lookup. */

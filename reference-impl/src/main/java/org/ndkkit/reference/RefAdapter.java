@@ -72,6 +72,8 @@ final class RefAdapter implements NdkAdapter {
     private final Host host;
     private final ReferenceTestbed testbed;
     private final List<InetAddress> addresses;
+    /** Addresses of lifted lab conditions, owned while lifted. */
+    private final java.util.Set<InetAddress> lent = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final EventLog log;
     private final EventChannel channel;
     private final DeviceContext device;
@@ -209,7 +211,16 @@ final class RefAdapter implements NdkAdapter {
     }
 
     boolean owns(InetAddress ip) {
-        return addresses.contains(ip);
+        return addresses.contains(ip) || lent.contains(ip);
+    }
+
+    /** Makes {@code ip} this adapter's too, while a lab condition is lifted (see AddressLift). */
+    void lend(InetAddress ip) {
+        lent.add(ip);
+    }
+
+    void takeBack(InetAddress ip) {
+        lent.remove(ip);
     }
 
     long connectTimeoutMs() {

@@ -281,6 +281,11 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
             undo.add(() -> adapter.destroyId(idToDrop));
             localEp = own.endpoint();
         }
+        NtStatus mixed = Buffers.checkSameFamily(localEp, dest);
+        if (mixed != null) {
+            log("connect " + localEp + " -> " + dest + ": families differ -> " + mixed);
+            return mixed;
+        }
         // NDK's NETWORK_UNREACHABLE / HOST_UNREACHABLE need a route lookup without an output
         // interface, which rdma_cm does not do for a bound id (see RouteCheck).
         int routeErrno = adapter.routes().lookup(localEp.socket(), dest.socket());

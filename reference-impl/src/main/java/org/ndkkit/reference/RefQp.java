@@ -93,6 +93,26 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
     }
 
     /**
+     * What the device says this QP allows, {inbound, outbound} = {max_dest_rd_atomic,
+     * max_rd_atomic} from {@code ibv_query_qp}; null (with the reason in {@code why[0]}) unless the
+     * QP is in RTS, the only state in which both are the connection's.
+     */
+    synchronized int[] deviceReadLimits(String[] why) {
+        RdmaResult<Verbs.QpQuery> q = Verbs.queryQp(qp, VerbsConstants.IBV_QP_STATE | VerbsConstants.IBV_QP_MAX_QP_RD_ATOMIC
+                | VerbsConstants.IBV_QP_MAX_DEST_RD_ATOMIC);
+        if (!q.ok()) {
+            why[0] = q.toString();
+            return null;
+        }
+        var a = q.value().attr();
+        if (a.qp_state != VerbsConstants.IBV_QPS_RTS) {
+            why[0] = "the QP is in state " + a.qp_state + ", not RTS: it serves no established connection";
+            return null;
+        }
+        return new int[] {a.max_dest_rd_atomic & 0xFF, a.max_rd_atomic & 0xFF};
+    }
+
+    /**
      * RESET (when used for a connection before) then INIT (from RESET, or INIT to INIT on a new
      * QP, keeping the receives already posted), RTR and RTS with the attributes rdma_cm negotiated for
      * {@code id}, except the read limits and access flags, which are NDK's effective values:

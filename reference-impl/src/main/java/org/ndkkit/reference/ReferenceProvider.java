@@ -35,7 +35,7 @@ public final class ReferenceProvider implements NdkProvider {
 
     @Override
     public Set<ProviderCapability> capabilities() {
-        return EnumSet.of(ProviderCapability.IPV4);
+        return EnumSet.of(ProviderCapability.IPV4, ProviderCapability.IPV6);
     }
 
     @Override

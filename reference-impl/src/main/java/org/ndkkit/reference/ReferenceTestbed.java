@@ -15,7 +15,10 @@ import org.ndkkit.reference.rdma.Verbs;
 import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
+import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.Testbed;
@@ -40,6 +43,7 @@ final class ReferenceTestbed implements Testbed {
     private final FourTupleTable fourTuples = new FourTupleTable();
     private RefAdapter local;
     private RefAdapter peer;
+    private String deviceName;
 
     private ReferenceTestbed(TestbedOptions options, LabPlan plan, EventLog log) {
         this.options = options;
@@ -59,6 +63,7 @@ final class ReferenceTestbed implements Testbed {
             }
             device = names.value().get(0);
         }
+        t.deviceName = device;
         t.local = RefAdapter.open(Host.LOCAL, t, plan.local(), device, log);
         try {
             t.peer = RefAdapter.open(Host.PEER, t, plan.peer(), device, log);
@@ -123,6 +128,40 @@ final class ReferenceTestbed implements Testbed {
 
     private static Availability<SockAddr> condition(Optional<InetAddress> ip, int port, String code, String detail) {
         return ip.map(a -> Availability.of(SockAddr.of(a, port))).orElseGet(() -> Availability.unavailable(code, detail));
+    }
+
+    /**
+     * In the lab's VM: the condition's address is added to the lab's netdev and owned by the PEER
+     * adapter until the handle is closed (AddressLift); elsewhere unavailable.
+     */
+    @Override
+    public Availability<LiftedCondition> lift(LabCondition condition) {
+        Optional<InetAddress> ip = switch (condition) {
+            case NETWORK_UNREACHABLE -> plan.networkUnreachable();
+            case HOST_UNREACHABLE -> plan.hostUnreachable();
+            case SILENT_HOST -> plan.silentHost();
+            case NO_LISTENER, FOREIGN_LOCAL_ADDRESS -> Optional.empty();
+        };
+        if (ip.isEmpty()) {
+            return Availability.unavailable("cannot-lift-condition", "no " + condition + " address to make reachable");
+        }
+        String whyNot = AddressLift.whyNot(options.settings(), System.getenv());
+        if (whyNot != null) {
+            return Availability.unavailable("cannot-lift-condition", whyNot);
+        }
+        return AddressLift.lift(peer, ip.get(), deviceName, System.getenv());
+    }
+
+    /** {@code ibv_query_qp} on the QP: what the device was told, not what the connection data says. */
+    @Override
+    public Availability<QpReadLimits> qpReadLimits(NdkQp qp) {
+        if (!(qp instanceof RefQp q)) {
+            return Availability.unavailable("not-a-reference-qp", "the QP is not one of this provider's");
+        }
+        String[] why = new String[1];
+        int[] l = q.deviceReadLimits(why);
+        return l == null ? Availability.unavailable("qp-not-established", why[0])
+                : Availability.of(new QpReadLimits(l[0], l[1]));
     }
 
     /**

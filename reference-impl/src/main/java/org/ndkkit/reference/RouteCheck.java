@@ -3,11 +3,13 @@ package org.ndkkit.reference;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import org.ndkkit.reference.rdma.Errno;
+import org.ndkkit.reference.rdma.PosixConstants;
 import org.ndkkit.reference.rdma.Scratch;
 import org.ndkkit.reference.rdma.Sockaddrs;
 
@@ -29,10 +31,10 @@ import org.ndkkit.reference.rdma.Sockaddrs;
  * <p>One per adapter, closed with it.
  */
 final class RouteCheck {
-    private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOCKADDR_IN_SIZE = 16;
+    private static final int SOCKADDR_IN6_SIZE = 28;
     private static final String PROBLEM;
 
     static {
@@ -45,7 +47,7 @@ final class RouteCheck {
         PROBLEM = p;
     }
 
-    /** One UDP socket per source IP, bound to it, re-connected for each lookup. */
+    /** One UDP socket per source IP (AF_INET or AF_INET6), bound to it, re-connected for each lookup. */
     private final Map<InetAddress, Integer> sockets = new HashMap<>();
     private boolean closed;
 
@@ -69,14 +71,19 @@ final class RouteCheck {
             return 0; // cannot check: let rdma_cm decide
         }
         InetAddress src = from.getAddress();
+        boolean v6 = src instanceof Inet6Address;
+        if (v6 != to.getAddress() instanceof Inet6Address) {
+            return 0; // mixed families are refused before (Buffers.checkSameFamily)
+        }
+        int len = v6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE;
         Integer fd = sockets.get(src);
         try (Scratch s = Scratch.open()) {
             if (fd == null) {
-                int f = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+                int f = socket(v6 ? PosixConstants.AF_INET6 : PosixConstants.AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
                 if (f < 0) {
                     return 0;
                 }
-                if (bind(f, Sockaddrs.toNative(s, new InetSocketAddress(src, 0)), SOCKADDR_IN_SIZE) != 0) {
+                if (bind(f, Sockaddrs.toNative(s, new InetSocketAddress(src, 0)), len) != 0) {
                     close(f);
                     return 0; // the source is checked elsewhere (rdma_bind_addr)
                 }
@@ -84,7 +91,7 @@ final class RouteCheck {
                 sockets.put(src, f);
             }
             Pointer dst = Sockaddrs.toNative(s, new InetSocketAddress(to.getAddress(), Math.max(1, to.getPort())));
-            int rc = connect(fd, dst, SOCKADDR_IN_SIZE);
+            int rc = connect(fd, dst, len);
             int err = rc == 0 ? 0 : Native.getLastError();
             return rc == 0 ? 0 : (err == 0 ? Errno.EIO : err);
         }

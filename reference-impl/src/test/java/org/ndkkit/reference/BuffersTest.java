@@ -9,6 +9,7 @@ import org.ndkkit.spi.UlongRef;
 
 class BuffersTest {
     private final Endpoint se = new Endpoint(LabPlan.ipv4("198.18.0.1", "t"), 50123);
+    private final Endpoint se6 = new Endpoint(LabPlan.ipv6("2001:2::1", "t"), 50123);
 
     @Test
     void privateDataWithinTheLimitIsAcceptedAndOneMoreIsInvalidBufferSize() {
@@ -26,14 +27,75 @@ class BuffersTest {
     }
 
     @Test
-    void addressesMustBeWellFormedIpv4Unicast() {
+    void addressesMustBeWellFormedUnicast() {
         assertThat(Buffers.checkAddress(SockAddr.of("198.18.0.1", 1))).isNull();
         assertThat(Buffers.checkAddress(SockAddr.raw(new byte[16], 16))).isEqualTo(NtStatus.INVALID_PARAMETER);
         assertThat(Buffers.checkAddress(SockAddr.raw(SockAddr.of("198.18.0.1", 1).bytes(), 15)))
                 .isEqualTo(NtStatus.INVALID_PARAMETER);
         assertThat(Buffers.checkAddress(SockAddr.of("0.0.0.0", 1))).isEqualTo(NtStatus.INVALID_ADDRESS);
-        assertThat(Buffers.checkAddress(SockAddr.of("::1", 1))).isEqualTo(NtStatus.INVALID_ADDRESS);
+        assertThat(Buffers.checkAddress(SockAddr.of("255.255.255.255", 1))).isEqualTo(NtStatus.INVALID_ADDRESS);
         assertThat(Buffers.checkAddress(null)).isEqualTo(NtStatus.INVALID_PARAMETER);
+    }
+
+    @Test
+    void ipv6UnicastIsAcceptedInAllItsForms() {
+        assertThat(Buffers.checkAddress(SockAddr.of("2001:2::1", 0))).isNull();
+        assertThat(Buffers.checkAddress(SockAddr.of("2001:2::1:1", 65535))).isNull();
+        // flowinfo and scope id are not part of the endpoint; extra bytes within the length are padding
+        byte[] b = SockAddr.of("2001:2::1", 7).bytes();
+        b[4] = 0x12;
+        b[24] = 3;
+        assertThat(Buffers.checkAddress(SockAddr.raw(b, 28))).isNull();
+        assertThat(Buffers.checkAddress(SockAddr.raw(java.util.Arrays.copyOf(b, 32), 32))).isNull();
+    }
+
+    @Test
+    void aShortOrUnusableIpv6AddressIsRefused() {
+        byte[] b = SockAddr.of("2001:2::1", 7).bytes();
+        assertThat(Buffers.checkAddress(SockAddr.raw(b, 27))).isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(Buffers.checkAddress(SockAddr.raw(java.util.Arrays.copyOf(b, 16), 16)))
+                .isEqualTo(NtStatus.INVALID_PARAMETER);
+        assertThat(Buffers.checkAddress(SockAddr.of("::", 1))).isEqualTo(NtStatus.INVALID_ADDRESS);
+        assertThat(Buffers.checkAddress(SockAddr.of("ff02::1", 1))).isEqualTo(NtStatus.INVALID_ADDRESS);
+    }
+
+    @Test
+    void anIpv4MappedIpv6AddressStaysAnError() {
+        SockAddr mapped = LabKit.mapped(LabPlan.ipv4("198.18.0.1", "t"), 7);
+        assertThat(mapped.bytes()).hasSize(28).startsWith(23, 0, 0, 7);
+        assertThat(mapped.isWellFormed()).isTrue();
+        assertThat(Buffers.checkAddress(mapped)).isEqualTo(NtStatus.INVALID_ADDRESS);
+    }
+
+    @Test
+    void mixedFamiliesAreInvalidAddress() {
+        Endpoint dest4 = new Endpoint(LabPlan.ipv4("198.18.1.1", "t"), 7000);
+        Endpoint dest6 = new Endpoint(LabPlan.ipv6("2001:2::1:1", "t"), 7000);
+        assertThat(Buffers.checkSameFamily(se, dest4)).isNull();
+        assertThat(Buffers.checkSameFamily(se6, dest6)).isNull();
+        assertThat(Buffers.checkSameFamily(se, dest6)).isEqualTo(NtStatus.INVALID_ADDRESS);
+        assertThat(Buffers.checkSameFamily(se6, dest4)).isEqualTo(NtStatus.INVALID_ADDRESS);
+    }
+
+    @Test
+    void ipv6AddressOutputIsA28ByteSockaddrIn6() {
+        UlongRef len = new UlongRef(16);
+        assertThat(Buffers.writeAddress(se6, new byte[16], len)).isEqualTo(NtStatus.BUFFER_TOO_SMALL);
+        assertThat(len.get()).isEqualTo(28);
+        len = new UlongRef(27);
+        byte[] small = new byte[27];
+        assertThat(Buffers.writeAddress(se6, small, len)).isEqualTo(NtStatus.BUFFER_TOO_SMALL);
+        assertThat(small).containsOnly(0);
+        assertThat(len.get()).isEqualTo(28);
+        byte[] buf = new byte[64];
+        len = new UlongRef(64);
+        assertThat(Buffers.writeAddress(se6, buf, len)).isEqualTo(NtStatus.SUCCESS);
+        assertThat(len.get()).isEqualTo(28);
+        assertThat(buf[0] & 0xFF | (buf[1] & 0xFF) << 8).isEqualTo(SockAddr.AF_INET6);
+        assertThat((buf[2] & 0xFF) << 8 | buf[3] & 0xFF).isEqualTo(50123);
+        assertThat(java.util.Arrays.copyOfRange(buf, 4, 8)).containsOnly(0); // flowinfo
+        assertThat(java.util.Arrays.copyOfRange(buf, 24, 64)).containsOnly(0); // scope id, nothing beyond
+        assertThat(SockAddr.fromBuffer(buf, 28).sameEndpoint(SockAddr.of("2001:2::1", 50123))).isTrue();
     }
 
     @Test

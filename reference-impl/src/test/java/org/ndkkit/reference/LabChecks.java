@@ -29,6 +29,7 @@ import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Created;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.NdkConnector;
+import org.ndkkit.spi.NdkListener;
 import org.ndkkit.spi.NdkPd;
 import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NdkSharedEndpoint;
@@ -36,12 +37,14 @@ import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.UlongRef;
 
 /**
  * Lab-only checks (run with reference-impl/lab-checks.sh): the provider paths the feature suite
  * does not reach, and raw rdma_cm observations behind rows of MAPPING.md. Prints one line per
  * check: {@code CHECK name: expected ..., observed ... -> OK | MISMATCH}. Exit 1 on a mismatch.
- * {@code --long} adds the ~100 s rdma_cm timeout observations.
+ * {@code --long} adds the ~100 s rdma_cm timeout observations; {@code --ipv6} runs only the IPv6
+ * checks (a few seconds: reference-impl/lab-interop.sh runs them in CI's lab boot).
  */
 public final class LabChecks {
     private static int mismatches;
@@ -68,6 +71,7 @@ public final class LabChecks {
 
     public static void main(String[] args) throws Exception {
         boolean longChecks = args.length > 0 && args[0].equals("--long");
+        boolean ipv6Only = args.length > 0 && args[0].equals("--ipv6");
         String eventLog = System.getProperty("ndk.provider.event-log", "");
         tb = (ReferenceTestbed) new ReferenceProvider().openTestbed(new TestbedOptions(Duration.ofMillis(3000),
                 Map.of("exhaust-resources", "cgroup", "accept-timeout-ms", "2000", "event-log", eventLog)));
@@ -78,18 +82,24 @@ public final class LabChecks {
         Host1 a = new Host1(tb, Host.LOCAL);
         Host1 p = new Host1(tb, Host.PEER);
         try {
-            ndkConnect(a, p);
-            // Before acceptTimeout: after it, the peer's event thread spends about a minute in
-            // rdma_destroy_id of the abandoned request (the kernel waits out the CM's timewait).
-            kernelCounts(a, p);
-            cgroup(a, p);
-            completeAfterPassiveClosed(a, p);
-            answerAfterActiveClosed(a, p, true);
-            answerAfterActiveClosed(a, p, false);
-            acceptTimeout(a, p);
-            routes(a);
-            kernelAddressErrors(p);
-            raw(longChecks);
+            if (ipv6Only) {
+                ipv6(a, p);
+            } else {
+                ndkConnect(a, p);
+                // Before acceptTimeout: after it, the peer's event thread spends about a minute in
+                // rdma_destroy_id of the abandoned request (the kernel waits out the CM's timewait),
+                // and connect events wait for it.
+                ipv6(a, p);
+                kernelCounts(a, p);
+                cgroup(a, p);
+                completeAfterPassiveClosed(a, p);
+                answerAfterActiveClosed(a, p, true);
+                answerAfterActiveClosed(a, p, false);
+                acceptTimeout(a, p);
+                routes(a);
+                kernelAddressErrors(p);
+                raw(longChecks);
+            }
         } catch (RuntimeException e) {
             e.printStackTrace(System.out);
             mismatches++;
@@ -287,6 +297,165 @@ public final class LabChecks {
             LabKit.closeAndWait(c);
         }
         LabKit.closeAndWait(se);
+    }
+
+    // ------------------------------------------------------------------ IPv6
+
+    /**
+     * The connection life over AF_INET6 (the lab's 2001:2::1 and 2001:2::1:1): shared endpoint
+     * (port 0 and explicit), listener, connect with private data, accept, complete-connect,
+     * 28-byte SOCKADDR_IN6 addresses, disconnect, close; the four-tuple and address tables; mixed
+     * families and IPv4-mapped addresses refused; and what rdma_cm itself says to a mixed connect.
+     */
+    private static void ipv6(Host1 a, Host1 p) {
+        long t0 = System.nanoTime();
+        InetAddress local6 = firstIpv6(Host.LOCAL);
+        InetAddress peer6 = firstIpv6(Host.PEER);
+        check("IPv6: the testbed offers an IPv6 address on each host", true, local6 != null && peer6 != null);
+        if (local6 == null || peer6 == null) {
+            return;
+        }
+        RouteCheck routes = new RouteCheck();
+        check("IPv6 route lookup local -> peer", 0,
+                routes.lookup(new InetSocketAddress(local6, 0), new InetSocketAddress(peer6, 7000)));
+        routes.close();
+        NdkSharedEndpoint se = a.endpoint(local6, 0);
+        UlongRef need = new UlongRef(SockAddr.SOCKADDR_IN_SIZE);
+        check("IPv6 NdkGetSharedEndpointLocalAddress, 16-byte buffer", "STATUS_BUFFER_TOO_SMALL 28",
+                se.getLocalAddress(new byte[16], need).name() + " " + need.get());
+        SockAddr seAddr = address6(se::getLocalAddress);
+        check("IPv6 shared endpoint port 0: SOCKADDR_IN6 on the address with an ephemeral port", true,
+                seAddr != null && seAddr.ip().equals(local6) && AddressTable.isEphemeral(seAddr.port()));
+        check("IPv6 second shared endpoint on that address", NtStatus.SHARING_VIOLATION,
+                a.adapter.createSharedEndpoint(seAddr, null, null).status());
+        Created<NdkSharedEndpoint> fixed = a.adapter.createSharedEndpoint(SockAddr.of(local6, 7610), null, null);
+        check("IPv6 shared endpoint explicit port", "STATUS_SUCCESS [" + local6.getHostAddress() + "]:7610",
+                fixed.status().name() + " " + (fixed.object() == null ? null : address6(fixed.object()::getLocalAddress)));
+        check("IPv6 shared endpoint on the peer's address", NtStatus.INVALID_ADDRESS,
+                a.adapter.createSharedEndpoint(SockAddr.of(peer6, 0), null, null).status());
+        check("IPv6 shared endpoint on an address no host has", NtStatus.INVALID_ADDRESS,
+                a.adapter.createSharedEndpoint(SockAddr.of("2001:2::3:1", 0), null, null).status());
+        check("IPv6 shared endpoint on an IPv4-mapped address (::ffff:" + local1.getHostAddress() + ")",
+                NtStatus.INVALID_ADDRESS, a.adapter.createSharedEndpoint(LabKit.mapped(local1, 0), null, null).status());
+
+        Listening l = new Listening(p.adapter, peer6, 0);
+        check("IPv6 NdkGetListenerLocalAddress", true, l.address.family() == SockAddr.AF_INET6
+                && l.address.length() == SockAddr.SOCKADDR_IN6_SIZE && l.address.ip().equals(peer6));
+        NdkListener mappedListener = LabKit.get(p.adapter.createListener((ctx, c) -> { }, null, null, null));
+        check("IPv6 NdkListen on an IPv4-mapped address", NtStatus.INVALID_ADDRESS,
+                mappedListener.listen(LabKit.mapped(peer1, 0), new Req(), null));
+
+        NdkConnector c = a.connector();
+        Req r = new Req();
+        byte[] hello = "hello over IPv6".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        NtStatus s = c.connectWithSharedEndpoint(a.qp(), se, l.address, 4, 4, hello, hello.length, r, null);
+        NdkConnector pc = l.next();
+        check("IPv6 connect event", true, pc != null);
+        if (pc == null) {
+            note("IPv6 connect", String.valueOf(r.await(s)));
+            return;
+        }
+        byte[] got = new byte[RefAdapter.REQ_DATA_SIZE];
+        UlongRef gotLen = new UlongRef(got.length);
+        NtStatus gs = pc.getConnectionData(null, null, got, gotLen);
+        check("IPv6 connection data at the peer", "STATUS_SUCCESS hello over IPv6", gs.name() + " "
+                + new String(got, 0, hello.length, java.nio.charset.StandardCharsets.US_ASCII));
+        check("IPv6 passive NdkGetPeerAddress = the shared endpoint", seAddr, address6(pc::getPeerAddress));
+        check("IPv6 passive NdkGetLocalAddress = the listener", l.address, address6(pc::getLocalAddress));
+        Req accept = new Req();
+        java.util.concurrent.CompletableFuture<Object> peerSawDisconnect = new java.util.concurrent.CompletableFuture<>();
+        NtStatus ai = pc.accept(p.qp(), 4, 4, null, 0, peerSawDisconnect::complete, "P6", accept, null);
+        check("IPv6 connect completes", NtStatus.SUCCESS, r.await(s));
+        check("IPv6 complete-connect", NtStatus.SUCCESS, c.completeConnect(ctx -> { }, null, new Req(), null));
+        check("IPv6 accept completes", NtStatus.SUCCESS, accept.await(ai));
+        need = new UlongRef(SockAddr.SOCKADDR_IN_SIZE);
+        check("IPv6 NdkGetLocalAddress, 16-byte buffer", "STATUS_BUFFER_TOO_SMALL 28",
+                c.getLocalAddress(new byte[16], need).name() + " " + need.get());
+        check("IPv6 active NdkGetLocalAddress = the shared endpoint", seAddr, address6(c::getLocalAddress));
+        check("IPv6 active NdkGetPeerAddress = the listener", l.address, address6(c::getPeerAddress));
+
+        NdkConnector dup = a.connector();
+        Req rd = new Req();
+        NtStatus sd = dup.connectWithSharedEndpoint(a.qp(), se, l.address, 1, 1, null, 0, rd, null);
+        check("IPv6 same four-tuple again", NtStatus.ADDRESS_ALREADY_EXISTS, rd.await(sd));
+        check("IPv6 four-tuple table holds the connection", true, tb.fourTuples().isInUse(new FourTupleTable.FourTuple(
+                Endpoint.of(seAddr), Endpoint.of(l.address))));
+
+        // mixed families: refused by the provider before rdma_cm (see rawMixedFamilies for rdma_cm's errno)
+        Listening l4 = new Listening(p.adapter, peer1, 0);
+        NdkSharedEndpoint se4 = a.endpoint(local1, 0);
+        NdkConnector m1 = a.connector();
+        Req rm1 = new Req();
+        NtStatus sm1 = m1.connectWithSharedEndpoint(a.qp(), se4, l.address, 1, 1, null, 0, rm1, null);
+        check("IPv4 shared endpoint -> IPv6 destination", NtStatus.INVALID_ADDRESS, rm1.await(sm1));
+        NdkConnector m2 = a.connector();
+        Req rm2 = new Req();
+        NtStatus sm2 = m2.connectWithSharedEndpoint(a.qp(), se, l4.address, 1, 1, null, 0, rm2, null);
+        check("IPv6 shared endpoint -> IPv4 destination", NtStatus.INVALID_ADDRESS, rm2.await(sm2));
+        NdkConnector m3 = a.connector();
+        Req rm3 = new Req();
+        NtStatus sm3 = m3.connect(a.qp(), SockAddr.of(local1, 0), l.address, 1, 1, null, 0, rm3, null);
+        check("NdkConnect IPv4 source -> IPv6 destination", NtStatus.INVALID_ADDRESS, rm3.await(sm3));
+        NdkConnector m4 = a.connector();
+        Req rm4 = new Req();
+        NtStatus sm4 = m4.connectWithSharedEndpoint(a.qp(), se, LabKit.mapped(peer1, l4.address.port()), 1, 1, null, 0, rm4, null);
+        check("IPv6 shared endpoint -> IPv4-mapped destination", NtStatus.INVALID_ADDRESS, rm4.await(sm4));
+        check("no connect event from a refused mixed connect", true, l4.requests.isEmpty() && l.requests.isEmpty());
+
+        Req dr = new Req();
+        check("IPv6 NdkDisconnect", NtStatus.SUCCESS, dr.await(c.disconnect(dr, null)));
+        Object dctx = null;
+        try {
+            dctx = peerSawDisconnect.get(LabKit.WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            dctx = e.toString();
+        }
+        check("IPv6 disconnect event at the peer", "P6", dctx);
+        for (var o : new org.ndkkit.spi.NdkObject[] {c, pc, dup, m1, m2, m3, m4, se, se4, l.listener, l4.listener,
+                mappedListener}) {
+            check("IPv6 close " + o.type(), NtStatus.SUCCESS, LabKit.closeAndWait(o));
+        }
+        check("IPv6 four-tuple released after the closes", false, tb.fourTuples().isInUse(new FourTupleTable.FourTuple(
+                Endpoint.of(seAddr), Endpoint.of(l.address))));
+        if (fixed.object() != null) {
+            LabKit.closeAndWait(fixed.object());
+            Created<NdkSharedEndpoint> again = a.adapter.createSharedEndpoint(SockAddr.of(local6, 7610), null, null);
+            check("IPv6 explicit address free again after its close", NtStatus.SUCCESS, again.status());
+            if (again.object() != null) {
+                LabKit.closeAndWait(again.object());
+            }
+        }
+        rawMixedFamilies(local1, local6, peer6);
+        note("IPv6 checks took", (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    private static InetAddress firstIpv6(Host h) {
+        return tb.addresses(h).stream().filter(x -> x instanceof java.net.Inet6Address).findFirst().orElse(null);
+    }
+
+    /** An NdkGet*Address into a 28-byte buffer: the address, if it is a whole SOCKADDR_IN6. */
+    private static SockAddr address6(java.util.function.BiFunction<byte[], UlongRef, NtStatus> get) {
+        byte[] buf = new byte[SockAddr.SOCKADDR_IN6_SIZE];
+        UlongRef len = new UlongRef(buf.length);
+        NtStatus s = get.apply(buf, len);
+        SockAddr a = SockAddr.fromBuffer(buf, len.get());
+        return s.isSuccess() && len.get() == SockAddr.SOCKADDR_IN6_SIZE && a.family() == SockAddr.AF_INET6 ? a : null;
+    }
+
+    /** rdma_cm's own answer to a mixed-family resolve (MAPPING.md), on ids bound like the provider's. */
+    private static void rawMixedFamilies(InetAddress ip4, InetAddress ip6, InetAddress peer6) {
+        EventChannel ch = RdmaCm.createEventChannel().value();
+        CmId id = RdmaCm.createId(ch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.bindAddr(id, new InetSocketAddress(ip4, 0));
+        RdmaResult<Void> r = RdmaCm.resolveAddr(id, null, new InetSocketAddress(peer6, 7000), 2000);
+        check("rdma_resolve_addr, id bound to IPv4, IPv6 destination (errno)", "EINVAL", r.ok() ? "ok" : r.errnoName());
+        RdmaCm.destroyId(id);
+        id = RdmaCm.createId(ch, CmConstants.RDMA_PS_TCP).value();
+        RdmaCm.bindAddr(id, new InetSocketAddress(ip6, 0));
+        r = RdmaCm.resolveAddr(id, null, new InetSocketAddress(peer1, 7000), 2000);
+        check("rdma_resolve_addr, id bound to IPv6, IPv4 destination (errno)", "EINVAL", r.ok() ? "ok" : r.errnoName());
+        RdmaCm.destroyId(id);
+        RdmaCm.destroyEventChannel(ch);
     }
 
     // ------------------------------------------------------------------ kernel resource counts

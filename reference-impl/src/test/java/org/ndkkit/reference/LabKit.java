@@ -107,8 +107,8 @@ final class LabKit {
             if (!s.equals(NtStatus.SUCCESS)) {
                 throw new IllegalStateException("listen returned " + s);
             }
-            byte[] buf = new byte[16];
-            UlongRef len = new UlongRef(16);
+            byte[] buf = new byte[SockAddr.SOCKADDR_IN6_SIZE]; // room for either family
+            UlongRef len = new UlongRef(buf.length);
             listener.getLocalAddress(buf, len);
             address = SockAddr.fromBuffer(buf, len.get());
         }
@@ -123,9 +123,21 @@ final class LabKit {
         }
     }
 
+    /** ::ffff:a.b.c.d as the bytes of a SOCKADDR_IN6 (SockAddr.of would make it a SOCKADDR_IN). */
+    static SockAddr mapped(InetAddress ip4, int port) {
+        byte[] b = new byte[SockAddr.SOCKADDR_IN6_SIZE];
+        b[0] = (byte) SockAddr.AF_INET6;
+        b[2] = (byte) (port >>> 8);
+        b[3] = (byte) port;
+        b[18] = (byte) 0xFF;
+        b[19] = (byte) 0xFF;
+        System.arraycopy(ip4.getAddress(), 0, b, 20, 4);
+        return SockAddr.raw(b, b.length);
+    }
+
     static SockAddr localAddressOf(NdkConnector c) {
-        byte[] buf = new byte[16];
-        UlongRef len = new UlongRef(16);
+        byte[] buf = new byte[SockAddr.SOCKADDR_IN6_SIZE];
+        UlongRef len = new UlongRef(buf.length);
         NtStatus s = c.getLocalAddress(buf, len);
         return s.equals(NtStatus.SUCCESS) ? SockAddr.fromBuffer(buf, len.get()) : null;
     }

@@ -43,6 +43,31 @@ class LabPlanTest {
     }
 
     @Test
+    void ipv6LiteralsParseAndComeAfterTheIpv4Addresses() {
+        LabPlan p = LabPlan.from(Map.of(), Map.of(
+                "NDK_LAB_LOCAL", "198.18.0.1,198.18.0.2,2001:2::1",
+                "NDK_LAB_PEER", "2001:2::1:1, 198.18.1.1,198.18.1.2,198.18.1.3")::get);
+        assertThat(p.local()).extracting(a -> a.getHostAddress())
+                .containsExactly("198.18.0.1", "198.18.0.2", "2001:2:0:0:0:0:0:1");
+        assertThat(p.peer()).extracting(a -> a.getHostAddress())
+                .containsExactly("198.18.1.1", "198.18.1.2", "198.18.1.3", "2001:2:0:0:0:0:1:1");
+        assertThat(p.peer().get(3)).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(LabPlan.from(Map.of("foreign", "2001:0002:0000::0003:1"), k -> null).foreign().orElseThrow()
+                .getHostAddress()).isEqualTo("2001:2:0:0:0:0:3:1");
+    }
+
+    @Test
+    void malformedOrMappedIpv6IsRefusedWithoutANameLookup() {
+        for (String bad : new String[] {"2001:2::1::2", "2001:2::g", "2001:2::1%ndk0", "[2001:2::1]",
+                "2001:2::198.18.0.1", "lab:host"}) {
+            assertThatThrownBy(() -> LabPlan.from(Map.of("local", bad), k -> null))
+                    .as(bad).hasMessageContaining("not an IPv6 literal");
+        }
+        assertThatThrownBy(() -> LabPlan.from(Map.of("peer", "::ffff:c612:101"), k -> null))
+                .hasMessageContaining("IPv4-mapped");
+    }
+
+    @Test
     void nothingSetGivesEmptyLists() {
         LabPlan p = LabPlan.from(Map.of(), k -> null);
         assertThat(p.local()).isEmpty();

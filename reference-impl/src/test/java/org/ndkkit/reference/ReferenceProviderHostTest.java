@@ -32,7 +32,7 @@ class ReferenceProviderHostTest {
     @Test
     void theKitFindsItByName() {
         assertThat(Providers.byName("reference")).isInstanceOf(ReferenceProvider.class);
-        assertThat(new ReferenceProvider().capabilities()).containsExactly(ProviderCapability.IPV4);
+        assertThat(new ReferenceProvider().capabilities()).containsExactlyInAnyOrder(ProviderCapability.IPV4, ProviderCapability.IPV6);
     }
 
     @Test
