@@ -119,10 +119,8 @@ final class RemoteTestbed implements Testbed {
     /** On the agent that gave the condition's address; a v1.0 agent has no lift. */
     @Override
     public Availability<LiftedCondition> lift(LabCondition condition) {
-        int minor = local.helloReply().getWireVersion().getMinor();
-        if (minor < 1) {
-            return Availability.unavailable("cannot-lift-condition", "the agent speaks ndk.wire.v1." + minor
-                    + ", which cannot lift lab conditions (v1.1 can)");
+        if (beforeV11(local)) {
+            return Availability.unavailable("cannot-lift-condition", v10(local) + " cannot lift lab conditions (v1.1 can)");
         }
         CallReply r = local.invoke(Call.newBuilder().setLiftCondition(LiftCondition.newBuilder()
                 .setCondition(WireValues.condition(condition))));
@@ -134,10 +132,8 @@ final class RemoteTestbed implements Testbed {
     @Override
     public Availability<QpReadLimits> qpReadLimits(NdkQp qp) {
         AgentLink l = qp instanceof RemoteHandle h ? h.link() : local;
-        int minor = l.helloReply().getWireVersion().getMinor();
-        if (minor < 1) {
-            return Availability.unavailable("no-qp-attributes", "the agent speaks ndk.wire.v1." + minor
-                    + ", which cannot read a QP's read limits (v1.1 can)");
+        if (beforeV11(l)) {
+            return Availability.unavailable("no-qp-attributes", v10(l) + " cannot read a QP's read limits (v1.1 can)");
         }
         CallReply r = l.invoke(Call.newBuilder().setQpLimits(QpLimits.newBuilder().setQp(l.arg(qp))));
         if (r.getResultCase() != CallReply.ResultCase.QP_LIMITS_AVAILABILITY) {
@@ -146,6 +142,15 @@ final class RemoteTestbed implements Testbed {
         var a = r.getQpLimitsAvailability();
         return a.hasUnavailable() ? unavailable(a.getUnavailable()) : Availability.of(new QpReadLimits(
                 Integer.toUnsignedLong(a.getLimits().getInbound()), Integer.toUnsignedLong(a.getLimits().getOutbound())));
+    }
+
+    /** The calls of ndk.wire.v1.1 are never sent to an agent that said an older minor at Hello. */
+    private static boolean beforeV11(AgentLink l) {
+        return l.helloReply().getWireVersion().getMinor() < 1;
+    }
+
+    private static String v10(AgentLink l) {
+        return "the agent speaks ndk.wire.v1." + l.helloReply().getWireVersion().getMinor() + ", which";
     }
 
     @Override

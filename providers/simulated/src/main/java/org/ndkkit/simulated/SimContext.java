@@ -45,6 +45,16 @@ final class SimContext {
         return result;
     }
 
+    /** Reads {@code read} under the lock. */
+    <T> T locked(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void locked(Runnable body) {
         lock.lock();
         try {

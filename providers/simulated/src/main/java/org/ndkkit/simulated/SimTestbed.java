@@ -63,14 +63,17 @@ final class SimTestbed implements Testbed {
 
     @Override
     public Availability<SockAddr> address(LabCondition condition) {
-        IpPort a = switch (Objects.requireNonNull(condition, "condition")) {
+        return Availability.of(conditionAddress(condition).toSockAddr());
+    }
+
+    private static IpPort conditionAddress(LabCondition condition) {
+        return switch (Objects.requireNonNull(condition, "condition")) {
             case NO_LISTENER -> Addresses.NO_LISTENER;
             case NETWORK_UNREACHABLE -> Addresses.NETWORK_UNREACHABLE;
             case HOST_UNREACHABLE -> Addresses.HOST_UNREACHABLE;
             case SILENT_HOST -> Addresses.SILENT_HOST;
             case FOREIGN_LOCAL_ADDRESS -> Addresses.FOREIGN_LOCAL;
         };
-        return Availability.of(a.toSockAddr());
     }
 
     @Override
@@ -99,13 +102,8 @@ final class SimTestbed implements Testbed {
     /** The lifted destination becomes an address of the PEER host until the handle is closed. */
     @Override
     public Availability<LiftedCondition> lift(LabCondition condition) {
-        IpPort a = switch (Objects.requireNonNull(condition, "condition")) {
-            case NETWORK_UNREACHABLE -> Addresses.NETWORK_UNREACHABLE;
-            case HOST_UNREACHABLE -> Addresses.HOST_UNREACHABLE;
-            case SILENT_HOST -> Addresses.SILENT_HOST;
-            case NO_LISTENER, FOREIGN_LOCAL_ADDRESS -> null;
-        };
-        if (a == null) {
+        IpPort a = conditionAddress(condition);
+        if (condition == LabCondition.NO_LISTENER || condition == LabCondition.FOREIGN_LOCAL_ADDRESS) {
             return Availability.unavailable("nothing-to-lift", condition + " is not a network condition");
         }
         ctx.locked(() -> ctx.network.lend(a.ip(), peer));
@@ -118,9 +116,7 @@ final class SimTestbed implements Testbed {
         if (!(qp instanceof SimQp q)) {
             return Availability.unavailable("not-a-simulated-qp", "the QP is not one of this testbed's");
         }
-        int[][] got = new int[1][];
-        ctx.locked(() -> got[0] = q.readLimits());
-        int[] l = got[0];
+        int[] l = ctx.locked(q::readLimits);
         return l == null ? Availability.unavailable("qp-not-established", "the QP has not served an established connection")
                 : Availability.of(new QpReadLimits(Integer.toUnsignedLong(l[0]), Integer.toUnsignedLong(l[1])));
     }
