@@ -71,7 +71,7 @@ lab_in_range() {
 lab_check_plan() {
   local a
   for a in ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ } "$NDK_LAB_SILENT_HOST" "$NDK_LAB_HOST_UNREACHABLE" \
-           "$NDK_LAB_HOST_UNREACHABLE_ROUTE" "$NDK_LAB_NETWORK_UNREACHABLE" "$NDK_LAB_FOREIGN"; do
+           ${NDK_LAB_HOST_UNREACHABLE_ROUTE:+"$NDK_LAB_HOST_UNREACHABLE_ROUTE"} "$NDK_LAB_NETWORK_UNREACHABLE" "$NDK_LAB_FOREIGN"; do
     lab_in_range "$a" || { echo "lab: address $a is outside 198.18.0.0/15 and 2001:2::/48; refusing" >&2; return 1; }
   done
 }
@@ -112,6 +112,8 @@ lab_write_properties() { # $1 = file, $2 = mode
   {
     echo "# written by lab/run; the same values are in the NDK_LAB_* environment variables"
     echo "mode=$2"
+    echo "hosts=${LAB_HOSTS:-1}"
+    [[ -z ${NDK_LAB_ROLE:-} ]] || echo "role=$NDK_LAB_ROLE"
     local k; read -r k </proc/sys/kernel/osrelease; echo "kernel=$k"
     echo "device=$NDK_LAB_DEVICE"
     echo "netdev=$NDK_LAB_NETDEV"
@@ -232,4 +234,90 @@ lab_configure_routes() {
   addrs=$(ip -4 -o addr show)
   [[ $addrs != *" inet $NDK_LAB_FOREIGN/"* ]] || { echo "lab: $NDK_LAB_FOREIGN is assigned but must not be" >&2; return 1; }
   [[ $addrs != *" inet $NDK_LAB_SILENT_HOST/"* ]] || { echo "lab: $NDK_LAB_SILENT_HOST is assigned but must not be" >&2; return 1; }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Two hosts (lab/run --hosts 2): a test machine and a support machine, two QEMU guests whose
+# virtio NICs are joined by a point-to-point Ethernet link (QEMU socket netdevs over UDP on the
+# host's loopback). Each guest brings up rxe0 on its own NIC (renamed ndk0) and holds its own
+# addresses: the test machine NDK_LAB_LOCAL, the support machine NDK_LAB_PEER. ARP and IPv6
+# neighbour discovery run on the link. A second NIC per guest (ctl0, QEMU user networking with
+# restrict=on) carries only the agents' control connections, forwarded from the host's loopback,
+# so no fault on the data link cuts the kit off from its agents.
+# ---------------------------------------------------------------------------------------------
+LAB_CTL_NET=198.19.0.0/24  # the control NICs (each guest its own user-mode network); never the data link
+LAB_CTL_GUEST=198.19.0.15  # the guest's control address (QEMU's default first guest address there)
+LAB_CTL_HOST=198.19.0.2    # QEMU's side of it
+LAB_AGENT_PORT=7400        # the agent's port on ctl0 in each guest
+lab_data_mac() { case $1 in test) echo 52:54:00:18:00:01 ;; support) echo 52:54:00:18:01:01 ;; esac; }
+lab_ctl_mac() { case $1 in test) echo 52:54:00:19:00:01 ;; support) echo 52:54:00:19:01:01 ;; esac; }
+# The silent host on the link: a permanent neighbour entry on the test machine gives it a MAC no
+# NIC has, so frames to it cross the link and are dropped by the support machine's NIC filter.
+: "${NDK_LAB_SILENT_MAC:=52:54:00:18:01:77}"
+
+lab_two_host_defaults() {
+  lab_plan_defaults
+  # An unreachable host is now an on-link address that ARPs with no one behind it (no route).
+  NDK_LAB_HOST_UNREACHABLE_ROUTE=
+}
+
+# Renames the virtio NIC with MAC $1 to $2 (the kernel names them in probe order; the lab knows
+# them by the MACs lab/run gave them).
+lab_name_nic() {
+  local f mac i
+  for ((i = 0; i < 100; i++)); do
+    for f in /sys/class/net/*/address; do
+      read -r mac <"$f" || continue
+      if [[ $mac == "$1" ]]; then
+        f=${f%/address}; f=${f##*/}
+        [[ $f == "$2" ]] && return 0
+        ip link set dev "$f" name "$2" && return 0
+        echo "lab: cannot rename $f to $2" >&2; return 1
+      fi
+    done
+    sleep 0.05
+  done
+  echo "lab: no NIC with MAC $1" >&2
+  return 1
+}
+
+# The guest's side of the two-host plan for role $1 (test | support).
+lab_configure_two_host() {
+  local role=$1 a own batch out
+  lab_check_plan || return 1
+  modprobe -a crc32_generic rdma_rxe rdma_ucm virtio_net sch_netem ||
+    { echo "lab: modprobe crc32_generic rdma_rxe rdma_ucm virtio_net sch_netem failed" >&2; return 1; }
+  lab_name_nic "$(lab_data_mac "$role")" "$NDK_LAB_NETDEV" || return 1
+  lab_name_nic "$(lab_ctl_mac "$role")" ctl0 || return 1
+  for a in all default "$NDK_LAB_NETDEV"; do
+    echo 0 >"/proc/sys/net/ipv6/conf/$a/disable_ipv6" || { echo "lab: cannot enable IPv6 on $a" >&2; return 1; }
+  done
+  [[ $role == test ]] && own=$NDK_LAB_LOCAL || own=$NDK_LAB_PEER
+  batch="link set lo up"$'\n'
+  for a in ${own//,/ }; do
+    if [[ $a == *:* ]]; then batch+="addr add $a/$NDK_LAB_PREFIX6 dev $NDK_LAB_NETDEV nodad"$'\n'
+    else batch+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'; fi
+  done
+  batch+="link set $NDK_LAB_NETDEV up"$'\n'
+  batch+="addr add $LAB_CTL_GUEST/${LAB_CTL_NET#*/} dev ctl0"$'\n'
+  batch+="link set ctl0 up"$'\n'
+  [[ $role == test ]] && batch+="neigh replace $NDK_LAB_SILENT_HOST lladdr $NDK_LAB_SILENT_MAC dev $NDK_LAB_NETDEV nud permanent"$'\n'
+  printf '%s' "$batch" | ip -batch - ||
+    { echo "lab: setting up the NICs failed; commands were:" >&2; printf '%s' "$batch" >&2; return 1; }
+  rdma link add "$NDK_LAB_DEVICE" type rxe netdev "$NDK_LAB_NETDEV" ||
+    { echo "lab: rdma link add $NDK_LAB_DEVICE type rxe netdev $NDK_LAB_NETDEV failed" >&2; return 1; }
+  for ((a = 0; a < 200; a++)); do lab_rdma_active "$NDK_LAB_DEVICE" && break; sleep 0.1; done
+  lab_rdma_active "$NDK_LAB_DEVICE" ||
+    { echo "lab: $NDK_LAB_DEVICE did not become ACTIVE within 20 s:" >&2; rdma link show >&2; return 1; }
+  # shellcheck disable=SC2086 # the list splits on commas
+  lab_wait_gids "$NDK_LAB_DEVICE" ${own//,/ } || return 1
+  lab_configure_cgroup || return 1
+  [[ $role == test ]] || return 0
+  # The conditions, as the test machine sees them: no route at all; on-link with no one behind
+  # (ARP unanswered); on-link with a MAC no one has (silent); assigned nowhere.
+  out=$(printf 'route get %s\nroute get %s\nroute get %s\n' "$NDK_LAB_NETWORK_UNREACHABLE" \
+          "$NDK_LAB_HOST_UNREACHABLE" "$NDK_LAB_SILENT_HOST" | ip -force -batch - 2>&1)
+  [[ $out == *"Network is unreachable"* ]] || { echo "lab: $NDK_LAB_NETWORK_UNREACHABLE has a route: $out" >&2; return 1; }
+  [[ $out == *"$NDK_LAB_HOST_UNREACHABLE dev $NDK_LAB_NETDEV "* && $out == *"$NDK_LAB_SILENT_HOST dev $NDK_LAB_NETDEV "* ]] ||
+    { echo "lab: $NDK_LAB_HOST_UNREACHABLE and $NDK_LAB_SILENT_HOST must be on-link via $NDK_LAB_NETDEV: $out" >&2; return 1; }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.ndkkit.spi.Availability;
+import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.LiftedCondition;
 
 /**
@@ -21,6 +22,12 @@ import org.ndkkit.spi.LiftedCondition;
  * {@code mode=vm}), or when the setting {@code lift-conditions=ip} asks for it; never on a host in
  * direct mode, whose networking the kit does not touch. The rxe device gets the GID of a new
  * address asynchronously, so the lift waits (bounded) until the GID is there.
+ *
+ * <p>In the two-host lab ({@code NDK_LAB_ROLE}) each machine does its half, and the kit asks both:
+ * the support machine adds the address (as above); the test machine removes what made it
+ * unreachable from its side: a route to it on the link for NETWORK_UNREACHABLE, the permanent
+ * neighbour entry with a MAC nobody has for SILENT_HOST, any failed neighbour entry for
+ * HOST_UNREACHABLE (whose ARP the support machine now answers). Closing puts it all back.
  */
 final class AddressLift implements LiftedCondition {
     private static final long COMMAND_TIMEOUT_MS = 10_000;
@@ -61,8 +68,10 @@ final class AddressLift implements LiftedCondition {
         if (out == null) {
             return null;
         }
+        String role = env.get("NDK_LAB_ROLE");
         Properties p = new Properties();
-        try (var in = Files.newInputStream(Path.of(out, "lab.properties"))) {
+        try (var in = Files.newInputStream(Path.of(out, role == null || role.isBlank() ? "lab.properties"
+                : "lab-" + role + ".properties"))) {
             p.load(in);
         } catch (IOException e) {
             return null;
@@ -70,9 +79,16 @@ final class AddressLift implements LiftedCondition {
         return p.getProperty("mode");
     }
 
-    /** Adds {@code ip} to the lab's netdev and lends it to {@code peer}. */
-    static Availability<LiftedCondition> lift(RefAdapter peer, InetAddress ip, String device, Map<String, String> env) {
+    /**
+     * Adds {@code ip} to the lab's netdev and lends it to {@code peer}; on the two-host lab's test
+     * machine, removes instead what keeps {@code kind} of destination unreachable from there.
+     */
+    static Availability<LiftedCondition> lift(RefAdapter peer, InetAddress ip, String device, Map<String, String> env,
+            LabCondition kind) {
         String netdev = env.get("NDK_LAB_NETDEV");
+        if ("test".equals(env.get("NDK_LAB_ROLE"))) {
+            return testMachineSide(ip, netdev, env, kind);
+        }
         String problem = ip("addr", "add", prefix(ip), "dev", netdev);
         if (problem != null) {
             return Availability.unavailable("cannot-lift-condition", problem);
@@ -85,6 +101,51 @@ final class AddressLift implements LiftedCondition {
         }
         peer.lend(ip);
         return Availability.of(lift);
+    }
+
+    /** The test machine's half: a route, or its neighbour entry; undone in reverse on close. */
+    private static Availability<LiftedCondition> testMachineSide(InetAddress ip, String netdev, Map<String, String> env,
+            LabCondition kind) {
+        String a = prefix(ip);
+        String[] lift;
+        String[] undo;
+        switch (kind) {
+            case NETWORK_UNREACHABLE -> {
+                lift = new String[] {"route", "replace", a, "dev", netdev};
+                undo = new String[] {"route", "del", a, "dev", netdev};
+            }
+            case SILENT_HOST -> {
+                String mac = env.get("NDK_LAB_SILENT_MAC");
+                if (mac == null || mac.isBlank()) {
+                    return Availability.unavailable("cannot-lift-condition", "no NDK_LAB_SILENT_MAC to put the silent host back with");
+                }
+                lift = new String[] {"neigh", "del", ip.getHostAddress(), "dev", netdev};
+                undo = new String[] {"neigh", "replace", ip.getHostAddress(), "lladdr", mac, "dev", netdev, "nud", "permanent"};
+            }
+            default -> { // HOST_UNREACHABLE: forget the failed ARP, so the next connect asks again
+                lift = new String[] {"neigh", "flush", "to", ip.getHostAddress(), "dev", netdev};
+                undo = new String[] {"neigh", "flush", "to", ip.getHostAddress(), "dev", netdev};
+            }
+        }
+        String problem = ip(lift);
+        if (problem != null) {
+            return Availability.unavailable("cannot-lift-condition", problem);
+        }
+        return Availability.of(new LiftedCondition() {
+            private boolean closed;
+
+            @Override
+            public synchronized void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                String p = ip(undo);
+                if (p != null) {
+                    throw new IllegalStateException("cannot put the lab condition back: " + p);
+                }
+            }
+        });
     }
 
     @Override

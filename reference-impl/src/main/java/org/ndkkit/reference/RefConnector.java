@@ -317,8 +317,10 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
             CmId idToDrop = newId;
             undo.add(() -> adapter.destroyId(idToDrop));
         }
-        RdmaResult<Void> r = RdmaCm.resolveAddr(newId, null, dest.socket(), (int) Math.min(Integer.MAX_VALUE,
-                adapter.connectTimeoutMs()));
+        // Address resolution ends before the connect timeout: a neighbour nobody answers is then
+        // reported as HOST_UNREACHABLE (ADDR_ERROR) rather than lost to the connect's IO_TIMEOUT.
+        RdmaResult<Void> r = RdmaCm.resolveAddr(newId, null, dest.socket(), (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+                adapter.connectTimeoutMs() * 3 / 4)));
         if (!r.ok()) {
             NtStatus s = StatusMap.connectCall(r);
             log("connect " + t + ": " + r + " -> " + s);

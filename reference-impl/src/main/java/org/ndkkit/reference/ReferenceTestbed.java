@@ -149,7 +149,7 @@ final class ReferenceTestbed implements Testbed {
         if (whyNot != null) {
             return Availability.unavailable("cannot-lift-condition", whyNot);
         }
-        return AddressLift.lift(peer, ip.get(), deviceName, System.getenv());
+        return AddressLift.lift(peer, ip.get(), deviceName, System.getenv(), condition);
     }
 
     /** {@code ibv_query_qp} on the QP: what the device was told, not what the connection data says. */

@@ -100,7 +100,10 @@ final class StatusMap {
             // paused or closing listener), 10 = stale connection, 35 = vendor option: every way
             // the remote side declines is CONNECTION_REFUSED.
             case REJECTED -> NtStatus.CONNECTION_REFUSED;
-            case UNREACHABLE, ADDR_ERROR, ROUTE_ERROR -> reach(-status);
+            // Address resolution that times out is a neighbour (ARP, ND) nobody answered: an
+            // on-link destination with no host behind it (route failures come back inline).
+            case ADDR_ERROR -> status == -Errno.ETIMEDOUT ? NtStatus.HOST_UNREACHABLE : reach(-status);
+            case UNREACHABLE, ROUTE_ERROR -> reach(-status);
             case CONNECT_ERROR -> status < 0 && status != -1 ? reach(-status) : NtStatus.CONNECTION_ABORTED;
             case DISCONNECTED -> NtStatus.CONNECTION_ABORTED;
             case DEVICE_REMOVAL -> NtStatus.DEVICE_REMOVED;

@@ -39,7 +39,7 @@ class StatusMapTest {
             assertThat(StatusMap.activeConnectEvent(RdmaCmEventType.REJECTED, reason)).isEqualTo(NtStatus.CONNECTION_REFUSED);
         }
         assertThat(StatusMap.activeConnectEvent(RdmaCmEventType.UNREACHABLE, -Errno.ETIMEDOUT)).isEqualTo(NtStatus.IO_TIMEOUT);
-        assertThat(StatusMap.activeConnectEvent(RdmaCmEventType.ADDR_ERROR, -Errno.ETIMEDOUT)).isEqualTo(NtStatus.IO_TIMEOUT);
+        assertThat(StatusMap.activeConnectEvent(RdmaCmEventType.ADDR_ERROR, -Errno.ETIMEDOUT)).isEqualTo(NtStatus.HOST_UNREACHABLE);
         assertThat(StatusMap.activeConnectEvent(RdmaCmEventType.ADDR_ERROR, -Errno.EHOSTUNREACH))
                 .isEqualTo(NtStatus.HOST_UNREACHABLE);
         assertThat(StatusMap.activeConnectEvent(RdmaCmEventType.ADDR_ERROR, -Errno.ENETUNREACH))

@@ -116,16 +116,48 @@ final class RemoteTestbed implements Testbed {
         return unavailable(a.getUnavailable());
     }
 
-    /** On the agent that gave the condition's address; a v1.0 agent has no lift. */
+    /**
+     * On the agent that gave the condition's address; with two agents on both, each doing its
+     * host's half (the support machine makes the address its own, the test machine routes to it),
+     * the peer's first and closed last. A v1.0 agent has no lift.
+     */
     @Override
     public Availability<LiftedCondition> lift(LabCondition condition) {
-        if (beforeV11(local)) {
-            return Availability.unavailable("cannot-lift-condition", v10(local) + " cannot lift lab conditions (v1.1 can)");
+        for (AgentLink l : links()) {
+            if (beforeV11(l)) {
+                return Availability.unavailable("cannot-lift-condition", v10(l) + " cannot lift lab conditions (v1.1 can)");
+            }
         }
-        CallReply r = local.invoke(Call.newBuilder().setLiftCondition(LiftCondition.newBuilder()
+        if (local == peer) {
+            return liftOn(local, condition);
+        }
+        Availability<LiftedCondition> peerSide = liftOn(peer, condition);
+        if (!peerSide.isAvailable()) {
+            return peerSide;
+        }
+        Availability<LiftedCondition> localSide = liftOn(local, condition);
+        if (!localSide.isAvailable()) {
+            peerSide.get().close();
+            return localSide;
+        }
+        return Availability.of(() -> {
+            try {
+                localSide.get().close();
+            } finally {
+                peerSide.get().close();
+            }
+        });
+    }
+
+    private static Availability<LiftedCondition> liftOn(AgentLink l, LabCondition condition) {
+        CallReply r = l.invoke(Call.newBuilder().setLiftCondition(LiftCondition.newBuilder()
                 .setCondition(WireValues.condition(condition))));
-        Availability<ResourceExhaustion> a = exhaustion(local, r);
+        Availability<ResourceExhaustion> a = exhaustion(l, r);
         return a.isAvailable() ? Availability.of(a.get()::close) : Availability.unavailable(a.reasonCode(), a.detail());
+    }
+
+    private List<AgentLink> links() {
+        return local == peer ? List.of(local) : List.of(local, peer);
     }
 
     /** On the agent that handed the QP out; a v1.0 agent cannot read it. */
@@ -176,7 +208,7 @@ final class RemoteTestbed implements Testbed {
     @Override
     public Availability<Map<String, Long>> resourceCounts() {
         Map<String, Long> sum = new TreeMap<>();
-        for (AgentLink l : local == peer ? List.of(local) : List.of(local, peer)) {
+        for (AgentLink l : links()) {
             CallReply r = l.invoke(Call.newBuilder().setResourceCounts(ResourceCounts.getDefaultInstance()));
             if (r.getResultCase() != CallReply.ResultCase.COUNTS_AVAILABILITY) {
                 throw RemoteObjects.protocol(l, r, "a counts availability");

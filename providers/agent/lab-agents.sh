@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# providers/agent/lab-agents.sh PROVIDER -- COMMAND [ARG...]
+#
+# The COMMAND of `lab/run --hosts 2` that certifies PROVIDER across the two-host lab: starts an
+# ndk-agent serving PROVIDER in each guest (the test machine's serves the host under test, the
+# support machine's its peer), each listening on its control NIC, waits until both listen, runs
+# COMMAND on the host with the two agents' forwarded addresses in JDK_JAVA_OPTIONS
+# (-Dndk.provider.local=..., -Dndk.provider.peer=...: what the `remote` provider reads), then
+# stops both agents (SIGTERM, bounded). Each agent's log: $NDK_LAB_OUT/agent-ROLE.log.
+# NDK_AGENT_CLASSPATH (extra provider jars) reaches the guests like every NDK_* variable;
+# NDK_AGENT_JAVA_OPTS defaults to C1 only (see lab/README.md on the emulated JVM).
+# Exit status: COMMAND's, or 125 when an agent did not start.
+set -uo pipefail
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
+PROVIDER=${1:?usage: lab-agents.sh PROVIDER -- COMMAND...}
+shift
+[[ ${1:-} == -- ]] && shift
+(($#)) || { echo "lab-agents: no COMMAND" >&2; exit 2; }
+: "${NDK_LAB_OUT:?lab-agents: run it as the COMMAND of lab/run --hosts 2}"
+: "${NDK_LAB_AGENT_TEST:?}" "${NDK_LAB_AGENT_SUPPORT:?}"
+CTL=${NDK_LAB_CTL:-$ROOT/lab/labctl}
+# shellcheck source=../../lab/lib/plan.sh
+. "$ROOT/lab/lib/plan.sh" # LAB_CTL_GUEST, LAB_AGENT_PORT
+jar=$ROOT/providers/agent/target/ndk-agent.jar
+[[ -f $jar ]] || { echo "lab-agents: $jar is missing: build the kit first (mvn install)" >&2; exit 125; }
+opts=${NDK_AGENT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+
+start() { # $1 = role
+  local log=$NDK_LAB_OUT/agent-$1.log
+  rm -f -- "$log" "$NDK_LAB_OUT/agent-$1.pid"
+  "$CTL" "$1" -c "cd $(printf %q "$ROOT") && NDK_AGENT_JAVA_OPTS=$(printf %q "$opts -XX:ErrorFile=$NDK_LAB_OUT/hs_err_agent_$1_%p.log") \
+    nohup providers/agent/ndk-agent --provider $(printf %q "$PROVIDER") --listen $LAB_CTL_GUEST:$LAB_AGENT_PORT \
+    >$(printf %q "$log") 2>&1 </dev/null & echo \$! >$(printf %q "$NDK_LAB_OUT/agent-$1.pid")"
+}
+listening() { grep -q '^ndk-agent listening on ' "$NDK_LAB_OUT/agent-$1.log" 2>/dev/null; }
+stop() { # $1 = role: SIGTERM, then at most 15 s for the agent to close its session and exit
+  local pid
+  pid=$(cat "$NDK_LAB_OUT/agent-$1.pid" 2>/dev/null) || return 0
+  "$CTL" "$1" --timeout 30 -c "kill -TERM $pid 2>/dev/null || exit 0
+    for i in \$(seq 150); do kill -0 $pid 2>/dev/null || exit 0; sleep 0.1; done
+    echo 'the agent did not stop within 15 s of SIGTERM'; kill -KILL $pid; exit 1"
+}
+
+for role in test support; do start "$role" || { echo "lab-agents: cannot start the $role machine's agent" >&2; exit 125; }; done
+t0=$SECONDS
+until listening test && listening support; do
+  if ((SECONDS - t0 > 120)); then
+    echo "lab-agents: the agents did not listen within 120 s" >&2
+    for role in test support; do echo "--- agent-$role.log" >&2; tail -n 20 "$NDK_LAB_OUT/agent-$role.log" >&2; done
+    exit 125
+  fi
+  sleep 0.2
+done
+echo "lab-agents: $PROVIDER served on the test machine ($NDK_LAB_AGENT_TEST) and the support machine" \
+     "($NDK_LAB_AGENT_SUPPORT) after $((SECONDS - t0)) s" >&2
+export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }-Dndk.provider.local=$NDK_LAB_AGENT_TEST -Dndk.provider.peer=$NDK_LAB_AGENT_SUPPORT"
+"$@"
+rc=$?
+for role in test support; do stop "$role" || { echo "lab-agents: the $role machine's agent did not stop cleanly" >&2; ((rc == 0)) && rc=1; }; done
+exit "$rc"
