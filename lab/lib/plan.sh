@@ -149,7 +149,7 @@ lab_rdma_active() { # $1 = device: true when one of its ports is ACTIVE (sysfs, 
 # Every exec costs ~0.13 s in the emulated guest, so commands are batched and checks use
 # bash builtins and sysfs. Prints what went wrong and returns 1 on failure.
 lab_configure() {
-  local a i have='' batch
+  local a have='' batch REPLY
   lab_check_plan || return 1
   # IPv6 on, for the netdev made below (default) and an existing one; 'all' propagates to the rest.
   if [[ "$NDK_LAB_LOCAL,$NDK_LAB_PEER" == *:* ]]; then
@@ -169,33 +169,50 @@ lab_configure() {
   else
     batch+="link add $NDK_LAB_NETDEV type dummy"$'\n'
   fi
-  for a in ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ }; do
-    if [[ $a == *:* ]]; then # nodad: usable at once, not 'tentative' for a second or more
-      [[ $have == *" inet6 $a/"* ]] || batch+="addr add $a/$NDK_LAB_PREFIX6 dev $NDK_LAB_NETDEV nodad"$'\n'
-    else
-      [[ $have == *" inet $a/"* ]] || batch+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'
-    fi
-  done
+  # shellcheck disable=SC2086 # the lists split on commas
+  lab_addr_batch "$have" ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ }
+  batch+=$REPLY
   batch+="link set $NDK_LAB_NETDEV up"$'\n'
   batch+="route replace unreachable $NDK_LAB_HOST_UNREACHABLE_ROUTE"$'\n'
   printf '%s' "$batch" | ip -batch - ||
     { echo "lab: setting up $NDK_LAB_NETDEV failed; commands were:" >&2; printf '%s' "$batch" >&2; return 1; }
+  # shellcheck disable=SC2086 # the lists split on commas
+  lab_rxe_up ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ } || return 1
+  lab_configure_cgroup || return 1
+  lab_configure_routes || return 1
+}
+
+# Sets REPLY to the 'ip -batch' lines that add each address in $2.. to the lab's netdev, leaving
+# out those `ip -o addr show` output $1 already lists.
+lab_addr_batch() {
+  local have=$1 a
+  shift
+  REPLY=
+  for a in "$@"; do
+    if [[ $a == *:* ]]; then # nodad: usable at once, not 'tentative' for a second or more
+      [[ $have == *" inet6 $a/"* ]] || REPLY+="addr add $a/$NDK_LAB_PREFIX6 dev $NDK_LAB_NETDEV nodad"$'\n'
+    else
+      [[ $have == *" inet $a/"* ]] || REPLY+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'
+    fi
+  done
+}
+
+# The rxe device on the lab's netdev (added unless it exists), ACTIVE (at most 20 s), with a GID
+# for each address in $@: rxe adds an address's GID from a notifier, asynchronously, and rdma_cm
+# cannot bind or resolve an address before its GID exists.
+lab_rxe_up() {
+  local i
   if [[ ! -e /sys/class/infiniband/$NDK_LAB_DEVICE ]]; then
     rdma link add "$NDK_LAB_DEVICE" type rxe netdev "$NDK_LAB_NETDEV" ||
       { echo "lab: rdma link add $NDK_LAB_DEVICE type rxe netdev $NDK_LAB_NETDEV failed" >&2; return 1; }
   fi
-  for ((i = 0; i < 200; i++)); do # at most 20 s
+  for ((i = 0; i < 200; i++)); do
     lab_rdma_active "$NDK_LAB_DEVICE" && break
     sleep 0.1
   done
   lab_rdma_active "$NDK_LAB_DEVICE" ||
     { echo "lab: $NDK_LAB_DEVICE did not become ACTIVE within 20 s:" >&2; rdma link show >&2; return 1; }
-  # rxe adds an address's GID from a notifier, asynchronously; rdma_cm cannot bind or resolve an
-  # address before its GID exists.
-  # shellcheck disable=SC2086 # the lists split on commas
-  lab_wait_gids "$NDK_LAB_DEVICE" ${NDK_LAB_LOCAL//,/ } ${NDK_LAB_PEER//,/ } || return 1
-  lab_configure_cgroup || return 1
-  lab_configure_routes || return 1
+  lab_wait_gids "$NDK_LAB_DEVICE" "$@"
 }
 
 # cgroup v2 with the rdma controller enabled for children of $NDK_LAB_CGROUP: a test may
@@ -283,7 +300,7 @@ lab_name_nic() {
 
 # The guest's side of the two-host plan for role $1 (test | support).
 lab_configure_two_host() {
-  local role=$1 a own batch out
+  local role=$1 a own batch out REPLY
   lab_check_plan || return 1
   modprobe -a crc32_generic rdma_rxe rdma_ucm virtio_net sch_netem ||
     { echo "lab: modprobe crc32_generic rdma_rxe rdma_ucm virtio_net sch_netem failed" >&2; return 1; }
@@ -293,24 +310,17 @@ lab_configure_two_host() {
     echo 0 >"/proc/sys/net/ipv6/conf/$a/disable_ipv6" || { echo "lab: cannot enable IPv6 on $a" >&2; return 1; }
   done
   [[ $role == test ]] && own=$NDK_LAB_LOCAL || own=$NDK_LAB_PEER
-  batch="link set lo up"$'\n'
-  for a in ${own//,/ }; do
-    if [[ $a == *:* ]]; then batch+="addr add $a/$NDK_LAB_PREFIX6 dev $NDK_LAB_NETDEV nodad"$'\n'
-    else batch+="addr add $a/$NDK_LAB_PREFIX dev $NDK_LAB_NETDEV"$'\n'; fi
-  done
+  # shellcheck disable=SC2086 # the list splits on commas
+  lab_addr_batch '' ${own//,/ }
+  batch="link set lo up"$'\n'$REPLY
   batch+="link set $NDK_LAB_NETDEV up"$'\n'
   batch+="addr add $LAB_CTL_GUEST/${LAB_CTL_NET#*/} dev ctl0"$'\n'
   batch+="link set ctl0 up"$'\n'
   [[ $role == test ]] && batch+="neigh replace $NDK_LAB_SILENT_HOST lladdr $NDK_LAB_SILENT_MAC dev $NDK_LAB_NETDEV nud permanent"$'\n'
   printf '%s' "$batch" | ip -batch - ||
     { echo "lab: setting up the NICs failed; commands were:" >&2; printf '%s' "$batch" >&2; return 1; }
-  rdma link add "$NDK_LAB_DEVICE" type rxe netdev "$NDK_LAB_NETDEV" ||
-    { echo "lab: rdma link add $NDK_LAB_DEVICE type rxe netdev $NDK_LAB_NETDEV failed" >&2; return 1; }
-  for ((a = 0; a < 200; a++)); do lab_rdma_active "$NDK_LAB_DEVICE" && break; sleep 0.1; done
-  lab_rdma_active "$NDK_LAB_DEVICE" ||
-    { echo "lab: $NDK_LAB_DEVICE did not become ACTIVE within 20 s:" >&2; rdma link show >&2; return 1; }
   # shellcheck disable=SC2086 # the list splits on commas
-  lab_wait_gids "$NDK_LAB_DEVICE" ${own//,/ } || return 1
+  lab_rxe_up ${own//,/ } || return 1
   lab_configure_cgroup || return 1
   [[ $role == test ]] || return 0
   # The conditions, as the test machine sees them: no route at all; on-link with no one behind
