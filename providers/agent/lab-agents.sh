@@ -5,7 +5,8 @@
 # ndk-agent serving PROVIDER in each guest (the test machine's serves the host under test, the
 # support machine's its peer), each listening on its control NIC, waits until both listen, runs
 # COMMAND on the host with the two agents' forwarded addresses in JDK_JAVA_OPTIONS
-# (-Dndk.provider.local=..., -Dndk.provider.peer=...: what the `remote` provider reads), then
+# (-Dndk.provider.local=..., -Dndk.provider.peer=...: what the `remote` provider reads) and the
+# lab's link control (-Dndk.provider.link-control=lab/link-control), then
 # stops both agents (SIGTERM, bounded). Each agent's log: $NDK_LAB_OUT/agent-ROLE.log.
 # NDK_AGENT_CLASSPATH (extra provider jars) reaches the guests like every NDK_* variable;
 # NDK_AGENT_JAVA_OPTS defaults to C1 only (see lab/README.md on the emulated JVM).
@@ -53,7 +54,8 @@ until listening test && listening support; do
 done
 echo "lab-agents: $PROVIDER served on the test machine ($NDK_LAB_AGENT_TEST) and the support machine" \
      "($NDK_LAB_AGENT_SUPPORT) after $((SECONDS - t0)) s" >&2
-export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }-Dndk.provider.local=$NDK_LAB_AGENT_TEST -Dndk.provider.peer=$NDK_LAB_AGENT_SUPPORT"
+# the link between the guests is disturbed from here, the host (lab/link-control), never by an agent
+export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }-Dndk.provider.local=$NDK_LAB_AGENT_TEST -Dndk.provider.peer=$NDK_LAB_AGENT_SUPPORT -Dndk.provider.link-control=$ROOT/lab/link-control"
 "$@"
 rc=$?
 for role in test support; do stop "$role" || { echo "lab-agents: the $role machine's agent did not stop cleanly" >&2; ((rc == 0)) && rc=1; }; done

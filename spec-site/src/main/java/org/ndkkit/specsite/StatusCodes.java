@@ -83,6 +83,13 @@ final class StatusCodes {
             phrase("the (connect|accept|complete-connect|disconnect) of \\S+ fails with (STATUS_[A-Z_]+) or (STATUS_[A-Z_]+)",
                     m -> List.of(use(NtStatus.named(m.group(2)), request(m.group(1)), Path.EITHER),
                             use(NtStatus.named(m.group(3)), request(m.group(1)), Path.EITHER))),
+            phrase("the connect of \\S+ fails with (STATUS_[A-Z_]+) or (STATUS_[A-Z_]+) within the connect timeout",
+                    m -> List.of(use(NtStatus.named(m.group(1)), "NdkConnectWithSharedEndpoint", Path.EITHER),
+                            use(NtStatus.named(m.group(2)), "NdkConnectWithSharedEndpoint", Path.EITHER))),
+            phrase("every connect of the batch ended with (STATUS_[A-Z_]+) or a retryable status within the connect timeout",
+                    m -> java.util.stream.Stream.concat(java.util.stream.Stream.of(NtStatus.named(m.group(1))),
+                                    org.ndkkit.steps.NetworkSteps.RETRYABLE.stream().sorted(java.util.Comparator.comparing(NtStatus::name)))
+                            .map(st -> use(st, "NdkConnectWithSharedEndpoint", Path.EITHER)).toList()),
             phrase("the (connect|accept|complete-connect|disconnect) of \\S+ fails with a provider-defined error",
                     m -> one(null, request(m.group(1)), Path.EITHER)),
             phrase("the dedicated connect of \\S+ fails with (STATUS_[A-Z_]+)",

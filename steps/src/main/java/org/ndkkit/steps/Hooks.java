@@ -34,6 +34,10 @@ public final class Hooks {
         if (lab == null) {
             return;
         }
+        // the peer must answer again before its objects can be closed
+        for (int i = state.linkFaults.size() - 1; i >= 0; i--) {
+            state.linkFaults.get(i).close();
+        }
         for (ResourceExhaustion e : state.exhaustions) {
             e.close();
         }

@@ -63,7 +63,8 @@ public final class RemoteProvider implements NdkProvider {
             if (peer != local) {
                 peer.open(open);
             }
-            RemoteTestbed tb = new RemoteTestbed(local, peer);
+            RemoteTestbed tb = new RemoteTestbed(local, peer, s.linkControl() == null ? null
+                    : new LinkControlCommand(s.linkControl(), Math.max(s.rpcTimeoutMs(), 120_000)));
             describe(local, peer);
             return tb;
         } catch (TestbedUnavailableException | RuntimeException e) {

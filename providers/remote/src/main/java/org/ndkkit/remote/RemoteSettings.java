@@ -14,10 +14,12 @@ import java.util.Map;
  * @param openTimeoutMs     bound on the handshake that opens the testbed (a provider may take long
  *                          to open its devices, more so under emulation)
  * @param callbackTimeoutMs how long an agent holds a provider callback for the kit's handler
+ * @param linkControl       a command on the kit's machine that disturbs the link between the two
+ *                          agents' machines (see {@link LinkControlCommand}), or null
  * @param passThrough       the settings for the provider behind the agent
  */
 record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTimeoutMs, long openTimeoutMs,
-                      long callbackTimeoutMs, Map<String, String> passThrough) {
+                      long callbackTimeoutMs, String linkControl, Map<String, String> passThrough) {
 
     static final String LOCAL = "local";
     static final String PEER = "peer";
@@ -25,6 +27,7 @@ record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTi
     static final String HELLO_TIMEOUT = "hello-timeout-ms";
     static final String OPEN_TIMEOUT = "open-timeout-ms";
     static final String CALLBACK_TIMEOUT = "callback-timeout-ms";
+    static final String LINK_CONTROL = "link-control";
 
     static RemoteSettings of(Map<String, String> all) {
         Map<String, String> rest = new HashMap<>(all);
@@ -34,10 +37,14 @@ record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTi
                     + " host under test; start one with providers/agent/ndk-agent --provider NAME --listen HOST:PORT)");
         }
         String peer = rest.remove(PEER);
+        String linkControl = rest.remove(LINK_CONTROL);
+        if (linkControl != null && (linkControl.isBlank() || !java.nio.file.Files.isExecutable(java.nio.file.Path.of(linkControl)))) {
+            throw new IllegalArgumentException("-s " + LINK_CONTROL + "=" + linkControl + ": not an executable file");
+        }
         return new RemoteSettings(check(local, LOCAL), peer == null || peer.isBlank() ? local : check(peer, PEER),
                 millis(rest.remove(RPC_TIMEOUT), 30_000, RPC_TIMEOUT), millis(rest.remove(HELLO_TIMEOUT), 10_000, HELLO_TIMEOUT),
                 millis(rest.remove(OPEN_TIMEOUT), 120_000, OPEN_TIMEOUT),
-                millis(rest.remove(CALLBACK_TIMEOUT), 60_000, CALLBACK_TIMEOUT), Map.copyOf(rest));
+                millis(rest.remove(CALLBACK_TIMEOUT), 60_000, CALLBACK_TIMEOUT), linkControl, Map.copyOf(rest));
     }
 
     private static String check(String hostPort, String key) {

@@ -11,6 +11,7 @@ import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NdkQp;
+import org.ndkkit.spi.NetworkLink;
 import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
@@ -44,10 +45,12 @@ final class RemoteTestbed implements Testbed {
     private final List<InetAddress> peerAddresses;
     private final Duration connectTimeout;
     private final Duration fourTupleReleaseDelay;
+    private final NetworkLink link;
 
-    RemoteTestbed(AgentLink local, AgentLink peer) {
+    RemoteTestbed(AgentLink local, AgentLink peer, NetworkLink link) {
         this.local = local;
         this.peer = peer;
+        this.link = link;
         HostFacts lf = local.helloReply().getTestbed().getLocal();
         HostFacts pf = peer.helloReply().getTestbed().getPeer();
         this.localAdapter = (NdkAdapter) local.proxy(lf.getAdapter());
@@ -158,6 +161,22 @@ final class RemoteTestbed implements Testbed {
 
     private List<AgentLink> links() {
         return local == peer ? List.of(local) : List.of(local, peer);
+    }
+
+    /**
+     * The link-control command's, when the two hosts are two agents' machines; with one agent both
+     * hosts are one machine and there is no link between them to disturb.
+     */
+    @Override
+    public Availability<NetworkLink> link() {
+        if (link == null) {
+            return Availability.unavailable("no-link-control", "the remote provider was given no link-control command"
+                    + " (-s link-control=PATH; the two-host lab's is lab/link-control)");
+        }
+        if (local == peer) {
+            return Availability.unavailable("no-link-control", "one agent serves both hosts: there is no link between them");
+        }
+        return Availability.of(link);
     }
 
     /** On the agent that handed the QP out; a v1.0 agent cannot read it. */

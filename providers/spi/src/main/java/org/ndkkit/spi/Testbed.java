@@ -61,6 +61,15 @@ public interface Testbed extends AutoCloseable {
     }
 
     /**
+     * The network between the two hosts, when they are separate machines joined by a link this
+     * testbed can disturb. Unavailable by default (one machine, or a link the testbed does not
+     * control); the kit then reports the network-fault scenarios unsupported with the reason.
+     */
+    default Availability<NetworkLink> link() {
+        return Availability.unavailable("no-link-control", "the testbed cannot disturb the network between its hosts");
+    }
+
+    /**
      * How long a four-tuple may stay taken after the close of its connector completed: zero for
      * most transports; an iWARP provider whose TCP holds the tuple in TIME_WAIT after an active
      * close declares that time. The kit waits it out before reusing a four-tuple.
