@@ -43,6 +43,12 @@ import org.ndkkit.spi.TestbedOptions;
  *
  * The data path (ibv_post_recv/send, ibv_poll_cq) is not part of the SPI: this program reaches
  * into the reference objects (same package) for the QP, PD and CQ.
+ *
+ * <p>Across the two-host lab (reference-impl/lab-interop-two-host.sh), this program runs on the
+ * test machine and each {@code ucmatose} on the support machine: with {@code -Dndk.interop.relay=DIR}
+ * it writes the command line to {@code DIR/ID.cmd}, the host runs it there (lab/labctl) and writes
+ * {@code ID.out} and {@code ID.rc}. The listener is then the test machine's own (Host.LOCAL) and
+ * ucmatose's client binds to a support machine address.
  */
 public final class Interop {
     private static final int COUNT = 3;
@@ -175,23 +181,77 @@ public final class Interop {
                 && wcs.stream().allMatch(WorkCompletion::success);
     }
 
-    private static Process start(String... cmd) throws IOException {
-        System.out.println("INTEROP running: " + String.join(" ", cmd));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    private static final String RELAY = System.getProperty("ndk.interop.relay");
+
+    /** A ucmatose run: here, or on the support machine through the host's relay. */
+    private interface Tool {
+        /** Waits (bounded) for its end and checks its exit status and its "return status 0". */
+        void finish(String what) throws InterruptedException, IOException;
+
+        void kill();
     }
 
-    private static String finish(Process p, String what) throws InterruptedException, IOException {
-        boolean exited = p.waitFor(20, TimeUnit.SECONDS);
-        if (!exited) {
-            p.destroyForcibly();
+    private static Tool start(String... cmd) throws IOException {
+        System.out.println("INTEROP running" + (RELAY != null ? " on the support machine" : "") + ": " + String.join(" ", cmd));
+        if (RELAY != null) {
+            return relay(String.join(" ", cmd));
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return new Tool() {
+            @Override
+            public void finish(String what) throws InterruptedException, IOException {
+                boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+                if (!exited) {
+                    p.destroyForcibly();
+                }
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                report(what, out, exited ? p.exitValue() : -1, exited ? "exit " + p.exitValue() : "did not exit within 20 s");
+            }
+
+            @Override
+            public void kill() {
+                p.destroyForcibly();
+            }
+        };
+    }
+
+    private static void report(String what, String out, int exit, String observed) {
         for (String line : out.split("\n")) {
             System.out.println("  " + what + "| " + line);
         }
-        check(what + " exit status", exited && p.exitValue() == 0 && out.contains("return status 0"),
-                exited ? "exit " + p.exitValue() : "did not exit within 20 s");
-        return out;
+        check(what + " exit status", exit == 0 && out.contains("return status 0"), observed);
+    }
+
+    private static int relayed;
+
+    private static Tool relay(String command) throws IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(RELAY);
+        String id = "ucmatose-" + (++relayed);
+        java.nio.file.Path tmp = dir.resolve(id + ".tmp");
+        java.nio.file.Files.writeString(tmp, command + "\n");
+        java.nio.file.Files.move(tmp, dir.resolve(id + ".cmd"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return new Tool() {
+            @Override
+            public void finish(String what) throws InterruptedException, IOException {
+                java.nio.file.Path rc = dir.resolve(id + ".rc");
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!java.nio.file.Files.exists(rc) && System.nanoTime() < end) {
+                    Thread.sleep(50);
+                }
+                if (!java.nio.file.Files.exists(rc)) {
+                    check(what + " exit status", false, "the relay reported no end within 60 s");
+                    return;
+                }
+                int exit = Integer.parseInt(java.nio.file.Files.readString(rc).strip());
+                java.nio.file.Path out = dir.resolve(id + ".out");
+                report(what, java.nio.file.Files.exists(out) ? java.nio.file.Files.readString(out) : "", exit, "exit " + exit);
+            }
+
+            @Override
+            public void kill() {
+                // the host's relay bounds it (labctl --timeout)
+            }
+        };
     }
 
     // ------------------------------------------------------------------ reference -> ucmatose server
@@ -200,7 +260,7 @@ public final class Interop {
         InetAddress local = tb.addresses(Host.LOCAL).get(0);
         InetAddress server = tb.addresses(Host.PEER).get(1);
         int port = 7811;
-        Process ucm = start("ucmatose", "-b", server.getHostAddress(), "-p", Integer.toString(port),
+        Tool ucm = start("ucmatose", "-b", server.getHostAddress(), "-p", Integer.toString(port),
                 "-C", Integer.toString(COUNT), "-S", Integer.toString(SIZE));
         Host1 a = new Host1(tb, Host.LOCAL);
         NdkSharedEndpoint se = a.endpoint(local, 0);
@@ -239,7 +299,7 @@ public final class Interop {
             }
             check("disconnect event when ucmatose disconnects", "ucmatose-server".equals(ctx), String.valueOf(ctx));
         }
-        finish(ucm, "ucmatose server");
+        ucm.finish("ucmatose server");
         LabKit.closeAndWait(c);
         buf.close();
         LabKit.closeAndWait(qp);
@@ -251,10 +311,13 @@ public final class Interop {
     // ------------------------------------------------------------------ ucmatose client -> reference
 
     private static void ucmatoseClientToReference(ReferenceTestbed tb) throws Exception {
-        InetAddress client = tb.addresses(Host.LOCAL).get(1);
-        Host1 p = new Host1(tb, Host.PEER);
-        Listening l = new Listening(p.adapter, tb.addresses(Host.PEER).get(0), 0);
-        Process ucm = start("ucmatose", "-s", l.address.ip().getHostAddress(), "-p", Integer.toString(l.address.port()),
+        // one machine: both ends on rxe0, the listener the PEER's; two: the listener is the test
+        // machine's, the client on the support machine
+        Host listening = RELAY != null ? Host.LOCAL : Host.PEER;
+        InetAddress client = tb.addresses(RELAY != null ? Host.PEER : Host.LOCAL).get(1);
+        Host1 p = new Host1(tb, listening);
+        Listening l = new Listening(p.adapter, tb.addresses(listening).get(0), 0);
+        Tool ucm = start("ucmatose", "-s", l.address.ip().getHostAddress(), "-p", Integer.toString(l.address.port()),
                 "-b", client.getHostAddress(), "-C", Integer.toString(COUNT), "-S", Integer.toString(SIZE));
         NdkConnector pc = l.next();
         check("connect event from the ucmatose client", pc != null, String.valueOf(pc));
@@ -281,12 +344,12 @@ public final class Interop {
                 NtStatus ds = d.await(pc.disconnect(d, null));
                 check("NdkDisconnect, answered by ucmatose", NtStatus.SUCCESS.equals(ds), String.valueOf(ds));
             }
-            finish(ucm, "ucmatose client");
+            ucm.finish("ucmatose client");
             LabKit.closeAndWait(pc);
             buf.close();
             LabKit.closeAndWait(qp);
         } else {
-            ucm.destroyForcibly();
+            ucm.kill();
         }
         LabKit.closeAndWait(l.listener);
         LabKit.closeAndWait(p.cq);
