@@ -35,7 +35,7 @@ Feature: Connection establishment across a faulty link
       Examples:
         | impairment                                                      |
         | loses 3 percent of its frames                                   |
-        | loses 30 percent of its frames                                  |
+        | loses 15 percent of its frames                                  |
         | delays every frame by 50 ms, give or take 10 ms                 |
         | sends 25 percent of its frames at once and holds the rest for 20 ms |
 
