@@ -151,31 +151,34 @@ public final class NetworkSteps {
     public void eitherWithinTimeout(String c, NtStatus one, NtStatus other) {
         connection.failsWithEither("NdkConnectWithSharedEndpoint", c, one, other);
         TrackedCall t = lab().lastRequest("NdkConnectWithSharedEndpoint", c);
-        long bound = connectTimeout().plus(GRACE).toMillis();
-        if (millis(t) > bound) {
-            throw lab().failure("connect of " + c + " ended after " + millis(t) + " ms, past the declared connect timeout of "
-                    + connectTimeout().toMillis() + " ms (+" + GRACE.toMillis() + " ms for delivery)");
+        String late = late(t);
+        if (late != null) {
+            throw lab().failure("connect of " + c + ": " + late);
         }
         lab().trace().note("connect of " + c + " ended after " + millis(t) + " ms");
     }
 
-    /** Null when the outcome is what the clause allows, otherwise what is wrong with it. */
-    private String judge(Outcome o, TrackedCall t, boolean successAllowed) {
-        long took = millis(t);
-        long bound = connectTimeout().plus(GRACE).toMillis();
+    /** Null when the outcome is SUCCESS or a retryable status within the timeout, otherwise what is wrong with it. */
+    private String judge(Outcome o, TrackedCall t) {
         if (o.status().isSuccess()) {
-            return successAllowed ? null : "expected a retryable status (" + RETRYABLE.stream().map(NtStatus::toString).sorted()
-                    .toList() + "), got " + o;
+            return null;
         }
         if (!RETRYABLE.contains(o.status())) {
-            return "expected " + (successAllowed ? "STATUS_SUCCESS or " : "") + "a retryable status "
-                    + RETRYABLE.stream().map(NtStatus::toString).sorted().toList() + ", got " + o;
+            return "expected STATUS_SUCCESS or a retryable status " + RETRYABLE.stream().map(NtStatus::toString).sorted().toList()
+                    + ", got " + o;
         }
-        if (took > bound) {
-            return o + " came after " + took + " ms, past the declared connect timeout of " + connectTimeout().toMillis()
-                    + " ms (+" + GRACE.toMillis() + " ms for delivery)";
+        String late = late(t);
+        return late == null ? null : o + " " + late;
+    }
+
+    /** Null when {@code t} ended within the declared connect timeout (+ grace), otherwise how late. */
+    private String late(TrackedCall t) {
+        long took = millis(t);
+        if (took <= connectTimeout().plus(GRACE).toMillis()) {
+            return null;
         }
-        return null;
+        return "ended after " + took + " ms, past the declared connect timeout of " + connectTimeout().toMillis()
+                + " ms (+" + GRACE.toMillis() + " ms for delivery)";
     }
 
     private static long millis(TrackedCall t) {
@@ -400,7 +403,7 @@ public final class NetworkSteps {
             }
             Outcome o = a.connect.await(DONE);
             tally.merge(o.status().toString(), 1, Integer::sum);
-            String p = judge(o, a.connect, true);
+            String p = judge(o, a.connect);
             if (p != null) {
                 wrong.add(a.name + ": " + p);
             }
