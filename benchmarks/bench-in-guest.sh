@@ -21,7 +21,10 @@
 # "benchmarks/bench-in-guest.sh OUTDIR 1 10 100". Environment: BENCH_ROUNDS (rounds per N;
 # default 5 for N<=100, else 1), BENCH_WARMUP (connections of the JVM's warm-up,
 # default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more options
-# for the measured JVMs), BENCH_COMPLETE_CONNECT (in-callback, the default, or completer-thread).
+# for the measured JVMs), BENCH_COMPLETE_CONNECT (completer-thread, the default, or in-callback),
+# BENCH_PEER_ACCEPTOR (ADDRESS:PORT/COUNT: the two-host lab's test machine, where the peer's side
+# runs on the support machine: cmtime's server already listening on the first PEER address, and a
+# PeerAcceptor on those ports; benchmarks/lab-bench-two-host.sh starts both).
 # Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
 #
 # Internal: bench-in-guest.sh --cmtime-round OUTDIR N K   runs cmtime round K of N.
@@ -53,6 +56,16 @@ cmtime_run() {
   local n=$1 base=$2 bound srv p c rc
   bound=$((60 + n / 10))
   rm -f -- "$base".*
+  if [[ -n ${BENCH_PEER_ACCEPTOR:-} ]]; then
+    # Across the link: the server runs on the support machine for the whole benchmark (its CPU is
+    # not measured per round: no .server-time).
+    timeout -s KILL "$bound" /usr/bin/time -f '%U %S %e' -o "$base.client-time" \
+      cmtime -s "$PEER" -b "$LOCAL" -p "$PORT" -c "$n" >"$base.txt" 2>&1
+    rc=$?
+    ((rc == 137)) && echo "cmtime client killed after $bound s" >>"$base.txt"
+    echo "$rc" >"$base.rc"
+    return 0
+  fi
   timeout -s KILL $((bound + 10)) /usr/bin/time -f '%U %S %e' -o "$base.server-time" \
     cmtime -b "$PEER" -p "$PORT" >"$base.server.txt" 2>&1 &
   srv=$!
@@ -120,13 +133,14 @@ BENCH_JVM_OPTS=("${JAVA_OPTS[@]}")
 BENCH_ARGS=()
 [[ -n ${BENCH_WARMUP:-} ]] && BENCH_ARGS+=(--warmup "$BENCH_WARMUP")
 [[ -n ${BENCH_COMPLETE_CONNECT:-} ]] && BENCH_ARGS+=(--complete-connect "$BENCH_COMPLETE_CONNECT")
+[[ -n ${BENCH_PEER_ACCEPTOR:-} ]] && BENCH_ARGS+=(--peer-acceptor "$BENCH_PEER_ACCEPTOR")
 rounds_for() { # ConnectBench.autoRounds, or BENCH_ROUNDS
   if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 100)); then echo 5; else echo 1; fi
 }
 result() { echo "$OUT/$PROVIDER-n$1.json"; }
 
 T0=$SECONDS
-log "provider $PROVIDER, N = ${NS[*]}, local $LOCAL, peer $PEER, out $OUT"
+log "provider $PROVIDER, N = ${NS[*]}, local $LOCAL, peer $PEER${BENCH_PEER_ACCEPTOR:+ (on the support machine: $BENCH_PEER_ACCEPTOR)}, out $OUT"
 # One cmtime run first, not counted: the first connections after boot are much slower (cold
 # caches; TCG translating the kernel's CM paths for the first time). The JVM warms up itself.
 cmtime_run 10 "$OUT/cmtime-warmup"

@@ -52,7 +52,8 @@ public final class BenchReport {
     }
 
     /** One N: both programs' figures, or why they are missing. */
-    record Row(int n, List<RoundResult> reference, String referenceError, CmtimeRuns cmtime, String completeConnect) {
+    record Row(int n, List<RoundResult> reference, String referenceError, CmtimeRuns cmtime, String completeConnect,
+               String peer) {
         /** Median of the rounds' rates; NaN when the N failed (a failed round stops its N). */
         double referenceRate() {
             return referenceError != null ? Double.NaN
@@ -90,8 +91,9 @@ public final class BenchReport {
 
         /** Median over rounds of a step's phase wall time divided by N, in ms per connection. */
         double referencePhasePerConnMs(String step) {
-            return Stats.median(reference.stream().filter(RoundResult::ok)
-                    .map(r -> r.phaseNanos().getOrDefault(step, 0L) / 1e6 / n).toList());
+            // A step timed elsewhere (the accept of a peer on another machine) has no phase here: n/a.
+            return Stats.median(reference.stream().filter(RoundResult::ok).filter(r -> r.phaseNanos().containsKey(step))
+                    .map(r -> r.phaseNanos().get(step) / 1e6 / n).toList());
         }
 
         /** Median over cmtime's runs of the summed {@code us / conn} of {@code steps}, in ms. */
@@ -182,6 +184,7 @@ public final class BenchReport {
         List<RoundResult> ref = new ArrayList<>();
         String refError = null;
         String completeConnect = "?";
+        String peer = "in-process";
         Path json = ConnectBench.resultFile(dir, provider, n);
         if (Files.isRegularFile(json)) {
             Map<String, Object> m = new ObjectMapper().readValue(json.toFile(), Map.class);
@@ -192,6 +195,7 @@ public final class BenchReport {
                 refError = String.valueOf(m.get("error"));
             }
             completeConnect = String.valueOf(m.getOrDefault("completeConnect", "completer-thread"));
+            peer = String.valueOf(m.getOrDefault("peer", "in-process"));
         } else {
             Path rc = dir.resolve(provider + "-n" + n + ".rc");
             refError = "no result" + (Files.exists(rc) ? ": " + Files.readString(rc).trim() : "")
@@ -200,7 +204,7 @@ public final class BenchReport {
         if (refError == null && ref.stream().noneMatch(RoundResult::ok)) {
             refError = "no successful round";
         }
-        return new Row(n, ref, refError, loadCmtime(dir, n), completeConnect);
+        return new Row(n, ref, refError, loadCmtime(dir, n), completeConnect, peer);
     }
 
     static CmtimeRuns loadCmtime(Path dir, int n) throws IOException {
@@ -224,8 +228,11 @@ public final class BenchReport {
                             ? " (and " + (o.errors().size() - 1) + " more)" : ""));
                 } else {
                     byRound.set(k - 1, o);
+                    // Across a link the server runs on the other machine for every round: no server
+                    // time, the client's CPU only (as the provider's JVM there is the active side only).
+                    Path server = dir.resolve("cmtime-n" + n + "-r" + k + ".server-time");
                     double c = cpuSeconds(dir.resolve("cmtime-n" + n + "-r" + k + ".client-time"))
-                            + cpuSeconds(dir.resolve("cmtime-n" + n + "-r" + k + ".server-time"));
+                            + (Files.exists(server) ? cpuSeconds(server) : 0);
                     if (!Double.isNaN(c)) {
                         cpu.add(c * 1000.0);
                     }
@@ -314,6 +321,11 @@ public final class BenchReport {
             for (String f : r.cmtime().failures()) {
                 sb.append("  cmtime N=").append(r.n()).append(" FAILED ").append(f).append('\n');
             }
+        }
+        List<String> peers = rows.stream().map(Row::peer).distinct().toList();
+        if (!peers.equals(List.of("in-process"))) {
+            sb.append('\n').append("The peer's side (listeners, accepts): ").append(String.join(", ", peers))
+                    .append("; its accepts are timed by neither program, and both CPU figures count the active side only.\n");
         }
         sb.append('\n').append("Setup rate (connections/s; median of rounds) and ").append(provider)
                 .append("'s per-step latency, median (p90/max) in ms; NdkCompleteConnect called ")

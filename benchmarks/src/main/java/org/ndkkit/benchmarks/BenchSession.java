@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -45,12 +44,18 @@ import org.ndkkit.spi.UlongRef;
  * consumer call the connector from its completion, and librdmacm sends cmtime's RTU inside the
  * event handling of the REP). Every other callback only records a time and hands work over.
  * Every wait is bounded.
+ *
+ * <p>Across a link the peer is another process on another machine ({@link PeerAcceptor}, listening
+ * on known ports), as cmtime's server is: this session then has no PEER adapter, creates and closes
+ * only the active side's objects, and times no accept (the acceptor's work shows in the setup
+ * window, as cmtime's server's does in cmtime's).
  */
 final class BenchSession implements AutoCloseable {
-    private static final Object POISON = new Object();
+    private static final Object POISON = SpiCalls.POISON;
 
     private final Testbed testbed;
     private final NdkAdapter local;
+    /** Null when the peer is a {@link PeerAcceptor} on another machine. */
     private final NdkAdapter peer;
     private final AdapterInfo localInfo;
     private final AdapterInfo peerInfo;
@@ -97,28 +102,42 @@ final class BenchSession implements AutoCloseable {
     }
 
     BenchSession(Testbed testbed, long baseBoundMs, long perConnectionBoundMs, CompletionMode completionMode) {
+        this(testbed, null, baseBoundMs, perConnectionBoundMs, completionMode);
+    }
+
+    /**
+     * @param remotePeer null: listeners and accepts on this testbed's PEER adapter; otherwise the
+     *                   listeners of a {@link PeerAcceptor} elsewhere, one per connection of a round
+     */
+    BenchSession(Testbed testbed, List<SockAddr> remotePeer, long baseBoundMs, long perConnectionBoundMs,
+                 CompletionMode completionMode) {
         this.testbed = testbed;
         this.completionMode = completionMode;
         this.baseBoundMs = baseBoundMs;
         this.perConnectionBoundMs = perConnectionBoundMs;
         local = testbed.adapter(Host.LOCAL);
-        peer = testbed.adapter(Host.PEER);
         localInfo = local.queryAdapterInfo();
-        peerInfo = peer.queryAdapterInfo();
         localPd = create(cc -> local.createPd(cc, null), "NdkCreatePd(LOCAL)");
         localCq = create(cc -> local.createCq(64, cc, null), "NdkCreateCq(LOCAL)");
-        peerPd = create(cc -> peer.createPd(cc, null), "NdkCreatePd(PEER)");
-        peerCq = create(cc -> peer.createCq(64, cc, null), "NdkCreateCq(PEER)");
+        if (remotePeer == null) {
+            peer = testbed.adapter(Host.PEER);
+            peerInfo = peer.queryAdapterInfo();
+            peerPd = create(cc -> peer.createPd(cc, null), "NdkCreatePd(PEER)");
+            peerCq = create(cc -> peer.createCq(64, cc, null), "NdkCreateCq(PEER)");
+            peerIp = testbed.addresses(Host.PEER).get(0);
+        } else {
+            peer = null;
+            peerInfo = null;
+            peerPd = null;
+            peerCq = null;
+            peerIp = null;
+            destinations.addAll(remotePeer);
+        }
         InetAddress localIp = testbed.addresses(Host.LOCAL).get(0);
-        peerIp = testbed.addresses(Host.PEER).get(0);
         endpoint = create(cc -> local.createSharedEndpoint(SockAddr.of(localIp, 0), cc, null),
                 "NdkCreateSharedEndpoint(" + localIp.getHostAddress() + ":0)");
-        acceptor = new Thread(() -> serve(connectEvents, this::accept), "bench-acceptor");
-        completer = new Thread(() -> serve(toComplete, this::complete), "bench-completer");
-        acceptor.setDaemon(true);
-        completer.setDaemon(true);
-        acceptor.start();
-        completer.start();
+        acceptor = SpiCalls.worker("bench-acceptor", connectEvents, this::accept);
+        completer = SpiCalls.worker("bench-completer", toComplete, this::complete);
     }
 
     /** Thrown for a failed or timed-out call; the round reports its message. */
@@ -134,53 +153,36 @@ final class BenchSession implements AutoCloseable {
         return broken;
     }
 
+    /** Whether the peer's side runs here (false: a {@link PeerAcceptor} on another machine). */
+    boolean peerHere() {
+        return peer != null;
+    }
+
     /** The bound on one phase of {@code n} connections. */
     long boundMs(int n) {
         return baseBoundMs + perConnectionBoundMs * n;
     }
 
     private <T extends NdkObject> T create(Function<CreateCompletion<T>, Created<T>> call, String what) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Created<T> c = call.apply((ctx, status, object) -> {
-            if (status.equals(NtStatus.SUCCESS) && object != null) {
-                f.complete(object);
-            } else {
-                f.completeExceptionally(new BenchFailure(what + " completed with " + status));
-            }
-        });
-        if (c.status().isPending()) {
-            try {
-                return f.get(baseBoundMs, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                throw new BenchFailure(what + ": no completion within " + baseBoundMs + " ms (" + e + ")");
-            }
-        }
-        if (!c.status().equals(NtStatus.SUCCESS) || c.object() == null) {
-            throw new BenchFailure(what + " returned " + c.status());
-        }
-        return c.object();
+        return SpiCalls.create(call, what, baseBoundMs);
     }
 
     /** Listeners on the PEER address until there are {@code count} (not timed). */
     void ensureListeners(int count) {
+        if (!peerHere()) {
+            if (count > destinations.size()) {
+                throw new BenchFailure("the peer acceptor listens on " + destinations.size() + " ports, a round of "
+                        + count + " needs one per connection");
+            }
+            return;
+        }
         while (listeners.size() < count) {
             int index = listeners.size();
             NdkListener l = create(cc -> peer.createListener(
                     (ctx, connector) -> connectEvents.add(new ConnectEvent((Integer) ctx, connector)), index, cc, null),
                     "NdkCreateListener");
             listeners.add(l);
-            CompletableFuture<NtStatus> listened = new CompletableFuture<>();
-            NtStatus s = l.listen(SockAddr.of(peerIp, 0), (ctx, st) -> listened.complete(st), null);
-            if (s.isPending()) {
-                try {
-                    s = listened.get(baseBoundMs, TimeUnit.MILLISECONDS);
-                } catch (Exception e) {
-                    throw new BenchFailure("NdkListen: no completion within " + baseBoundMs + " ms");
-                }
-            }
-            if (!s.equals(NtStatus.SUCCESS)) {
-                throw new BenchFailure("NdkListen(" + peerIp.getHostAddress() + ":0) returned " + s);
-            }
+            SpiCalls.listen(l, SockAddr.of(peerIp, 0), baseBoundMs);
             byte[] buf = new byte[SockAddr.SOCKADDR_IN6_SIZE];
             UlongRef len = new UlongRef(buf.length);
             NtStatus a = l.getLocalAddress(buf, len);
@@ -222,9 +224,10 @@ final class BenchSession implements AutoCloseable {
             end = new long[ConnectBench.STEPS.size()][n];
             connects = new CountDownLatch(n);
             completes = new CountDownLatch(n);
-            accepts = new CountDownLatch(n);
+            // The peer's accepts and disconnect events are seen here only when the peer runs here.
+            accepts = new CountDownLatch(peerHere() ? n : 0);
             disconnects = new CountDownLatch(n);
-            peerDisconnects = new CountDownLatch(n);
+            peerDisconnects = new CountDownLatch(peerHere() ? n : 0);
             closes = new CountDownLatch(n);
             closesLeft = new AtomicIntegerArray(n);
             established = new boolean[n];
@@ -290,22 +293,6 @@ final class BenchSession implements AutoCloseable {
     private static final int COMPLETE = ConnectBench.STEPS.indexOf("complete");
     private static final int DISCONNECT = ConnectBench.STEPS.indexOf("disconnect");
     private static final int CLOSE = ConnectBench.STEPS.indexOf("close");
-
-    /** A worker thread's loop: takes work from {@code queue} until {@link #POISON}. */
-    private static void serve(LinkedBlockingQueue<Object> queue, java.util.function.Consumer<Object> work) {
-        while (true) {
-            Object o;
-            try {
-                o = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (o == POISON) {
-                return;
-            }
-            work.accept(o);
-        }
-    }
 
     /** NdkCompleteConnect for a connect that completed with SUCCESS (in its callback, or on the completer). */
     private void complete(Object o) {
@@ -382,8 +369,10 @@ final class BenchSession implements AutoCloseable {
                 r.active[i] = create(cc -> local.createConnector(cc, null), "NdkCreateConnector");
                 r.activeQp[i] = create(cc -> localPd.createQp(localCq, localCq, QpParameters.small(), cc, null),
                         "NdkCreateQp(LOCAL)");
-                r.passiveQp[i] = create(cc -> peerPd.createQp(peerCq, peerCq, QpParameters.small(), cc, null),
-                        "NdkCreateQp(PEER)");
+                if (peerHere()) {
+                    r.passiveQp[i] = create(cc -> peerPd.createQp(peerCq, peerCq, QpParameters.small(), cc, null),
+                            "NdkCreateQp(PEER)");
+                }
                 r.end[CREATE][i] = System.nanoTime();
             }
             phases.put("create", System.nanoTime() - p0);
@@ -414,8 +403,10 @@ final class BenchSession implements AutoCloseable {
             CpuMeter.gc().forEach((k, v) -> cpu.put("setup:" + k, v - gc0.get(k)));
             phases.put("connect", maxOf(r.end[CONNECT]) - t0);
             phases.put("complete", maxOf(r.end[COMPLETE]) - minOf(r.start[COMPLETE]));
-            await(r.accepts, n, "accept", r);
-            phases.put("accept", maxOf(r.end[ACCEPT]) - minOf(r.start[ACCEPT]));
+            if (peerHere()) {
+                await(r.accepts, n, "accept", r);
+                phases.put("accept", maxOf(r.end[ACCEPT]) - minOf(r.start[ACCEPT]));
+            }
             failure = firstError(r);
 
             // ---- disconnect (established connections only)
@@ -430,9 +421,11 @@ final class BenchSession implements AutoCloseable {
                 }
                 await(r.disconnects, n, "disconnect", r);
                 phases.put("disconnect", maxOf(r.end[DISCONNECT]) - d0);
-                long pd0 = System.nanoTime();
-                await(r.peerDisconnects, n, "the peer's disconnect event", r);
-                phases.put("peerDisconnectWait", System.nanoTime() - pd0);
+                if (peerHere()) {
+                    long pd0 = System.nanoTime();
+                    await(r.peerDisconnects, n, "the peer's disconnect event", r);
+                    phases.put("peerDisconnectWait", System.nanoTime() - pd0);
+                }
                 failure = firstError(r);
             }
         } catch (RuntimeException e) {
@@ -451,6 +444,9 @@ final class BenchSession implements AutoCloseable {
         }
         Map<String, long[]> lat = new LinkedHashMap<>();
         for (int s = 0; s < ConnectBench.STEPS.size(); s++) {
+            if (s == ACCEPT && !peerHere()) {
+                continue; // timed on the other machine, or not at all
+            }
             long[] v = new long[n];
             for (int i = 0; i < n; i++) {
                 v[i] = r.end[s][i] - r.start[s][i];
@@ -551,9 +547,11 @@ final class BenchSession implements AutoCloseable {
         List<NdkObject> objs = new ArrayList<>(listeners);
         objs.add(endpoint);
         objs.add(localCq);
-        objs.add(peerCq);
         objs.add(localPd);
-        objs.add(peerPd);
+        if (peerHere()) {
+            objs.add(peerCq);
+            objs.add(peerPd);
+        }
         CountDownLatch done = new CountDownLatch(objs.size());
         // CQs and PDs pend until their QPs are closed; listeners and the endpoint until their
         // connectors are: all were closed by the rounds.

@@ -28,6 +28,7 @@ import org.ndkkit.spi.TestbedUnavailableException;
  * ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] [--out DIR]
  *              [--before-round CMD] [--hook-timeout-s S] [--bound-ms MS] [--bound-per-connection-ms MS]
  *              [--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread]
+ *              [--peer-acceptor ADDRESS:PORT/COUNT]
  * </pre>
  *
  * One testbed, a warm-up of W connections (default 500, in rounds of 100), then for each N its rounds
@@ -35,6 +36,10 @@ import org.ndkkit.spi.TestbedUnavailableException;
  * Provider settings come from {@code -Dndk.provider.KEY=VALUE}, as for the kit. For each N it
  * writes {@code DIR/<provider>-n<N>.json}, also for a failed N; an N it could not run because the
  * testbed had become unusable gets no file. Exit status 0 when every N succeeded.
+ *
+ * <p>{@code --peer-acceptor}: the peer is a {@link PeerAcceptor} on another machine, listening on
+ * COUNT ports from PORT at ADDRESS (the two-host lab's support machine); only the active side runs
+ * here, on the testbed's LOCAL adapter.
  */
 public final class ConnectBench {
     /** The per-connection steps, in order. */
@@ -79,6 +84,7 @@ public final class ConnectBench {
         String beforeRound = null;
         long hookTimeoutS = 180;
         BenchSession.CompletionMode completionMode = BenchSession.CompletionMode.COMPLETER_THREAD;
+        List<org.ndkkit.spi.SockAddr> peerAcceptor = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             String v = i + 1 < args.length ? args[i + 1] : null;
@@ -93,6 +99,13 @@ public final class ConnectBench {
                 case "--connect-timeout-ms" -> connectTimeoutMs = Long.parseLong(need(a, v));
                 case "--before-round" -> beforeRound = need(a, v);
                 case "--hook-timeout-s" -> hookTimeoutS = Long.parseLong(need(a, v));
+                case "--peer-acceptor" -> {
+                    try {
+                        peerAcceptor = PeerAcceptor.destinations(need(a, v));
+                    } catch (IllegalArgumentException e) {
+                        usage(e.getMessage());
+                    }
+                }
                 case "--complete-connect" -> {
                     try {
                         completionMode = BenchSession.CompletionMode.parse(need(a, v));
@@ -113,7 +126,8 @@ public final class ConnectBench {
         });
         trace("main started");
         NdkProvider provider = Providers.byName(providerName);
-        Run run = new Run(out, providerName, provider, warmup, completionMode);
+        Run run = new Run(out, providerName, provider, warmup, completionMode,
+                peerAcceptor == null ? "in-process" : "acceptor process at " + peerAcceptor.get(0) + " (another machine)");
         Testbed tb;
         try {
             tb = provider.openTestbed(new TestbedOptions(Duration.ofMillis(connectTimeoutMs), settings));
@@ -125,7 +139,7 @@ public final class ConnectBench {
         trace("testbed open");
         BenchSession session;
         try {
-            session = new BenchSession(tb, boundMs, perConnMs, completionMode);
+            session = new BenchSession(tb, peerAcceptor, boundMs, perConnMs, completionMode);
         } catch (RuntimeException e) {
             run.failAll(ns, "session set-up failed: " + e);
             tb.close();
@@ -169,14 +183,17 @@ public final class ConnectBench {
     /** What one invocation measures and writes. */
     private static final class Run {
         private final BenchSession.CompletionMode completionMode;
+        private final String peerSide;
         final Path out;
         final String name;
         final NdkProvider provider;
         final int warmup;
         String warmupError;
 
-        Run(Path out, String name, NdkProvider provider, int warmup, BenchSession.CompletionMode completionMode) {
+        Run(Path out, String name, NdkProvider provider, int warmup, BenchSession.CompletionMode completionMode,
+            String peerSide) {
             this.completionMode = completionMode;
+            this.peerSide = peerSide;
             this.out = out;
             this.name = name;
             this.provider = provider;
@@ -237,6 +254,7 @@ public final class ConnectBench {
             m.put("warmup", warmup);
             m.put("warmupError", warmupError);
             m.put("completeConnect", completionMode.label());
+            m.put("peer", peerSide);
             m.put("ok", error == null && !results.isEmpty());
             m.put("error", error);
             m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
@@ -318,7 +336,8 @@ public final class ConnectBench {
         System.err.println("ConnectBench: " + why);
         System.err.println("usage: ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] "
                 + "[--out DIR] [--before-round CMD] [--hook-timeout-s S] [--bound-ms MS] [--bound-per-connection-ms MS] "
-                + "[--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread]");
+                + "[--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread] "
+                + "[--peer-acceptor ADDRESS:PORT/COUNT]");
         System.exit(2);
     }
 }

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# benchmarks/lab-bench-two-host.sh [OUTDIR] [N...]
+#
+# Connection set-up across the two-host lab's link: the reference provider against rdma-core's
+# cmtime, both with the active side on the test machine and the passive side on the support
+# machine, in the same boot, paired rounds as benchmarks/lab-bench.sh (default N = 1 10 100 1000).
+#
+# Builds on the host, boots both guests (lab/run --hosts 2), then from the host (lab/labctl):
+#   support machine: cmtime's server on the first PEER address, port 7471, and PeerAcceptor (the
+#                    reference provider listening on one port per connection from 20000, accepting
+#                    every request on its own thread, as cmtime's server does);
+#   test machine:    benchmarks/bench-in-guest.sh with BENCH_PEER_ACCEPTOR set: each ConnectBench
+#                    round (active side only) after a cmtime client round to the support machine.
+# Prints the report (report.txt in OUTDIR, default benchmarks/target/lab-bench-two-host) and
+# the acceptor's summary. BENCH_* settings reach the guest script as in lab-bench.sh.
+# Exit status: the guest script's (0 = every N has both rates), 1 when the support machine's
+# side failed, or lab/run's 124/125.
+#
+# Internal: lab-bench-two-host.sh --in-lab OUTDIR N...   (the COMMAND of lab/run, on the host)
+set -euo pipefail
+SELF=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)/$(basename -- "${BASH_SOURCE[0]}")
+ROOT=$(cd -- "$(dirname -- "$SELF")/.." && pwd)
+ACCEPTOR_PORT=20000
+log() { printf 'lab-bench-two-host: %s\n' "$*"; }
+
+if [[ ${1:-} == --in-lab ]]; then
+  OUT=$2
+  shift 2
+  CTL=$ROOT/lab/labctl
+  count=100 # the warm-up's rounds are of 100
+  for n in "$@"; do ((n > count)) && count=$n; done
+  cp=$ROOT/benchmarks/target/classes:$(<"$ROOT/benchmarks/target/runtime-classpath.txt")
+  rm -f -- "$OUT/acceptor.ready" "$OUT/acceptor.stop"
+  # Bound of the whole measurement: what bench-in-guest.sh allows itself, generously.
+  bound=600
+  for n in "$@"; do bound=$((bound + 5 * (80 + n / 5))); done
+  q() { printf '%q' "$1"; }
+  "$CTL" support -c "cd $(q "$ROOT") && peer=\${NDK_LAB_PEER%%,*}
+    nohup cmtime -b \$peer -p 7471 >$(q "$OUT/cmtime-server.log") 2>&1 </dev/null & echo \$! >$(q "$OUT/cmtime-server.pid")
+    nohup java -XX:TieredStopAtLevel=1 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") -cp $(q "$cp") \
+      org.ndkkit.benchmarks.PeerAcceptor --port $ACCEPTOR_PORT --count $count --ready $(q "$OUT/acceptor.ready") \
+      --stop-file $(q "$OUT/acceptor.stop") --max-seconds $bound >$(q "$OUT/acceptor.log") 2>&1 </dev/null &
+    echo \$! >$(q "$OUT/acceptor.pid")"
+  t0=$SECONDS
+  until [[ -s $OUT/acceptor.ready ]] &&
+    "$CTL" support -c "rdma resource show cm_id | grep -q 'state LISTEN .*src-addr [0-9.]*:7471'" >/dev/null 2>&1; do
+    if ((SECONDS - t0 > 180)); then
+      log "the support machine's cmtime server or PeerAcceptor did not listen within 180 s"
+      tail -n 20 -- "$OUT/acceptor.log" "$OUT/cmtime-server.log" 2>/dev/null
+      exit 125
+    fi
+    sleep 0.5
+  done
+  spec=$(<"$OUT/acceptor.ready")
+  log "support machine: cmtime server and PeerAcceptor ($spec) listening after $((SECONDS - t0)) s"
+  envs=""
+  while IFS= read -r v; do envs+="$v=$(q "${!v}") "; done < <(compgen -e | grep '^BENCH_' || true)
+  rc=0
+  "$CTL" test --timeout "$bound" -c "cd $(q "$ROOT") && $envs BENCH_PEER_ACCEPTOR=$(q "$spec") \
+    benchmarks/bench-in-guest.sh $(q "$OUT") $*" || rc=$?
+  # The support machine's side: the acceptor stops (and says what it saw), the cmtime server is killed.
+  touch -- "$OUT/acceptor.stop"
+  side=0
+  "$CTL" support --timeout 90 -c "pid=\$(cat $(q "$OUT/acceptor.pid"))
+    for i in \$(seq 700); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done
+    kill -0 \$pid 2>/dev/null && { echo 'PeerAcceptor did not stop within 70 s'; kill -KILL \$pid; exit 1; }
+    kill -TERM \$(cat $(q "$OUT/cmtime-server.pid")) 2>/dev/null; exit 0" || side=1
+  grep '^peer-acceptor: ' -- "$OUT/acceptor.log" || side=1
+  grep -q '^peer-acceptor: .* failures 0$' -- "$OUT/acceptor.log" || side=1
+  ((side == 0)) || log "the support machine's side failed: see $OUT/acceptor.log"
+  ((rc == 0 && side != 0)) && rc=1
+  exit "$rc"
+fi
+
+OUT=$ROOT/benchmarks/target/lab-bench-two-host
+if (($#)) && ! [[ $1 =~ ^[0-9]+$ ]]; then
+  OUT=$1
+  shift
+fi
+NS=("$@")
+((${#NS[@]})) || NS=(1 10 100 1000)
+for n in "${NS[@]}"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "lab-bench-two-host: N must be a positive integer: '$n'" >&2; exit 2; }
+  ((n <= 10000)) || { echo "lab-bench-two-host: N above 10000 needs more ports than the acceptor takes" >&2; exit 2; }
+done
+mkdir -p -- "$OUT"
+OUT=$(cd -- "$OUT" && pwd -P)
+cd -- "$ROOT"
+T0=$SECONDS
+mvn -B -ntp -q install -DskipTests -pl benchmarks -am
+log "built in $((SECONDS - T0)) s; N = ${NS[*]}; out $OUT"
+TOTAL=900
+for n in "${NS[@]}"; do TOTAL=$((TOTAL + 5 * (80 + n / 5))); done
+set +e
+lab/run --hosts 2 -q --out "$OUT" --timeout "$TOTAL" -- "$SELF" --in-lab "$OUT" "${NS[@]}"
+rc=$?
+set -e
+echo
+if [[ -s $OUT/report.txt ]]; then
+  cat -- "$OUT/report.txt"
+else
+  log "no report (lab/run exit $rc); the consoles' tails:"
+  tail -n 30 -- "$OUT"/lab-console-*.log 2>/dev/null || true
+fi
+log "exit $rc after $((SECONDS - T0)) s; report in $OUT/report.md"
+exit "$rc"
