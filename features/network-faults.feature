@@ -8,8 +8,8 @@ Feature: Connection establishment across a faulty link
   the object held, whatever the network did.
 
   These scenarios need two machines joined by a link the testbed can disturb (in the kit's lab: two
-  virtual machines, the faults made from outside them with tc netem, QEMU's link control and
-  QEMU's stop). On one machine they are unsupported. After every scenario the link is healed, every
+  virtual machines, the faults made from outside them with tc netem, QEMU's link control,
+  QEMU's stop, and SIGKILL to the peer's agent). On one machine they are unsupported. After every scenario the link is healed, every
   object is closed, and the provider must hold nothing more than before.
 
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_connect_with_shared_endpoint
@@ -70,6 +70,27 @@ Feature: Connection establishment across a faulty link
       Then the disconnect of C1 succeeds
       And P1 receives exactly one disconnect event
       And C1 receives no disconnect event
+
+  Rule: When the peer's provider process dies, its operating system ends what it held, and the local host sees each end once
+
+    @clause:NET-PEER-PROVIDER-KILLED @clause:DISC-EVENT-ONCE-ON-PEER
+    Scenario: The peer's provider process is killed with one connection established and another waiting for its accept
+      Given the peer listens on its first address as L
+      And the peer listens on its second address as L2
+      And connectors C1, C2, C3 on the local host, each with its own QP
+      And C1 is connected through SE to L, accepted as P1
+      When C2 connects through SE to L2
+      And the peer receives a connect request on L2 as P2
+      And the peer's provider process is killed
+      Then C1 receives exactly one disconnect event
+      And the connect of C2 fails with a retryable status within the connect timeout
+      And C2 receives no disconnect event
+      When the peer's provider is started again
+      And the peer listens on its first address as L3
+      And C3 is connected through SE to L3, accepted as P3
+      And C3 disconnects
+      Then the disconnect of C3 succeeds
+      And P3 receives exactly one disconnect event
 
   Rule: One shared endpoint carries many connections across the link at once
 

@@ -10,13 +10,24 @@
 # stops both agents (SIGTERM, bounded). Each agent's log: $NDK_LAB_OUT/agent-ROLE.log.
 # NDK_AGENT_CLASSPATH (extra provider jars) reaches the guests like every NDK_* variable;
 # NDK_AGENT_JAVA_OPTS defaults to C1 only (see lab/README.md on the emulated JVM).
+# COMMAND also gets NDK_LAB_AGENT_RESTART_SUPPORT: the command that starts the support machine's
+# agent again after lab/link-control kill-peer-provider (the network-fault feature's restart).
 # Exit status: COMMAND's, or 125 when an agent did not start.
+#
+# Internal: lab-agents.sh --start ROLE PROVIDER   (re)starts ROLE's agent, waits until it listens
+# (at most 120 s); the log of an agent before it becomes agent-ROLE.log.N.
 set -uo pipefail
+SELF=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)/$(basename -- "${BASH_SOURCE[0]}")
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
+RESTART_ROLE=
+if [[ ${1:-} == --start ]]; then
+  RESTART_ROLE=${2:?usage: lab-agents.sh --start ROLE PROVIDER}
+  shift 2
+fi
 PROVIDER=${1:?usage: lab-agents.sh PROVIDER -- COMMAND...}
 shift
 [[ ${1:-} == -- ]] && shift
-(($#)) || { echo "lab-agents: no COMMAND" >&2; exit 2; }
+[[ -n $RESTART_ROLE ]] || (($#)) || { echo "lab-agents: no COMMAND" >&2; exit 2; }
 : "${NDK_LAB_OUT:?lab-agents: run it as the COMMAND of lab/run --hosts 2}"
 : "${NDK_LAB_AGENT_TEST:?}" "${NDK_LAB_AGENT_SUPPORT:?}"
 CTL=${NDK_LAB_CTL:-$ROOT/lab/labctl}
@@ -27,9 +38,15 @@ jar=$ROOT/providers/agent/target/ndk-agent.jar
 opts=${NDK_AGENT_JAVA_OPTS:--XX:TieredStopAtLevel=1}
 
 start() { # $1 = role
-  local log=$NDK_LAB_OUT/agent-$1.log
-  rm -f -- "$log" "$NDK_LAB_OUT/agent-$1.pid"
-  "$CTL" "$1" -c "cd $(printf %q "$ROOT") && NDK_AGENT_JAVA_OPTS=$(printf %q "$opts -XX:ErrorFile=$NDK_LAB_OUT/hs_err_agent_$1_%p.log") \
+  local log=$NDK_LAB_OUT/agent-$1.log k=1
+  if [[ -e $log ]]; then
+    while [[ -e $log.$k ]]; do k=$((k + 1)); done
+    mv -- "$log" "$log.$k"
+  fi
+  rm -f -- "$NDK_LAB_OUT/agent-$1.pid"
+  # cd on its own: with 'cd && nohup ... &' the background job is a subshell, and $! its pid, not the agent's
+  "$CTL" "$1" -c "cd $(printf %q "$ROOT") || exit 1
+    NDK_AGENT_JAVA_OPTS=$(printf %q "$opts -XX:ErrorFile=$NDK_LAB_OUT/hs_err_agent_$1_%p.log") \
     nohup providers/agent/ndk-agent --provider $(printf %q "$PROVIDER") --listen $LAB_CTL_GUEST:$LAB_AGENT_PORT \
     >$(printf %q "$log") 2>&1 </dev/null & echo \$! >$(printf %q "$NDK_LAB_OUT/agent-$1.pid")"
 }
@@ -41,6 +58,20 @@ stop() { # $1 = role: SIGTERM, then at most 15 s for the agent to close its sess
     for i in \$(seq 150); do kill -0 $pid 2>/dev/null || exit 0; sleep 0.1; done
     echo 'the agent did not stop within 15 s of SIGTERM'; kill -KILL $pid; exit 1"
 }
+
+if [[ -n $RESTART_ROLE ]]; then
+  start "$RESTART_ROLE" || { echo "lab-agents: cannot start the $RESTART_ROLE machine's agent" >&2; exit 1; }
+  t0=$SECONDS
+  until listening "$RESTART_ROLE"; do
+    if ((SECONDS - t0 > 120)); then
+      echo "lab-agents: the $RESTART_ROLE machine's agent did not listen within 120 s" >&2
+      tail -n 20 -- "$NDK_LAB_OUT/agent-$RESTART_ROLE.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  exit 0
+fi
 
 for role in test support; do start "$role" || { echo "lab-agents: cannot start the $role machine's agent" >&2; exit 125; }; done
 t0=$SECONDS
@@ -55,6 +86,7 @@ done
 echo "lab-agents: $PROVIDER served on the test machine ($NDK_LAB_AGENT_TEST) and the support machine" \
      "($NDK_LAB_AGENT_SUPPORT) after $((SECONDS - t0)) s" >&2
 # the link between the guests is disturbed from here, the host (lab/link-control), never by an agent
+export NDK_LAB_AGENT_RESTART_SUPPORT="$SELF --start support $PROVIDER"
 export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:+$JDK_JAVA_OPTIONS }-Dndk.provider.local=$NDK_LAB_AGENT_TEST -Dndk.provider.peer=$NDK_LAB_AGENT_SUPPORT -Dndk.provider.link-control=$ROOT/lab/link-control"
 "$@"
 rc=$?

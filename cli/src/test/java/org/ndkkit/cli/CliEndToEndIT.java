@@ -108,7 +108,7 @@ class CliEndToEndIT {
     static Path publicKey;
 
     private static final List<String> NETWORK_CLAUSES = List.of("NET-IMPAIRED-CONNECT-ENDS", "NET-LINK-DOWN-CONNECT",
-            "NET-PEER-STOPPED", "NET-MANY-CONNECTIONS");
+            "NET-PEER-STOPPED", "NET-PEER-PROVIDER-KILLED", "NET-MANY-CONNECTIONS");
 
     /** The scenarios that need two machines and a link (network-faults.feature). */
     private static int networkScenarios(Spec spec) {

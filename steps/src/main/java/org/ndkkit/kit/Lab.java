@@ -49,6 +49,8 @@ public final class Lab {
     private final Map<Host, NdkCq> cqs = new EnumMap<>(Host.class);
     private final Map<String, TrackedCall> closes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, TrackedCall> lastRequest = new LinkedHashMap<>();
+    /** Names of the QPs and shared endpoints made on the peer (connectors and listeners know their host). */
+    private final java.util.Set<String> peerObjects = new java.util.HashSet<>();
     private List<String> clauses = List.of();
     private int unnamedPassive;
 
@@ -301,6 +303,9 @@ public final class Lab {
         NdkQp qp = create("NdkCreateQp(" + owner + ")", "QP-" + owner,
                 t -> pd(host).createQp(cq, cq, QpParameters.small(), t.createCompletion(), t.context()));
         others.add(new Owned("QP-" + owner, qp));
+        if (host == Host.PEER) {
+            peerObjects.add("QP-" + owner);
+        }
         return qp;
     }
 
@@ -342,7 +347,48 @@ public final class Lab {
         if (r.object() == null) {
             throw failure("NdkCreateSharedEndpoint(" + address + ") failed: " + r.outcome());
         }
+        if (host == Host.PEER) {
+            peerObjects.add(name);
+        }
         return registerEndpoint(name, r.object());
+    }
+
+    /**
+     * The peer's provider process ended abruptly (the testbed killed it): every object the scenario
+     * made on the peer is gone with it. From here the kit neither closes those objects nor judges
+     * their calls (a request of theirs still pending can no longer complete); the leak check still
+     * runs, and the PD and CQ are made anew on the peer's next adapter when a step needs them.
+     *
+     * @return the names of the objects given up, in the order the scenario knew them
+     */
+    public List<String> forgetPeerObjects() {
+        List<String> gone = new ArrayList<>();
+        for (ListenerRef l : listeners.values()) {
+            if (l.host() == Host.PEER) {
+                for (ListenerRef.Incoming in : l.incoming()) {
+                    if (!in.named()) {
+                        in.name(nameUnnamedPassive());
+                        gone.add(in.name);
+                    }
+                }
+            }
+        }
+        connectors.values().removeIf(c -> c.host() == Host.PEER && gone.add(c.name()));
+        listeners.values().removeIf(l -> l.host() == Host.PEER && gone.add(l.name()));
+        endpoints.keySet().removeIf(n -> peerObjects.contains(n) && gone.add(n));
+        others.removeIf(o -> peerObjects.contains(o.name()) && gone.add(o.name()));
+        if (pds.remove(Host.PEER) != null) {
+            gone.add("PD-PEER");
+        }
+        if (cqs.remove(Host.PEER) != null) {
+            gone.add("CQ-PEER");
+        }
+        calls.removeIf(t -> gone.contains(t.owner()));
+        closes.keySet().removeIf(gone::contains);
+        peerObjects.clear();
+        trace.note("the peer's provider is gone, and with it " + String.join(", ", gone)
+                + ": the kit no longer closes them or judges their calls");
+        return gone;
     }
 
     public EndpointRef registerEndpoint(String name, NdkSharedEndpoint se) {

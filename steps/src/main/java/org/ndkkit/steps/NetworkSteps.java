@@ -145,6 +145,17 @@ public final class NetworkSteps {
         heal("pause");
     }
 
+    @When("the peer's provider process is killed")
+    public void killPeerProvider() {
+        make("kill", link().killPeerProvider());
+        lab().forgetPeerObjects();
+    }
+
+    @When("the peer's provider is started again")
+    public void restartPeerProvider() {
+        heal("kill");
+    }
+
     // ------------------------------------------------------------------ single connects
 
     @Then("the connect of {name} fails with {status} or {status} within the connect timeout")
@@ -156,6 +167,21 @@ public final class NetworkSteps {
             throw lab().failure("connect of " + c + ": " + late);
         }
         lab().trace().note("connect of " + c + " ended after " + millis(t) + " ms");
+    }
+
+    @Then("the connect of {name} fails with a retryable status within the connect timeout")
+    public void retryableWithinTimeout(String c) {
+        TrackedCall t = lab().lastRequest("NdkConnectWithSharedEndpoint", c);
+        Outcome o = connection.outcome("NdkConnectWithSharedEndpoint", c);
+        if (o.status().isSuccess() || !RETRYABLE.contains(o.status())) {
+            throw lab().failure("connect of " + c + ": expected a retryable status (one of " + RETRYABLE.stream()
+                    .map(NtStatus::toString).collect(java.util.stream.Collectors.joining(", ")) + "), was " + o.status());
+        }
+        String late = late(t);
+        if (late != null) {
+            throw lab().failure("connect of " + c + ": " + late);
+        }
+        lab().trace().note("connect of " + c + " ended with " + o.status() + " after " + millis(t) + " ms");
     }
 
     /** Null when the outcome is SUCCESS or a retryable status within the timeout, otherwise what is wrong with it. */

@@ -3,6 +3,7 @@ package org.ndkkit.remote;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.ndkkit.spi.NdkProvider;
 import org.ndkkit.spi.ProviderCapability;
 import org.ndkkit.spi.ProviderIdentity;
@@ -64,7 +65,8 @@ public final class RemoteProvider implements NdkProvider {
                 peer.open(open);
             }
             RemoteTestbed tb = new RemoteTestbed(local, peer, s.linkControl() == null ? null
-                    : new LinkControlCommand(s.linkControl(), Math.max(s.rpcTimeoutMs(), 120_000)));
+                    : new LinkControlCommand(s.linkControl(), Math.max(s.rpcTimeoutMs(), 120_000)),
+                    peer == local ? null : () -> reopen(s, open));
             describe(local, peer);
             return tb;
         } catch (TestbedUnavailableException | RuntimeException e) {
@@ -73,6 +75,33 @@ public final class RemoteProvider implements NdkProvider {
                 peer.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * A new session with the peer's agent after its process was killed and started again. The old
+     * session may still be ending on an agent that outlived the kill: "agent busy" is tried again
+     * for up to 10 s.
+     */
+    private static AgentLink reopen(RemoteSettings s, OpenTestbed open) throws TestbedUnavailableException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            AgentLink fresh = new AgentLink(s.peer(), s);
+            try {
+                fresh.open(open);
+                return fresh;
+            } catch (TestbedUnavailableException | RuntimeException e) {
+                fresh.close();
+                if (!String.valueOf(e.getMessage()).contains("agent busy") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TestbedUnavailableException("interrupted while opening a new session with the peer's agent");
+            }
         }
     }
 

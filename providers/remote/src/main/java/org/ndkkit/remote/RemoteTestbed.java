@@ -37,43 +37,57 @@ import org.ndkkit.wire.v1.Unavailable;
  * sees the network from the side that connects; the listener backlog from the peer's.
  */
 final class RemoteTestbed implements Testbed {
+    /** Opens a new session with the peer's agent (after its process was killed and started again). */
+    interface PeerReopener {
+        AgentLink reopen() throws org.ndkkit.spi.TestbedUnavailableException;
+    }
+
     private final AgentLink local;
-    private final AgentLink peer;
     private final NdkAdapter localAdapter;
-    private final NdkAdapter peerAdapter;
     private final List<InetAddress> localAddresses;
-    private final List<InetAddress> peerAddresses;
+    /** The peer's session; a new one after {@link NetworkLink#killPeerProvider()} heals. */
+    private volatile PeerSide peerSide;
     private final Duration connectTimeout;
     private final Duration fourTupleReleaseDelay;
     private final NetworkLink link;
+    private final PeerReopener reopener;
+
+    private record PeerSide(AgentLink link, NdkAdapter adapter, List<InetAddress> addresses) {
+        static PeerSide of(AgentLink l) {
+            HostFacts pf = l.helloReply().getTestbed().getPeer();
+            return new PeerSide(l, (NdkAdapter) l.proxy(pf.getAdapter()), WireValues.ips(pf.getAddressesList()));
+        }
+    }
 
     RemoteTestbed(AgentLink local, AgentLink peer, NetworkLink link) {
+        this(local, peer, link, null);
+    }
+
+    RemoteTestbed(AgentLink local, AgentLink peer, NetworkLink link, PeerReopener reopener) {
         this.local = local;
-        this.peer = peer;
         this.link = link;
+        this.reopener = reopener;
         HostFacts lf = local.helloReply().getTestbed().getLocal();
-        HostFacts pf = peer.helloReply().getTestbed().getPeer();
         this.localAdapter = (NdkAdapter) local.proxy(lf.getAdapter());
-        this.peerAdapter = (NdkAdapter) peer.proxy(pf.getAdapter());
         this.localAddresses = WireValues.ips(lf.getAddressesList());
-        this.peerAddresses = WireValues.ips(pf.getAddressesList());
+        this.peerSide = PeerSide.of(peer);
         this.connectTimeout = Duration.ofMillis(local.helloReply().getTestbed().getConnectTimeoutMs());
         // a v1.0 agent sends no delay: 0, the SPI's default, is what its provider meant
         this.fourTupleReleaseDelay = Duration.ofMillis(local.helloReply().getTestbed().getFourTupleReleaseDelayMs());
     }
 
     private AgentLink link(Host h) {
-        return h == Host.LOCAL ? local : peer;
+        return h == Host.LOCAL ? local : peerSide.link();
     }
 
     @Override
     public NdkAdapter adapter(Host host) {
-        return host == Host.LOCAL ? localAdapter : peerAdapter;
+        return host == Host.LOCAL ? localAdapter : peerSide.adapter();
     }
 
     @Override
     public List<InetAddress> addresses(Host host) {
-        return host == Host.LOCAL ? localAddresses : peerAddresses;
+        return host == Host.LOCAL ? localAddresses : peerSide.addresses();
     }
 
     @Override
@@ -96,7 +110,8 @@ final class RemoteTestbed implements Testbed {
 
     @Override
     public Availability<ResourceExhaustion> exhaustEphemeralPorts(InetAddress localIp) {
-        AgentLink l = local != peer && peerAddresses.contains(localIp) && !localAddresses.contains(localIp) ? peer : local;
+        PeerSide p = peerSide;
+        AgentLink l = local != p.link() && p.addresses().contains(localIp) && !localAddresses.contains(localIp) ? p.link() : local;
         return exhaustion(l, l.invoke(Call.newBuilder().setExhaustEphemeralPorts(ExhaustEphemeralPorts.newBuilder()
                 .setLocalIp(WireValues.ip(localIp)))));
     }
@@ -131,10 +146,10 @@ final class RemoteTestbed implements Testbed {
                 return Availability.unavailable("cannot-lift-condition", v10(l) + " cannot lift lab conditions (v1.1 can)");
             }
         }
-        if (local == peer) {
+        if (local == peer()) {
             return liftOn(local, condition);
         }
-        Availability<LiftedCondition> peerSide = liftOn(peer, condition);
+        Availability<LiftedCondition> peerSide = liftOn(peer(), condition);
         if (!peerSide.isAvailable()) {
             return peerSide;
         }
@@ -160,6 +175,7 @@ final class RemoteTestbed implements Testbed {
     }
 
     private List<AgentLink> links() {
+        AgentLink peer = peer();
         return local == peer ? List.of(local) : List.of(local, peer);
     }
 
@@ -173,10 +189,75 @@ final class RemoteTestbed implements Testbed {
             return Availability.unavailable("no-link-control", "the remote provider was given no link-control command"
                     + " (-s link-control=PATH; the two-host lab's is lab/link-control)");
         }
-        if (local == peer) {
+        if (local == peer()) {
             return Availability.unavailable("no-link-control", "one agent serves both hosts: there is no link between them");
         }
-        return Availability.of(link);
+        return Availability.of(new NetworkLink() {
+            @Override
+            public Availability<org.ndkkit.spi.LinkFault> impair(org.ndkkit.spi.LinkImpairment impairment) {
+                return link.impair(impairment);
+            }
+
+            @Override
+            public Availability<org.ndkkit.spi.LinkFault> cut() {
+                return link.cut();
+            }
+
+            @Override
+            public Availability<org.ndkkit.spi.LinkFault> pausePeer() {
+                return link.pausePeer();
+            }
+
+            @Override
+            public Availability<org.ndkkit.spi.LinkFault> killPeerProvider() {
+                return killPeer();
+            }
+        });
+    }
+
+    private AgentLink peer() {
+        return peerSide.link();
+    }
+
+    /**
+     * The link control kills the peer's agent; healing starts it again and opens a new session with
+     * it, whose adapter {@link #adapter(Host) adapter(PEER)} returns from then on. The objects of the
+     * old session are gone with its process: calls on them fail as the provider unreachable.
+     */
+    private Availability<org.ndkkit.spi.LinkFault> killPeer() {
+        if (reopener == null) {
+            return Availability.unavailable("cannot-kill-peer", "this remote testbed cannot open a new session with"
+                    + " the peer's agent after it restarts");
+        }
+        Availability<org.ndkkit.spi.LinkFault> killed = link.killPeerProvider();
+        if (!killed.isAvailable()) {
+            return killed;
+        }
+        AgentLink old = peer();
+        old.lose(false, "the peer's agent at " + old.target + " was killed by the link control", null);
+        org.ndkkit.spi.LinkFault fault = killed.get();
+        java.util.concurrent.atomic.AtomicBoolean healed = new java.util.concurrent.atomic.AtomicBoolean();
+        return Availability.of(new org.ndkkit.spi.LinkFault() {
+            @Override
+            public void close() {
+                if (!healed.compareAndSet(false, true)) {
+                    return;
+                }
+                fault.close();
+                old.close();
+                try {
+                    peerSide = PeerSide.of(reopener.reopen());
+                } catch (org.ndkkit.spi.TestbedUnavailableException e) {
+                    throw new IllegalStateException("the peer's agent at " + old.target + " restarted, but a new session"
+                            + " with it failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public String toString() {
+                return fault.toString();
+            }
+        });
     }
 
     /** On the agent that handed the QP out; a v1.0 agent cannot read it. */
@@ -211,6 +292,7 @@ final class RemoteTestbed implements Testbed {
 
     @Override
     public Availability<Integer> listenerBacklog() {
+        AgentLink peer = peer();
         CallReply r = peer.invoke(Call.newBuilder().setListenerBacklog(ListenerBacklog.getDefaultInstance()));
         if (r.getResultCase() != CallReply.ResultCase.COUNT_AVAILABILITY) {
             throw RemoteObjects.protocol(peer, r, "a count availability");
@@ -249,6 +331,7 @@ final class RemoteTestbed implements Testbed {
     @Override
     public void close() {
         local.close();
+        AgentLink peer = peer();
         if (peer != local) {
             peer.close();
         }

@@ -1,16 +1,24 @@
 package org.ndkkit.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.ndkkit.agent.AgentServer;
 import org.ndkkit.spi.Host;
+import org.ndkkit.spi.LinkFault;
+import org.ndkkit.spi.NdkAdapter;
+import org.ndkkit.spi.ProviderUnreachableException;
 import org.ndkkit.spi.Providers;
 import org.ndkkit.spi.Testbed;
 import org.ndkkit.spi.TestbedOptions;
@@ -52,6 +60,43 @@ class TwoAgentsTest {
             }
             assertThat(a.currentTestbed()).as("the local agent's session ended").isNull();
             assertThat(b.currentTestbed()).as("the peer agent's session ended").isNull();
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    /**
+     * killPeerProvider: from the kill on, the old peer session's objects fail as unreachable; once the
+     * fault heals, adapter(PEER) is a new session's and works. (The link control here kills nothing:
+     * the agent outlives the "kill", so the re-open also shows that an ending session is waited for.)
+     */
+    @Test
+    void aKilledPeerProviderIsServedByANewSessionOnceItRestarts() throws Exception {
+        Path control = dir.resolve("link-control");
+        Files.writeString(control, "#!/bin/sh\necho \"$@\" >> " + dir.resolve("calls") + "\n");
+        Files.setPosixFilePermissions(control, PosixFilePermissions.fromString("rwx------"));
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (AgentServer a = AgentServer.start(Providers.byName("simulated"), Map.of(), any, false);
+             AgentServer b = AgentServer.start(Providers.byName("simulated"), Map.of(), any, false)) {
+            Testbed t = new RemoteProvider().openTestbed(new TestbedOptions(Duration.ofSeconds(1), Map.of(
+                    "local", "127.0.0.1:" + a.port(), "peer", "127.0.0.1:" + b.port(), "link-control", control.toString())));
+            try {
+                NdkAdapter before = t.adapter(Host.PEER);
+                LinkFault kill = t.link().get().killPeerProvider().get();
+                assertThatThrownBy(before::queryAdapterInfo).isInstanceOf(ProviderUnreachableException.class)
+                        .hasMessageContaining("killed");
+                kill.close();
+                NdkAdapter after = t.adapter(Host.PEER);
+                assertThat(after).isNotSameAs(before);
+                assertThat(after.queryAdapterInfo()).isEqualTo(b.currentTestbed().adapter(Host.PEER).queryAdapterInfo());
+                assertThat(t.adapter(Host.LOCAL).queryAdapterInfo()).isNotNull();
+                assertThat(Files.readAllLines(dir.resolve("calls"))).containsExactly("kill-peer-provider",
+                        "restart-peer-provider");
+            } finally {
+                t.close();
+            }
+            assertThat(b.currentTestbed()).as("the new peer session ended with the testbed").isNull();
         }
     }
 }

@@ -35,7 +35,10 @@ public interface NetworkLink {
     /**
      * Ends the process that serves the peer's provider abruptly (SIGKILL or its equivalent), so
      * that the peer's operating system, not the provider, tears down the peer's connections.
-     * Closing the handle starts a fresh one. Unavailable by default.
+     * Every object made on {@link Host#PEER} before is gone with the process: the kit no longer
+     * calls or closes it. Closing the handle starts a fresh process and returns once it serves;
+     * from then {@link Testbed#adapter(Host) adapter(PEER)} is the fresh process's adapter.
+     * Unavailable by default.
      */
     default Availability<LinkFault> killPeerProvider() {
         return Availability.unavailable("cannot-kill-peer", "the testbed cannot end the peer's provider process");
