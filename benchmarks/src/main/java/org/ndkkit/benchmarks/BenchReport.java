@@ -370,7 +370,8 @@ public final class BenchReport {
         }
         sb.append('\n').append("Cost growth: setup window per connection (ms), against the previous N;"
                 + " CPU per connection (ms; ").append(provider).append(": the JVM in the setup window,"
-                + " cmtime: client + server, whole run):\n");
+                + " cmtime: ").append(peers.equals(List.of("in-process")) ? "client + server" : "the client")
+                .append(", whole run):\n");
         sb.append(String.format(Locale.ROOT, "%6s %12s %-30s %12s %-30s %10s %10s%n", "N", provider, "growth",
                 "cmtime", "growth", "cpu " + provider, "cpu cmtime"));
         Row prev = null;
