@@ -552,35 +552,13 @@ final class BenchSession implements AutoCloseable {
             objs.add(peerCq);
             objs.add(peerPd);
         }
-        CountDownLatch done = new CountDownLatch(objs.size());
         // CQs and PDs pend until their QPs are closed; listeners and the endpoint until their
         // connectors are: all were closed by the rounds.
-        for (NdkObject o : objs) {
-            try {
-                NtStatus s = o.close(ctx -> done.countDown(), null);
-                if (!s.isPending()) {
-                    done.countDown();
-                }
-            } catch (RuntimeException e) {
-                done.countDown();
-            }
+        long left = SpiCalls.closeAll(objs, baseBoundMs);
+        if (left > 0) {
+            System.err.println("bench: " + left + " session objects not closed within " + baseBoundMs + " ms");
         }
-        try {
-            if (!done.await(baseBoundMs, TimeUnit.MILLISECONDS)) {
-                System.err.println("bench: " + done.getCount() + " session objects not closed within " + baseBoundMs + " ms");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        Thread closer = new Thread(testbed::close, "bench-testbed-close");
-        closer.setDaemon(true);
-        closer.start();
-        try {
-            closer.join(baseBoundMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (closer.isAlive()) {
+        if (!SpiCalls.closeTestbed(testbed, baseBoundMs, "bench-testbed-close")) {
             System.err.println("bench: the testbed did not close within " + baseBoundMs + " ms");
         }
     }

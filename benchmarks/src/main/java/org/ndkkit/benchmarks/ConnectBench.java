@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.ndkkit.spi.NdkProvider;
 import org.ndkkit.spi.Providers;
@@ -118,12 +117,7 @@ public final class ConnectBench {
             i++;
         }
         Files.createDirectories(out);
-        Map<String, String> settings = new TreeMap<>();
-        System.getProperties().forEach((k, v) -> {
-            if (k.toString().startsWith("ndk.provider.")) {
-                settings.put(k.toString().substring("ndk.provider.".length()), v.toString());
-            }
-        });
+        Map<String, String> settings = SpiCalls.providerSettings();
         trace("main started");
         NdkProvider provider = Providers.byName(providerName);
         Run run = new Run(out, providerName, provider, warmup, completionMode,

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,12 +141,7 @@ public final class PeerAcceptor {
         if (port < 1 || count < 1 || port + count - 1 > 65535 || ready == null || stop == null || maxSeconds < 1) {
             usage("--port, --count (ports within 1..65535), --ready and --stop-file are required");
         }
-        Map<String, String> settings = new TreeMap<>();
-        System.getProperties().forEach((k, val) -> {
-            if (k.toString().startsWith("ndk.provider.")) {
-                settings.put(k.toString().substring("ndk.provider.".length()), val.toString());
-            }
-        });
+        Map<String, String> settings = SpiCalls.providerSettings();
         Files.deleteIfExists(ready);
         Testbed tb;
         try {
@@ -293,26 +286,9 @@ public final class PeerAcceptor {
         List<NdkObject> objs = new ArrayList<>(listeners);
         objs.add(cq);
         objs.add(pd);
-        CountDownLatch done = new CountDownLatch(objs.size());
-        for (NdkObject o : objs) {
-            try {
-                if (!o.close(ctx -> done.countDown(), null).isPending()) {
-                    done.countDown();
-                }
-            } catch (RuntimeException e) {
-                done.countDown();
-            }
-        }
-        try {
-            if (!done.await(BOUND_MS, TimeUnit.MILLISECONDS)) {
-                return done.getCount() + " of " + objs.size() + " listeners, CQ and PD not closed within " + BOUND_MS
-                        + " ms (connections still open: " + (closing.get() - closed.get()) + " objects)";
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-        return null;
+        long left = SpiCalls.closeAll(objs, BOUND_MS);
+        return left == 0 ? null : left + " of " + objs.size() + " listeners, CQ and PD not closed within " + BOUND_MS
+                + " ms (connections still open: " + (closing.get() - closed.get()) + " objects)";
     }
 
     private void fail(String what) {
@@ -326,14 +302,7 @@ public final class PeerAcceptor {
     }
 
     private static void closeBounded(Testbed tb) {
-        Thread t = new Thread(tb::close, "peer-testbed-close");
-        t.setDaemon(true);
-        t.start();
-        try {
-            t.join(BOUND_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        SpiCalls.closeTestbed(tb, BOUND_MS, "peer-testbed-close");
     }
 
     private static void usage(String why) {

@@ -1,7 +1,11 @@
 package org.ndkkit.benchmarks;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -11,11 +15,13 @@ import org.ndkkit.spi.NdkListener;
 import org.ndkkit.spi.NdkObject;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.SockAddr;
+import org.ndkkit.spi.Testbed;
 
 /**
- * The untimed SPI calls both sides of the benchmark make (create an object, listen) with NDK's
- * inline-or-pending completion waited for within a bound, and the worker threads that take work
- * handed over from callbacks. Failures are {@link BenchSession.BenchFailure}s naming the call.
+ * The untimed SPI calls both sides of the benchmark make (create an object, listen, close what is
+ * left, close the testbed) with NDK's inline-or-pending completion waited for within a bound, the
+ * worker threads that take work handed over from callbacks, and the provider settings both read.
+ * Failures are {@link BenchSession.BenchFailure}s naming the call.
  */
 final class SpiCalls {
     /** Ends a {@link #worker}'s loop. */
@@ -82,5 +88,54 @@ final class SpiCalls {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** The provider settings given as {@code -Dndk.provider.KEY=VALUE}, as the kit reads them. */
+    static Map<String, String> providerSettings() {
+        Map<String, String> settings = new TreeMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("ndk.provider.")) {
+                settings.put(k.toString().substring("ndk.provider.".length()), v.toString());
+            }
+        });
+        return settings;
+    }
+
+    /**
+     * Closes every object at once and waits at most {@code boundMs} for them all (a close that
+     * throws counts as done).
+     *
+     * @return how many did not complete in time (0: all closed)
+     */
+    static long closeAll(List<? extends NdkObject> objects, long boundMs) {
+        CountDownLatch done = new CountDownLatch(objects.size());
+        for (NdkObject o : objects) {
+            try {
+                if (!o.close(ctx -> done.countDown(), null).isPending()) {
+                    done.countDown();
+                }
+            } catch (RuntimeException e) {
+                done.countDown();
+            }
+        }
+        try {
+            done.await(boundMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return done.getCount();
+    }
+
+    /** Closes the testbed on a daemon thread, at most {@code boundMs}; false when it did not end in time. */
+    static boolean closeTestbed(Testbed testbed, long boundMs, String threadName) {
+        Thread closer = new Thread(testbed::close, threadName);
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(boundMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !closer.isAlive();
     }
 }

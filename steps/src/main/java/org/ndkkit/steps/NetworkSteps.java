@@ -173,13 +173,9 @@ public final class NetworkSteps {
     public void retryableWithinTimeout(String c) {
         TrackedCall t = lab().lastRequest("NdkConnectWithSharedEndpoint", c);
         Outcome o = connection.outcome("NdkConnectWithSharedEndpoint", c);
-        if (o.status().isSuccess() || !RETRYABLE.contains(o.status())) {
-            throw lab().failure("connect of " + c + ": expected a retryable status (one of " + RETRYABLE.stream()
-                    .map(NtStatus::toString).collect(java.util.stream.Collectors.joining(", ")) + "), was " + o.status());
-        }
-        String late = late(t);
-        if (late != null) {
-            throw lab().failure("connect of " + c + ": " + late);
+        String wrong = o.status().isSuccess() ? "expected a retryable status " + retryable() + ", got " + o : judge(o, t);
+        if (wrong != null) {
+            throw lab().failure("connect of " + c + ": " + wrong);
         }
         lab().trace().note("connect of " + c + " ended with " + o.status() + " after " + millis(t) + " ms");
     }
@@ -190,11 +186,14 @@ public final class NetworkSteps {
             return null;
         }
         if (!RETRYABLE.contains(o.status())) {
-            return "expected STATUS_SUCCESS or a retryable status " + RETRYABLE.stream().map(NtStatus::toString).sorted().toList()
-                    + ", got " + o;
+            return "expected STATUS_SUCCESS or a retryable status " + retryable() + ", got " + o;
         }
         String late = late(t);
         return late == null ? null : o + " " + late;
+    }
+
+    private static List<String> retryable() {
+        return RETRYABLE.stream().map(NtStatus::toString).sorted().toList();
     }
 
     /** Null when {@code t} ended within the declared connect timeout (+ grace), otherwise how late. */

@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
+import org.ndkkit.spi.LinkFault;
+import org.ndkkit.spi.LinkImpairment;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NdkQp;
@@ -16,6 +19,7 @@ import org.ndkkit.spi.QpReadLimits;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.Testbed;
+import org.ndkkit.spi.TestbedUnavailableException;
 import org.ndkkit.wire.WireValues;
 import org.ndkkit.wire.v1.Call;
 import org.ndkkit.wire.v1.CallReply;
@@ -39,7 +43,7 @@ import org.ndkkit.wire.v1.Unavailable;
 final class RemoteTestbed implements Testbed {
     /** Opens a new session with the peer's agent (after its process was killed and started again). */
     interface PeerReopener {
-        AgentLink reopen() throws org.ndkkit.spi.TestbedUnavailableException;
+        AgentLink reopen() throws TestbedUnavailableException;
     }
 
     private final AgentLink local;
@@ -57,10 +61,6 @@ final class RemoteTestbed implements Testbed {
             HostFacts pf = l.helloReply().getTestbed().getPeer();
             return new PeerSide(l, (NdkAdapter) l.proxy(pf.getAdapter()), WireValues.ips(pf.getAddressesList()));
         }
-    }
-
-    RemoteTestbed(AgentLink local, AgentLink peer, NetworkLink link) {
-        this(local, peer, link, null);
     }
 
     RemoteTestbed(AgentLink local, AgentLink peer, NetworkLink link, PeerReopener reopener) {
@@ -194,22 +194,22 @@ final class RemoteTestbed implements Testbed {
         }
         return Availability.of(new NetworkLink() {
             @Override
-            public Availability<org.ndkkit.spi.LinkFault> impair(org.ndkkit.spi.LinkImpairment impairment) {
+            public Availability<LinkFault> impair(LinkImpairment impairment) {
                 return link.impair(impairment);
             }
 
             @Override
-            public Availability<org.ndkkit.spi.LinkFault> cut() {
+            public Availability<LinkFault> cut() {
                 return link.cut();
             }
 
             @Override
-            public Availability<org.ndkkit.spi.LinkFault> pausePeer() {
+            public Availability<LinkFault> pausePeer() {
                 return link.pausePeer();
             }
 
             @Override
-            public Availability<org.ndkkit.spi.LinkFault> killPeerProvider() {
+            public Availability<LinkFault> killPeerProvider() {
                 return killPeer();
             }
         });
@@ -224,20 +224,20 @@ final class RemoteTestbed implements Testbed {
      * it, whose adapter {@link #adapter(Host) adapter(PEER)} returns from then on. The objects of the
      * old session are gone with its process: calls on them fail as the provider unreachable.
      */
-    private Availability<org.ndkkit.spi.LinkFault> killPeer() {
+    private Availability<LinkFault> killPeer() {
         if (reopener == null) {
             return Availability.unavailable("cannot-kill-peer", "this remote testbed cannot open a new session with"
                     + " the peer's agent after it restarts");
         }
-        Availability<org.ndkkit.spi.LinkFault> killed = link.killPeerProvider();
+        Availability<LinkFault> killed = link.killPeerProvider();
         if (!killed.isAvailable()) {
             return killed;
         }
         AgentLink old = peer();
         old.lose(false, "the peer's agent at " + old.target + " was killed by the link control", null);
-        org.ndkkit.spi.LinkFault fault = killed.get();
-        java.util.concurrent.atomic.AtomicBoolean healed = new java.util.concurrent.atomic.AtomicBoolean();
-        return Availability.of(new org.ndkkit.spi.LinkFault() {
+        LinkFault fault = killed.get();
+        AtomicBoolean healed = new AtomicBoolean();
+        return Availability.of(new LinkFault() {
             @Override
             public void close() {
                 if (!healed.compareAndSet(false, true)) {
@@ -247,7 +247,7 @@ final class RemoteTestbed implements Testbed {
                 old.close();
                 try {
                     peerSide = PeerSide.of(reopener.reopen());
-                } catch (org.ndkkit.spi.TestbedUnavailableException e) {
+                } catch (TestbedUnavailableException e) {
                     throw new IllegalStateException("the peer's agent at " + old.target + " restarted, but a new session"
                             + " with it failed: " + e.getMessage(), e);
                 }
