@@ -564,7 +564,16 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
                 Pending p = acceptRequest;
                 acceptRequest = null;
                 timer = null;
-                RdmaCm.reject(id, null);
+                // rdma_destroy_id, not rdma_reject: the kernel CM's reject in the REP-sent state
+                // sends the REJ but leaves the REP's retransmissions running (15 retries, about a
+                // minute on rxe), and a later rdma_destroy_id waits for all of them on this
+                // adapter's event thread. A destroy in the REP-sent state cancels the REP and sends
+                // the REJ itself. The connector keeps its QP and endpoint until it is closed.
+                CmId dead = id;
+                id = null;
+                if (dead != null) {
+                    after.add(() -> adapter.loop().execute(() -> adapter.destroyId(dead)));
+                }
                 after.add(p.complete(NtStatus.IO_TIMEOUT));
             }
         }
