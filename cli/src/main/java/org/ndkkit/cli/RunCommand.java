@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import org.ndkkit.cli.bundle.Bundle;
 import org.ndkkit.cli.bundle.Keys;
 import org.ndkkit.cli.eval.Certification;
+import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.eval.Profile;
 import org.ndkkit.cli.eval.Regression;
 import org.ndkkit.cli.exec.CrashReport;
@@ -80,8 +81,10 @@ import picocli.CommandLine.Option;
             "",
             "Verdicts: passed, failed, unsupported (with a reason code), waived, timeout, not-reached, environment-error.",
             "",
-            "Exit codes: 0 certified, or no new failures (also a --tags run without failures, reported as "
-                + "'incomplete'); 1 not certified, or new failures; 2 environment or usage error."})
+            "Exit codes, certification profile: 0 certified (no waiver used), 1 not certified, 2 environment or "
+                + "usage error, 3 certified with waivers (a waiver or kit known defect covered a scenario), "
+                + "4 incomplete (a --tags run without failures: never a certification).",
+            "Exit codes, regression profile: 0 no new failures, 1 new failures, 2 environment or usage error."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-p", "--provider"}, required = true, paramLabel = "NAME",
             description = "the provider to run against (see 'ndk-cli list providers')")
@@ -254,6 +257,15 @@ public final class RunCommand implements Callable<Integer> {
             r.knownDefectsSha256 = Hashes.sha256(kitDefectsBytes);
         } catch (IOException | IllegalArgumentException e) {
             throw new NdkCli.UsageException("known defects: " + e.getMessage(), e);
+        }
+        // every waiver file travels in the bundle under its own entry, so verify can judge again with it
+        Set<String> entryNames = new HashSet<>(Set.of("waivers/" + r.knownDefectsName));
+        for (Path w : waiverFiles) {
+            String name = "waivers/" + w.getFileName();
+            for (int k = 2; !entryNames.add(name); k++) {
+                name = "waivers/" + k + "-" + w.getFileName();
+            }
+            r.waiverEntries.put(w.toString(), name);
         }
         Regression.Baseline base = null;
         if (baseline != null) {
@@ -546,30 +558,30 @@ public final class RunCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ judging
 
-    private static void judge(RunRecord r, List<Waiver> vendor, List<Waiver> kitDefects, Regression.Baseline base) {
-        WaiverEngine.Outcome w = WaiverEngine.apply(r.results, kitDefects, vendor, r.providerName,
-                r.providerVersion == null ? "" : r.providerVersion, LocalDate.now(ZoneOffset.UTC));
-        r.waivers = w;
-        r.results = w.results();
-        r.certification = Certification.evaluate(r.results, r.spec.catalogue(), new HashSet<>(r.capabilities),
-                r.selectionComplete, r.preflightOk, r.findings);
-        if (base != null) {
-            r.regression = Regression.compare(base, r.results);
-        }
-        boolean env = !r.preflightOk || r.results.stream().anyMatch(x -> x.verdict() == Verdict.ENVIRONMENT_ERROR);
-        if (env) {
-            r.status = Certification.ENVIRONMENT_ERROR;
-            r.exitCode = ExitCodes.ENVIRONMENT_OR_USAGE;
+    static void judge(RunRecord r, List<Waiver> vendor, List<Waiver> kitDefects, Regression.Baseline base) {
+        // Waivers are judged as of the day the run finished (UTC), recorded in summary.json, so that
+        // verify can judge the bundle again and get the same answer on any later day.
+        r.judgedOn = LocalDate.ofInstant(r.finished, ZoneOffset.UTC);
+        Judgement j = Judgement.of(r.results, new Judgement.Inputs(kitDefects, vendor, r.providerName, r.providerVersion,
+                r.judgedOn, r.spec.catalogue(), new HashSet<>(r.capabilities), r.selectionComplete, r.preflightOk,
+                r.findings, r.profile, base));
+        r.waivers = j.waivers();
+        r.results = j.waivers().results();
+        r.certification = j.certification();
+        r.regression = j.regression();
+        r.status = j.status();
+        r.exitCode = j.exitCode();
+        if (r.status.equals(Certification.ENVIRONMENT_ERROR)) {
             r.exitReason = "the environment could not host the run (not a product failure): "
                     + (r.stateDetail != null ? r.stateDetail : firstError(r));
         } else if (r.profile == Profile.REGRESSION) {
-            r.status = r.regression.status();
-            r.exitCode = r.regression.newFailures().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURES;
             r.exitReason = r.regression.newFailures().size() + " new failure(s), " + r.regression.newPasses().size()
                     + " new pass(es), " + r.regression.changed().size() + " other change(s)";
+        } else if (r.status.equals(Certification.CERTIFIED_WITH_WAIVERS)) {
+            List<Judgement.WaiverUsed> used = Judgement.used(r.waivers);
+            r.exitReason = "certified only with " + used.size() + " waiver(s): "
+                    + String.join(", ", used.stream().map(u -> u.waiver().id()).toList());
         } else {
-            r.status = r.certification.status();
-            r.exitCode = r.status.equals(Certification.NOT_CERTIFIED) ? ExitCodes.FAILURES : ExitCodes.OK;
             r.exitReason = r.certification.reasons().isEmpty() ? null : r.certification.reasons().size() + " reason(s); first: "
                     + r.certification.reasons().get(0);
         }
@@ -601,6 +613,7 @@ public final class RunCommand implements Callable<Integer> {
             p.knownDefectsName = r.knownDefectsName;
             p.knownDefectsSha256 = r.knownDefectsSha256;
             p.waiverFiles = r.waiverFiles;
+            p.waiverEntries = r.waiverEntries;
             p.hostChecks = r.hostChecks;
             p.hostEnvironment = r.hostEnvironment;
             p.preflight = readJson(outDir.resolve("raw/preflight.json"));
@@ -793,7 +806,7 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         for (Path w : waiverFiles) {
-            b.add("waivers/" + w.getFileName(), w);
+            b.add(r.waiverEntries.get(w.toString()), w);
         }
         b.add("waivers/" + r.knownDefectsName, kitDefects);
         if (baseline != null && Files.isRegularFile(baseline)) {
@@ -868,8 +881,12 @@ public final class RunCommand implements Callable<Integer> {
                 });
             }
         }
+        for (Judgement.WaiverUsed u : Judgement.used(r.waivers)) {
+            o.println("  waiver     used " + Judgement.describe(u));
+        }
         o.println("  result     " + r.status.toUpperCase() + " (exit " + r.exitCode + ")"
-                + (r.status.equals(Certification.INCOMPLETE) ? ": a partial selection is never a certification" : ""));
+                + (r.status.equals(Certification.INCOMPLETE) ? ": a partial selection is never a certification"
+                : r.status.equals(Certification.CERTIFIED_WITH_WAIVERS) ? ": only with the waivers used above" : ""));
         o.println("  summary    " + outDir.resolve("summary.json") + " (and summary.md)");
         o.println("  junit      " + outDir.resolve("junit/TEST-ndk-conformance.xml"));
         o.println("  report     " + (noReport ? "skipped (--no-report)" : reportProblem == null

@@ -17,7 +17,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks a certification bundle: its SHA-256 (BUNDLE.sha256), its signature when signed "
             + "(BUNDLE.sig, with --public-key or the BUNDLE.pub.pem beside it), every entry against its "
-            + "MANIFEST.sha256, summary.json's schema and counts, and the spec files against summary.json.",
+            + "MANIFEST.sha256, summary.json's schema and counts, and the spec files against summary.json. "
+            + "Then it judges the run again from what the bundle holds (the scenarios' raw verdicts, the waiver "
+            + "files and kit known defects, the clause catalogue, the probe findings, the baseline), with the run's "
+            + "date for waiver expiry and the same rules as 'run', and rejects the bundle when any verdict, clause, "
+            + "count, waiver use or the status in summary.json disagrees, naming the field.",
             "",
             "Exit 0 when every check passes, 1 when one fails (the bundle is rejected), 2 on a usage error."},
         footerHeading = "%nExamples:%n",

@@ -21,16 +21,9 @@ class BundleTest {
     @TempDir
     Path dir;
 
-    static Bundle sample() {
-        Bundle b = new Bundle();
-        b.add("summary.json", ("{\"schema\":\"ndk-conformance-summary/2\",\"kit\":{\"spec\":{\"files\":{\"a.feature\":\""
-                + Hashes.sha256("Feature: a\n".getBytes(StandardCharsets.UTF_8)) + "\"}}},\"run\":{},\"provider\":{\"name\":\"p\"},"
-                + "\"environment\":{},\"preflight\":{},\"verdict\":{\"status\":\"certified\"},\"counts\":{\"passed\":1,"
-                + "\"failed\":0,\"unsupported\":0,\"waived\":0,\"timeout\":0,\"not-reached\":0,\"environment-error\":0,"
-                + "\"total\":1},\"clauses\":{},\"scenarios\":[{\"id\":\"a.feature:3\",\"verdict\":\"passed\"}],"
-                + "\"waivers\":{},\"findings\":{}}").getBytes(StandardCharsets.UTF_8));
-        b.add("spec/a.feature", "Feature: a\n".getBytes(StandardCharsets.UTF_8));
-        return b;
+    /** A judged run's bundle: every check, re-judging included, accepts it as written. */
+    static Bundle sample() throws java.io.IOException {
+        return new SampleRun(Instant.parse("2026-03-02T10:00:00Z"), "2099-12-31").bundle();
     }
 
     @ParameterizedTest
@@ -86,7 +79,7 @@ class BundleTest {
             }
         }
         entries.put(Bundle.ROOT + "summary.json", new String(entries.get(Bundle.ROOT + "summary.json"), StandardCharsets.UTF_8)
-                .replace("certified", "CERTIFIED").getBytes(StandardCharsets.UTF_8));
+                .replace("certified-with-waivers", "CERTIFIED").getBytes(StandardCharsets.UTF_8));
         try (var z = new java.util.zip.ZipOutputStream(Files.newOutputStream(w.zip()))) {
             for (var e : entries.entrySet()) {
                 z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));

@@ -145,8 +145,9 @@ class CliEndToEndIT {
         Run r = cli("certification", "run", "--provider", "simulated", "--profile", "certification", "--sign-key", key.toString(),
                 "--kill-matrix", matrix.toString(), "--waivers", oneMachine.toString());
         certification = r;
-        assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("CERTIFIED (exit 0)");
+        // the network-fault scenarios are waived: a certificate that rests on waivers says so (exit 3)
+        assertThat(r.exit()).as(r.output()).isEqualTo(3);
+        assertThat(r.output()).contains("CERTIFIED-WITH-WAIVERS (exit 3)", "waiver     used ");
         Path out = r.out();
         for (String f : List.of("summary.json", "summary.md", "junit/TEST-ndk-conformance.xml", "allure-report/index.html",
                 "bundle/ndk-conformance-bundle.zip", "bundle/ndk-conformance-bundle.zip.sha256",
@@ -158,7 +159,11 @@ class CliEndToEndIT {
         Spec spec = Spec.load(getClass().getClassLoader());
         JsonNode s = r.summary();
         assertThat(s.path("schema").asText()).isEqualTo("ndk-conformance-summary/2");
-        assertThat(s.path("verdict").path("status").asText()).isEqualTo("certified");
+        assertThat(s.path("verdict").path("status").asText()).isEqualTo("certified-with-waivers");
+        assertThat(s.path("verdict").path("exitCode").asInt()).isEqualTo(3);
+        assertThat(s.path("verdict").path("waiversUsed")).hasSize(NETWORK_CLAUSES.size());
+        assertThat(Files.readString(r.out().resolve("summary.md"))).contains("**Result: CERTIFIED-WITH-WAIVERS**",
+                "**Waivers used**");
         assertThat(s.path("run").path("state").asText()).isEqualTo("complete");
         assertThat(s.path("run").path("selectionComplete").asBoolean()).isTrue();
         assertThat(s.path("counts").path("passed").asInt()).isEqualTo(spec.scenarios().size() - networkScenarios(spec));
@@ -242,6 +247,31 @@ class CliEndToEndIT {
 
         Run unknown = cli("verify-missing", "verify", OUT.resolve("no-such-bundle.zip").toString());
         assertThat(unknown.exit()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(2)
+    void verifyJudgesAgainAndRejectsAStatusChangedAndSignedAgainWithTheSameKey() throws Exception {
+        Path zip = certification.out().resolve("bundle/ndk-conformance-bundle.zip");
+        java.util.Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (var z = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (var e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                entries.put(e.getName().substring(org.ndkkit.cli.bundle.Bundle.ROOT.length()), z.readAllBytes());
+            }
+        }
+        entries.remove(org.ndkkit.cli.bundle.Bundle.MANIFEST);
+        ObjectNode summary = (ObjectNode) JSON.readTree(entries.get("summary.json"));
+        ((ObjectNode) summary.path("verdict")).put("status", "certified").put("exitCode", 0);
+        entries.put("summary.json", JSON.writeValueAsBytes(summary));
+        org.ndkkit.cli.bundle.Bundle b = new org.ndkkit.cli.bundle.Bundle();
+        entries.forEach(b::add);
+        Path dir = OUT.resolve("re-signed-bundle");
+        b.write(dir, java.time.Instant.now(), Keys.load(OUT.resolve("vendor.key.pem"), null));
+        Run bad = cli("verify-re-signed", "verify", dir.toString(), "--public-key", publicKey.toString());
+        assertThat(bad.exit()).as(bad.output()).isEqualTo(1);
+        assertThat(bad.output()).contains("bundle REJECTED", "valid SHA256withECDSA signature by the trusted key",
+                "FAIL  judgement",
+                "summary.json: verdict.status is \"certified\" but the bundled results give \"certified-with-waivers\"");
     }
 
     @Test
@@ -339,7 +369,9 @@ class CliEndToEndIT {
                 """);
         Run waived = cli("lying-waived", "run", "-p", "lying", "--tags", FEW, "--timeout-ms", "1000", "--no-report", "--no-probes",
                 "--waivers", live.toString());
-        assertThat(waived.exit()).as(waived.output()).isZero();
+        // narrowed by --tags and without failures: incomplete, never a certification (exit 4)
+        assertThat(waived.exit()).as(waived.output()).isEqualTo(4);
+        assertThat(waived.summary().path("verdict").path("status").asText()).isEqualTo("incomplete");
         JsonNode w = waived.scenario("PD-CALLER-LIMIT");
         assertThat(w.path("verdict").asText()).isEqualTo("waived");
         assertThat(w.path("rawVerdict").asText()).isEqualTo("failed");
@@ -366,6 +398,12 @@ class CliEndToEndIT {
         assertThat(back.summary().path("waivers").path("expired")).hasSize(1);
         assertThat(back.summary().path("waivers").path("applied")).isEmpty();
         assertThat(back.output()).contains("expired    waiver LYING-7");
+        // both bundles judge again to what they record: the live waiver, and the expired one
+        for (Run x : List.of(waived, back)) {
+            Run v = cli("verify-" + x.out().getFileName(), "verify", x.out().resolve("bundle").toString());
+            assertThat(v.exit()).as(v.output()).isZero();
+            assertThat(v.output()).contains("ok    judgement", "ok    waivers");
+        }
     }
 
     @Test
@@ -378,7 +416,7 @@ class CliEndToEndIT {
                 """);
         Run r = cli("lying-kit-defect", "run", "-p", "lying", "--tags", "@clause:PD-CALLER-LIMIT", "--timeout-ms", "1000", "--no-report",
                 "--no-probes", "--known-defects", kit.toString());
-        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.exit()).as(r.output()).isEqualTo(4);
         assertThat(r.summary().path("waivers").path("kitKnownDefects")).hasSize(1);
         assertThat(r.summary().path("waivers").path("applied")).isEmpty();
         assertThat(r.summary().path("kit").path("knownDefects").path("sha256").asText()).isEqualTo(Hashes.sha256(kit));
@@ -520,7 +558,7 @@ class CliEndToEndIT {
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
         Run r = cli("lab", "run", "-p", "simulated", "--lab", "always", "--lab-run", fake.toString(), "--tags",
                 "@clause:CSE-PENDING", "--no-report", "--no-probes", "--lab-also", "echo extra ran in \"$NDK_LAB_OUT\"; exit 3");
-        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.exit()).as(r.output()).isEqualTo(4);
         // the extra command ran in the same "boot", after the suite; its failure is logged, not judged
         assertThat(Files.readString(r.out().resolve("raw/lab-also.log")))
                 .contains("extra ran in " + r.out().resolve("raw")).contains("lab-also: exit 3");

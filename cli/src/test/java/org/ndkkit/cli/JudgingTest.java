@@ -57,7 +57,10 @@ class JudgingTest {
         assertThat(judge(with(allPassed(), mandatory, Verdict.NOT_REACHED, "run-stopped"), v4v6, true, List.of()))
                 .isEqualTo("not-certified");
         assertThat(judge(with(allPassed(), mandatory, Verdict.TIMEOUT, "hung"), v4v6, false, List.of())).isEqualTo("not-certified");
-        assertThat(judge(with(allPassed(), mandatory, Verdict.WAIVED, null), v4v6, true, List.of())).isEqualTo("certified");
+        // a certificate that rests on a waiver says so: never plain "certified"
+        assertThat(judge(with(allPassed(), mandatory, Verdict.WAIVED, null), v4v6, true, List.of()))
+                .isEqualTo("certified-with-waivers");
+        assertThat(judge(with(allPassed(), mandatory, Verdict.WAIVED, null), v4v6, false, List.of())).isEqualTo("incomplete");
         // unsupported on a mandatory clause counts against, unless a capability the provider lacks excuses it
         assertThat(judge(with(allPassed(), mandatory, Verdict.UNSUPPORTED, "too-few-addresses"), v4v6, true, List.of()))
                 .isEqualTo("not-certified");

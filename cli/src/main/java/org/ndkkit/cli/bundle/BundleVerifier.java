@@ -28,8 +28,9 @@ import org.ndkkit.cli.spec.Spec;
  * Checks a certification bundle: the zip's SHA-256 against its {@code .sha256} file; the signature
  * (when there is one, or when a public key is required); every entry against
  * {@code MANIFEST.sha256}, with no entry missing or extra; summary.json's schema and its internal
- * consistency (counts against scenarios); the spec files in the bundle against the hashes in
- * summary.json; and, when asked, the spec against this kit's own.
+ * consistency (counts against scenarios); the verdict judged again from the bundle's own inputs
+ * ({@link Rejudge}: every field of summary.json that disagrees is named); the spec files in the
+ * bundle against the hashes in summary.json; and, when asked, the spec against this kit's own.
  */
 public final class BundleVerifier {
     /** One check's outcome. */
@@ -146,6 +147,8 @@ public final class BundleVerifier {
             return new Report(zip, checks);
         }
         checks.add(summaryCheck(s));
+        // the recorded verdict must follow from the bundle's own inputs, judged by the same code
+        checks.addAll(Rejudge.check(s, entries));
 
         Map<String, String> recorded = new TreeMap<>();
         s.path("kit").path("spec").path("files").fields().forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asText()));

@@ -22,8 +22,10 @@ import org.ndkkit.kit.ClauseCatalogue;
  *       severity {@code error}.</li>
  *   <li>Unsupported on a scenario whose clauses are all provider-defined is allowed: the docs leave
  *       that behaviour to the provider.</li>
- *   <li>Otherwise {@code certified} when the whole spec was selected, {@code incomplete} when a tag
- *       expression narrowed it (a partial run never certifies).</li>
+ *   <li>Otherwise, when the whole spec was selected: {@code certified-with-waivers} when any
+ *       scenario's final verdict is {@code waived} (a vendor waiver or a known defect of the kit
+ *       covered it), else {@code certified}; {@code incomplete} when a tag expression narrowed the
+ *       selection (a partial run never certifies).</li>
  * </ol>
  */
 public final class Certification {
@@ -37,6 +39,8 @@ public final class Certification {
             "no-ndkpi-2-1", "NDKPI_2_1");
 
     public static final String CERTIFIED = "certified";
+    /** Certified only because waivers or kit known defects covered scenarios: never plain {@link #CERTIFIED}. */
+    public static final String CERTIFIED_WITH_WAIVERS = "certified-with-waivers";
     public static final String NOT_CERTIFIED = "not-certified";
     public static final String INCOMPLETE = "incomplete";
     public static final String ENVIRONMENT_ERROR = "environment-error";
@@ -102,7 +106,10 @@ public final class Certification {
             status = INCOMPLETE;
             reasons.add("only part of the spec was selected (--tags): a partial run never certifies");
         } else {
-            status = CERTIFIED;
+            List<ScenarioResult> waived = results.stream().filter(r -> r.verdict() == Verdict.WAIVED).toList();
+            status = waived.isEmpty() ? CERTIFIED : CERTIFIED_WITH_WAIVERS;
+            // the reasons say which waivers the certificate rests on
+            waived.forEach(r -> reasons.add(r.id() + " waived by " + r.waiverId() + " (was " + r.rawVerdict() + ")"));
         }
         return new Result(status, reasons, selectionComplete, clauses, excused);
     }

@@ -8,8 +8,10 @@ public enum Profile {
             "Judge the provider for a certificate: every scenario of a mandatory clause passes (or is waived); "
                     + "unsupported counts against it unless the clause is optional for a capability the provider "
                     + "declares it lacks; failed, timeout and not-reached always fail; an 'error' finding of the "
-                    + "declared-versus-observed probes fails; --tags makes the result 'incomplete', never 'certified'. "
-                    + "Exit 0 certified (or incomplete without failures), 1 not certified, 2 environment or usage error."),
+                    + "declared-versus-observed probes fails; a certificate that rests on waivers (or known defects of the kit) is "
+                    + "'certified-with-waivers', never plain 'certified'; --tags makes the result 'incomplete', never "
+                    + "'certified'. Exit 0 certified, 1 not certified, 2 environment or usage error, 3 certified with "
+                    + "waivers, 4 incomplete."),
     REGRESSION("regression",
             "Compare with a baseline result (--baseline, a summary.json or bundle of an earlier run): report new "
                     + "failures, new passes, changed verdicts, added and removed scenarios. A scenario that passed in "

@@ -3,7 +3,7 @@ package org.ndkkit.cli.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.ndkkit.cli.Hashes;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
@@ -49,18 +49,26 @@ public final class Regression {
 
     /** Reads a baseline: a summary.json (this CLI's or the suite's own) or a certification bundle (.zip). */
     public static Baseline load(Path file) throws IOException {
-        JsonNode root;
+        return parse(file.toString(), Files.readAllBytes(file));
+    }
+
+    /** A baseline from its bytes ({@code file}: where it came from; a name ending in .zip is a bundle). */
+    public static Baseline parse(String file, byte[] bytes) throws IOException {
+        JsonNode root = null;
         ObjectMapper json = new ObjectMapper();
-        if (file.getFileName().toString().endsWith(".zip")) {
-            try (ZipFile z = new ZipFile(file.toFile())) {
-                ZipEntry e = z.stream().filter(x -> x.getName().endsWith("summary.json")).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException(file + ": the bundle has no summary.json"));
-                try (InputStream in = z.getInputStream(e)) {
-                    root = json.readTree(in);
+        if (file.endsWith(".zip")) {
+            try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+                for (ZipEntry e; (e = z.getNextEntry()) != null && root == null; ) {
+                    if (e.getName().endsWith("summary.json")) {
+                        root = json.readTree(z.readAllBytes());
+                    }
                 }
             }
+            if (root == null) {
+                throw new IllegalArgumentException(file + ": the bundle has no summary.json");
+            }
         } else {
-            root = json.readTree(file.toFile());
+            root = json.readTree(bytes);
         }
         JsonNode sc = root.path("scenarios");
         if (!sc.isArray()) {
@@ -83,7 +91,7 @@ public final class Regression {
         JsonNode p = root.path("provider");
         String kit = root.path("kit").path("version").asText(root.path("kitVersion").asText(null));
         String started = root.path("run").path("started").asText(root.path("started").asText(null));
-        return new Baseline(file.toString(), Hashes.sha256(Files.readAllBytes(file)), p.path("name").asText(null),
+        return new Baseline(file, Hashes.sha256(bytes), p.path("name").asText(null),
                 p.path("version").asText(null), kit, started, entries);
     }
 

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ndkkit.cli.Hashes;
+import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.spec.Spec;
@@ -147,6 +148,11 @@ public final class AllureSupport {
         env.append("capabilities=").append(String.join(" ", r.capabilities)).append('\n');
         env.append("profile=").append(r.profile.id()).append('\n');
         env.append("result=").append(r.status).append('\n');
+        List<Judgement.WaiverUsed> used = Judgement.used(r.waivers);
+        if (!used.isEmpty()) {
+            env.append("waiversUsed=").append(String.join("; ", used.stream().map(Judgement::describe).toList())
+                    .replace("\n", " ")).append('\n');
+        }
         env.append("kit=").append(r.kitVersion).append('\n');
         env.append("spec.sha256=").append(r.spec.specHash()).append('\n');
         if (r.tags != null) {

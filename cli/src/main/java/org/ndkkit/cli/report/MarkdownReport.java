@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.eval.Regression;
 import org.ndkkit.cli.model.Finding;
 import org.ndkkit.cli.model.ScenarioResult;
@@ -25,6 +26,11 @@ public final class MarkdownReport {
             b.append(" - ").append(r.exitReason);
         }
         b.append("\n\n");
+        List<Judgement.WaiverUsed> used = Judgement.used(r.waivers);
+        if (!used.isEmpty()) {
+            b.append("**Waivers used** (judged on ").append(r.judgedOn).append("): ")
+                    .append(esc(String.join("; ", used.stream().map(Judgement::describe).toList()))).append("\n\n");
+        }
         b.append("| | |\n|---|---|\n");
         row(b, "Provider", r.providerName + " " + nz(r.providerVersion) + " (" + nz(r.providerVendor) + ")");
         row(b, "Description", nz(r.providerDescription));

@@ -48,6 +48,8 @@ public final class RunRecord {
     public String knownDefectsSha256;
     /** Vendor waiver files: path as given to SHA-256. */
     public Map<String, String> waiverFiles = new LinkedHashMap<>();
+    /** Vendor waiver files: path as given to its entry in the bundle (unique even when two files share a name). */
+    public Map<String, String> waiverEntries = new LinkedHashMap<>();
 
     public JsonNode preflight;
     public List<Map<String, String>> hostChecks = new ArrayList<>();
@@ -57,6 +59,8 @@ public final class RunRecord {
 
     public List<ScenarioResult> results = new ArrayList<>();
     public WaiverEngine.Outcome waivers;
+    /** The day (UTC) the waivers were judged against: the day the run finished. */
+    public java.time.LocalDate judgedOn;
     public List<Finding> findings = new ArrayList<>();
     public boolean probesRan;
     public Certification.Result certification;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.ndkkit.cli.eval.Certification;
+import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.eval.Regression;
 import org.ndkkit.cli.model.Finding;
 import org.ndkkit.cli.model.ScenarioResult;
@@ -115,6 +116,13 @@ public final class SummaryJson {
             c.set("reasons", JSON.valueToTree(r.certification.reasons()));
             c.set("excused", JSON.valueToTree(r.certification.excused()));
         }
+        // the waivers a certificate rests on, one entry per waiver (status certified-with-waivers)
+        ArrayNode used = verdict.putArray("waiversUsed");
+        for (Judgement.WaiverUsed u : Judgement.used(r.waivers)) {
+            ObjectNode n = waiver(u.waiver());
+            n.set("scenarios", JSON.valueToTree(u.scenarios()));
+            used.add(n);
+        }
 
         ObjectNode counts = root.putObject("counts");
         Map<String, Integer> cnt = new TreeMap<>();
@@ -156,11 +164,13 @@ public final class SummaryJson {
         }
 
         ObjectNode waivers = root.putObject("waivers");
+        waivers.put("evaluatedOn", r.judgedOn == null ? null : r.judgedOn.toString());
         ArrayNode wf = waivers.putArray("files");
         r.waiverFiles.forEach((p, h) -> {
             ObjectNode n = wf.addObject();
             n.put("file", p);
             n.put("sha256", h);
+            n.put("bundled", r.waiverEntries.get(p));
         });
         WaiverEngine.Outcome w = r.waivers;
         waivers.set("applied", uses(w == null ? List.of() : w.applied(Waiver.VENDOR)));
