@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ndk-cli",
         mixinStandardHelpOptions = true,
         versionProvider = CliInfo.class,
-        subcommands = {RunCommand.class, ListCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ListCommand.class, VerifyCommand.class, CountersignCommand.class,
+            CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         description = {
             "Runs the NDK connection-establishment conformance spec (NdkConnectWithSharedEndpoint and the "

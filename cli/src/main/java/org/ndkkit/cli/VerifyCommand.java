@@ -23,16 +23,23 @@ import picocli.CommandLine.Parameters;
             + "date for waiver expiry and the same rules as 'run', and rejects the bundle when any verdict, clause, "
             + "count, waiver use or the status in summary.json disagrees, naming the field.",
             "",
+            "Who stands behind it (check 'attestation'): self-attested (the vendor's own signature only), "
+                + "counter-signed by an authority (with --trust DIR: one of the keys pinned there), or untrusted "
+                + "signature (a counter-signature no pinned key verifies).",
+            "",
             "Exit 0 when every check passes, 1 when one fails (the bundle is rejected), 2 on a usage error."},
         footerHeading = "%nExamples:%n",
         footer = {"  ndk-cli verify results/acme/bundle",
             "  ndk-cli verify ndk-conformance-bundle.zip --public-key acme.pub.pem \\",
             "      --require-kit-spec",
+            "  ndk-cli verify results/acme/bundle --trust authorities/",
             "",
             "Without the CLI, in DIR/bundle:",
             "  sha256sum -c ndk-conformance-bundle.zip.sha256",
             "  openssl dgst -sha256 -verify acme.pub.pem \\",
-            "      -signature ndk-conformance-bundle.zip.sig ndk-conformance-bundle.zip"})
+            "      -signature ndk-conformance-bundle.zip.sig ndk-conformance-bundle.zip",
+            "  cat ndk-conformance-bundle.zip ndk-conformance-bundle.zip.sig | openssl dgst -sha256 \\",
+            "      -verify authority.pub.pem -signature ndk-conformance-bundle.zip.countersig"})
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "BUNDLE", description = "the bundle zip, or the folder holding it (DIR/bundle)")
     Path bundle;
@@ -45,6 +52,11 @@ public final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--require-kit-spec", description = "reject a bundle whose spec differs from this kit's own")
     boolean requireKitSpec;
+
+    @Option(names = "--trust", paramLabel = "DIR", description = "pinned authorities (*.pem: PUBLIC KEY or CERTIFICATE): "
+            + "the bundle must be counter-signed by one of them ('ndk-cli countersign'); without it, verify says whether "
+            + "the bundle is self-attested or counter-signed, and fails only on a counter-signature that does not verify")
+    Path trust;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -64,7 +76,10 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         Spec kit = Spec.load(getClass().getClassLoader());
-        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit);
+        if (trust != null && !Files.isDirectory(trust)) {
+            throw new NdkCli.UsageException("--trust " + trust + " is not a folder");
+        }
+        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit, trust);
         out.println("verifying " + r.bundle());
         for (BundleVerifier.Check c : r.checks()) {
             boolean counts = requireKitSpec || !c.name().equals("kit-spec");

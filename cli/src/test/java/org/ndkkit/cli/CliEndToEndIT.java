@@ -275,6 +275,67 @@ class CliEndToEndIT {
     }
 
     @Test
+    @Order(2)
+    void anAuthorityKeyMadeByOpensslCounterSignsTheCertificationAndOnlyItsPinnedKeyIsTrusted() throws Exception {
+        Path dir = OUT.resolve("countersigned-bundle");
+        Path trust = Files.createDirectories(OUT.resolve("authorities"));
+        Path elsewhere = Files.createDirectories(OUT.resolve("other-authorities"));
+        Path key = OUT.resolve("authority.key.pem");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key.toString());
+        openssl("pkey", "-in", key.toString(), "-pubout", "-out", trust.resolve("ndk-test-authority.pub.pem").toString());
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", OUT.resolve("other.key.pem").toString());
+        openssl("pkey", "-in", OUT.resolve("other.key.pem").toString(), "-pubout", "-out",
+                elsewhere.resolve("other.pub.pem").toString());
+        copyTree(certification.out().resolve("bundle"), dir);
+
+        Run self = cli("verify-trust-self-attested", "verify", dir.toString(), "--trust", trust.toString());
+        assertThat(self.exit()).as(self.output()).isEqualTo(1);
+        assertThat(self.output()).contains("FAIL  attestation self-attested: signed by the vendor's own key only");
+
+        Run signed = cli("countersign", "countersign", dir.toString(), "--key", key.toString());
+        assertThat(signed.exit()).as(signed.output()).isZero();
+        Run trusted = cli("verify-trust", "verify", dir.toString(), "--public-key", publicKey.toString(), "--trust", trust.toString());
+        assertThat(trusted.exit()).as(trusted.output()).isZero();
+        assertThat(trusted.output()).contains("ok    attestation counter-signed by ndk-test-authority", "bundle OK");
+        Run untrusted = cli("verify-trust-other", "verify", dir.toString(), "--trust", elsewhere.toString());
+        assertThat(untrusted.exit()).as(untrusted.output()).isEqualTo(1);
+        assertThat(untrusted.output()).contains("FAIL  attestation untrusted signature");
+
+        // openssl checks the counter-signature as the README says: the zip's bytes, then the vendor's signature
+        Path zip = dir.resolve("ndk-conformance-bundle.zip");
+        Path message = OUT.resolve("countersigned-message.bin");
+        Files.write(message, concat(Files.readAllBytes(zip), Files.readAllBytes(dir.resolve("ndk-conformance-bundle.zip.sig"))));
+        assertThat(openssl("dgst", "-sha256", "-verify", trust.resolve("ndk-test-authority.pub.pem").toString(),
+                "-signature", dir.resolve("ndk-conformance-bundle.zip.countersig").toString(), message.toString()))
+                .contains("Verified OK");
+    }
+
+    private static String openssl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("openssl " + String.join(" ", args)).isTrue();
+        assertThat(p.exitValue()).as("openssl " + String.join(" ", args) + ": " + out).isZero();
+        return out;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
     @Order(3)
     void theAllureReportShowsTheRunsScenariosInHeadlessChromium() throws Exception {
         Path chromium = Stream.of("/usr/bin/chromium", "/usr/bin/chromium-browser").map(Path::of).filter(Files::isExecutable)

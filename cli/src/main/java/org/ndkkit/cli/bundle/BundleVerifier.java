@@ -49,6 +49,15 @@ public final class BundleVerifier {
 
     /** {@code target}: the bundle zip, or the folder holding it. */
     public static Report verify(Path target, PublicKey trusted, boolean requireSignature, Spec kitSpec) throws IOException {
+        return verify(target, trusted, requireSignature, kitSpec, null);
+    }
+
+    /**
+     * As above, and who stands behind the bundle ({@link CounterSignature#check}): with
+     * {@code trustDir} (pinned authority keys) only a counter-signature by one of them passes.
+     */
+    public static Report verify(Path target, PublicKey trusted, boolean requireSignature, Spec kitSpec, Path trustDir)
+            throws IOException {
         Path zip = Files.isDirectory(target) ? target.resolve(Bundle.NAME) : target;
         List<Check> checks = new ArrayList<>();
         if (!Files.isRegularFile(zip)) {
@@ -89,9 +98,10 @@ public final class BundleVerifier {
             } catch (GeneralSecurityException | IllegalArgumentException e) {
                 checks.add(new Check("signature", false, "cannot check the signature: " + e.getMessage()));
             }
-        } else if (requireSignature || trusted != null) {
+        } else if (requireSignature || trusted != null || trustDir != null) {
             checks.add(new Check("signature", false, sig.getFileName() + " is missing, but a signature is required"));
         }
+        checks.add(CounterSignature.check(zip, trustDir));
 
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream z = new ZipInputStream(new ByteArrayInputStream(bytes))) {
