@@ -62,10 +62,11 @@ public final class CountersignCommand implements Callable<Integer> {
         BundleVerifier.Report r = BundleVerifier.verify(zip, null, true, Spec.load(getClass().getClassLoader()));
         // the kit-spec check is a note (a bundle from another kit version is still a bundle);
         // an earlier counter-signature is replaced, so its check does not count either
-        boolean ok = r.checks().stream().allMatch(c -> c.ok() || c.name().equals("kit-spec") || c.name().equals("attestation"));
+        boolean ok = r.checks().stream().allMatch(c -> c.ok() || VerifyCommand.KIT_NOTES.contains(c.name())
+                || c.name().equals("attestation"));
         if (!ok) {
             out.println("countersign: " + zip + " does not verify; nothing signed:");
-            r.checks().stream().filter(c -> !c.ok() && !c.name().equals("kit-spec"))
+            r.checks().stream().filter(c -> !c.ok() && !VerifyCommand.KIT_NOTES.contains(c.name()))
                     .forEach(c -> out.printf("  FAIL  %-10s %s%n", c.name(), c.detail()));
             out.flush();
             return ExitCodes.FAILURES;

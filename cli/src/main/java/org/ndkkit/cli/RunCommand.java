@@ -38,6 +38,7 @@ import org.ndkkit.cli.model.Finding;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.report.AllureSupport;
+import org.ndkkit.cli.report.Artifacts;
 import org.ndkkit.cli.report.JunitReport;
 import org.ndkkit.cli.report.MarkdownReport;
 import org.ndkkit.cli.report.RunRecord;
@@ -217,6 +218,8 @@ public final class RunCommand implements Callable<Integer> {
             throw new NdkCli.UsageException("--lab must be auto, always or never");
         }
         ProviderPath pp = new ProviderPath(providerPath);
+        r.kitArtifacts = Artifacts.ofClassPath(System.getProperty("ndk.cli.classpath", System.getProperty("java.class.path")));
+        r.providerArtifacts = Artifacts.of(providerPath);
         Spec specFiles = Spec.load(getClass().getClassLoader());
         r.spec = specFiles;
         List<Spec.Scenario> selected;

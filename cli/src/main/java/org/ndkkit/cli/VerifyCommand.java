@@ -4,6 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ndkkit.cli.bundle.BundleVerifier;
 import org.ndkkit.cli.bundle.Keys;
@@ -50,8 +53,15 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--require-signature", description = "reject an unsigned bundle")
     boolean requireSignature;
 
-    @Option(names = "--require-kit-spec", description = "reject a bundle whose spec differs from this kit's own")
+    @Option(names = "--require-kit-spec", description = "reject a bundle whose spec or jars differ from this kit's own")
     boolean requireKitSpec;
+
+    @Option(names = "--provider-path", paramLabel = "JAR|DIR", description = "the provider's jars or class folders: "
+            + "each must be recorded in the bundle with the same SHA-256 (the binaries that were tested)")
+    List<Path> providerPath = new ArrayList<>();
+
+    /** Checks about this kit rather than the run: notes unless --require-kit-spec. */
+    static final Set<String> KIT_NOTES = Set.of("kit-spec", "kit-jars");
 
     @Option(names = "--trust", paramLabel = "DIR", description = "pinned authorities (*.pem: PUBLIC KEY or CERTIFICATE): "
             + "the bundle must be counter-signed by one of them ('ndk-cli countersign'); without it, verify says whether "
@@ -79,13 +89,18 @@ public final class VerifyCommand implements Callable<Integer> {
         if (trust != null && !Files.isDirectory(trust)) {
             throw new NdkCli.UsageException("--trust " + trust + " is not a folder");
         }
-        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit, trust);
+        for (Path p : providerPath) {
+            if (!Files.exists(p)) {
+                throw new NdkCli.UsageException("--provider-path " + p + " does not exist");
+            }
+        }
+        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit, trust, providerPath);
         out.println("verifying " + r.bundle());
         for (BundleVerifier.Check c : r.checks()) {
-            boolean counts = requireKitSpec || !c.name().equals("kit-spec");
+            boolean counts = requireKitSpec || !KIT_NOTES.contains(c.name());
             out.printf("  %-5s %-10s %s%n", c.ok() ? "ok" : counts ? "FAIL" : "note", c.name(), c.detail());
         }
-        boolean ok = r.checks().stream().allMatch(c -> c.ok() || (!requireKitSpec && c.name().equals("kit-spec")));
+        boolean ok = r.checks().stream().allMatch(c -> c.ok() || (!requireKitSpec && KIT_NOTES.contains(c.name())));
         out.println(ok ? "bundle OK" : "bundle REJECTED");
         out.flush();
         return ok ? ExitCodes.OK : ExitCodes.FAILURES;

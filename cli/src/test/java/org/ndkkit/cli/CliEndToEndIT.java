@@ -292,6 +292,15 @@ class CliEndToEndIT {
         assertThat(self.exit()).as(self.output()).isEqualTo(1);
         assertThat(self.output()).contains("FAIL  attestation self-attested: signed by the vendor's own key only");
 
+        // the binaries that were tested: the kit's jars and the provider's class folder, by SHA-256
+        JsonNode summary = JSON.readTree(certification.out().resolve("summary.json").toFile());
+        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.0.0.jar");
+        assertThat(summary.path("provider").path("artifacts").findValuesAsText("kind")).containsExactly("folder");
+        Run identity = cli("verify-provider-path", "verify", dir.toString(), "--provider-path", TEST_CLASSES.toString(),
+                "--require-kit-spec");
+        assertThat(identity.exit()).as(identity.output()).isZero();
+        assertThat(identity.output()).contains("ok    identity", "match", "ok    kit-jars");
+
         Run signed = cli("countersign", "countersign", dir.toString(), "--key", key.toString());
         assertThat(signed.exit()).as(signed.output()).isZero();
         Run trusted = cli("verify-trust", "verify", dir.toString(), "--public-key", publicKey.toString(), "--trust", trust.toString());

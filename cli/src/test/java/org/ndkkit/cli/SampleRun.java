@@ -16,6 +16,7 @@ import org.ndkkit.cli.bundle.Keys;
 import org.ndkkit.cli.eval.Profile;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
+import org.ndkkit.cli.report.Artifacts;
 import org.ndkkit.cli.report.RunRecord;
 import org.ndkkit.cli.report.SummaryJson;
 import org.ndkkit.cli.spec.Spec;
@@ -62,6 +63,8 @@ final class SampleRun {
         r.spec = spec;
         r.knownDefectsName = "kit-known-defects.yaml";
         r.knownDefectsSha256 = Hashes.sha256(kitDefects);
+        r.kitArtifacts = List.of(new Artifacts.Artifact("ndk-cli.jar", "jar", Hashes.sha256(kitDefects)));
+        r.providerArtifacts = List.of(new Artifacts.Artifact("acme-provider.jar", "jar", Hashes.sha256(waiverBytes)));
         r.waiverFiles.put("/vendor/" + WAIVER_FILE, Hashes.sha256(waiverBytes));
         r.waiverEntries.put("/vendor/" + WAIVER_FILE, "waivers/" + WAIVER_FILE);
         List<ScenarioResult> raw = new ArrayList<>();

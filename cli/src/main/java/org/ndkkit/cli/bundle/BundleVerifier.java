@@ -21,6 +21,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.ndkkit.cli.Hashes;
 import org.ndkkit.cli.model.Verdict;
+import org.ndkkit.cli.report.Artifacts;
 import org.ndkkit.cli.report.SummaryJson;
 import org.ndkkit.cli.spec.Spec;
 
@@ -58,6 +59,15 @@ public final class BundleVerifier {
      */
     public static Report verify(Path target, PublicKey trusted, boolean requireSignature, Spec kitSpec, Path trustDir)
             throws IOException {
+        return verify(target, trusted, requireSignature, kitSpec, trustDir, List.of());
+    }
+
+    /**
+     * As above, and the provider's jars or folders ({@code providerPath}, may be empty) must be
+     * the ones the run recorded, by content.
+     */
+    public static Report verify(Path target, PublicKey trusted, boolean requireSignature, Spec kitSpec, Path trustDir,
+                                List<Path> providerPath) throws IOException {
         Path zip = Files.isDirectory(target) ? target.resolve(Bundle.NAME) : target;
         List<Check> checks = new ArrayList<>();
         if (!Files.isRegularFile(zip)) {
@@ -183,7 +193,10 @@ public final class BundleVerifier {
             recorded.keySet().stream().filter(n -> !mine.containsKey(n)).forEach(diff::add);
             checks.add(new Check("kit-spec", same, same ? "the run used exactly this kit's spec (" + kitSpec.specHash() + ")"
                     : "the run's spec differs from this kit's in: " + String.join(", ", diff)));
+            checks.add(IdentityCheck.kitJars(s, Artifacts.ofClassPath(
+                    System.getProperty("ndk.cli.classpath", System.getProperty("java.class.path")))));
         }
+        checks.add(IdentityCheck.recorded(s, providerPath.isEmpty() ? null : Artifacts.of(providerPath)));
         return new Report(zip, checks);
     }
 

@@ -42,6 +42,10 @@ public final class RunRecord {
     public JsonNode adapterInfo;
     public String providerClass;
     public String providerCodeSource;
+    /** The provider's jars and folders (--provider-path), by content. */
+    public List<Artifacts.Artifact> providerArtifacts = new ArrayList<>();
+    /** The kit's own class path (the CLI's jar and its lib/), by content. */
+    public List<Artifacts.Artifact> kitArtifacts = new ArrayList<>();
 
     public Spec spec;
     public String knownDefectsName;

@@ -55,6 +55,7 @@ public final class SummaryJson {
         ObjectNode kd = kit.putObject("knownDefects");
         kd.put("file", r.knownDefectsName);
         kd.put("sha256", r.knownDefectsSha256);
+        kit.set("artifacts", JSON.valueToTree(r.kitArtifacts));
 
         ObjectNode run = root.putObject("run");
         run.put("id", r.runId);
@@ -82,6 +83,7 @@ public final class SummaryJson {
         provider.put("class", r.providerClass);
         provider.put("codeSource", r.providerCodeSource);
         provider.set("adapterInfo", r.adapterInfo);
+        provider.set("artifacts", JSON.valueToTree(r.providerArtifacts));
 
         ObjectNode env = root.putObject("environment");
         env.set("suite", r.environment);
