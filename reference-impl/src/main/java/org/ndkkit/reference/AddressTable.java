@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.ExhaustionMethod;
 import org.ndkkit.spi.ResourceExhaustion;
 
 /**
@@ -153,6 +154,17 @@ final class AddressTable {
         }
         return new ResourceExhaustion() {
             private boolean closed;
+
+            @Override
+            public ExhaustionMethod method() {
+                return ExhaustionMethod.INJECTED;
+            }
+
+            @Override
+            public String description() {
+                return "the provider's ND port table treats every ephemeral port (49152-65535) of "
+                        + ip.getHostAddress() + " as taken";
+            }
 
             @Override
             public void close() {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ndkkit.spi.ExhaustionMethod;
 import org.ndkkit.spi.ResourceExhaustion;
 
 /**
@@ -81,6 +82,16 @@ final class CgroupLimit implements ResourceExhaustion {
             }
         }
         throw new IOException("no cgroup v2 entry in /proc/self/cgroup");
+    }
+
+    @Override
+    public ExhaustionMethod method() {
+        return ExhaustionMethod.REAL_LIMIT;
+    }
+
+    @Override
+    public String description() {
+        return "the rdma cgroup " + child.getFileName() + " allows no more hca_handle or hca_object: new verbs objects fail with EAGAIN";
     }
 
     @Override

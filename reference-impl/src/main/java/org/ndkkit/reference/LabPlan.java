@@ -29,7 +29,8 @@ import org.ndkkit.spi.TestbedOptions;
  * @param device             the RDMA device name, if given
  * @param cgroup             a cgroup v2 directory with the rdma controller enabled for children
  * @param backlog            the listener backlog (unanswered connect requests per listener)
- * @param exhaustResources   how {@code exhaustResources} works: "unavailable" or "cgroup"
+ * @param exhaustResources   how {@code exhaustResources} works: "injected" (default),
+ *                           "injected-async", "cgroup" or "unavailable"
  * @param eventLog           a file to append every rdma_cm event and its NTSTATUS to, if any
  * @param acceptTimeoutMs    how long an accept waits for the active side's CompleteConnect
  * @param disconnectTimeoutMs how long a disconnect waits for the peer's answer
@@ -63,10 +64,10 @@ record LabPlan(List<InetAddress> local, List<InetAddress> peer, Optional<InetAdd
         List<InetAddress> local = list(pick.apply(new String[] {"local", "NDK_LAB_LOCAL"}), "local / NDK_LAB_LOCAL");
         List<InetAddress> peer = list(pick.apply(new String[] {"peer", "NDK_LAB_PEER"}), "peer / NDK_LAB_PEER");
         int backlog = intSetting(settings, "backlog", DEFAULT_BACKLOG, 1);
-        String exhaust = settings.getOrDefault("exhaust-resources", "unavailable").trim();
-        if (!exhaust.equals("unavailable") && !exhaust.equals("cgroup")) {
-            throw new IllegalArgumentException("ndk.provider.exhaust-resources must be 'unavailable' or 'cgroup', was '"
-                    + exhaust + "'");
+        String exhaust = settings.getOrDefault("exhaust-resources", "injected").trim();
+        if (!List.of("injected", "injected-async", "cgroup", "unavailable").contains(exhaust)) {
+            throw new IllegalArgumentException("ndk.provider.exhaust-resources must be 'injected', 'injected-async', "
+                    + "'cgroup' or 'unavailable', was '" + exhaust + "'");
         }
         return new LabPlan(local, peer,
                 one(pick.apply(new String[] {"silent-host", "NDK_LAB_SILENT_HOST"}), "silent-host / NDK_LAB_SILENT_HOST"),

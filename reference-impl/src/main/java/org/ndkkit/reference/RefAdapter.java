@@ -77,6 +77,8 @@ final class RefAdapter implements NdkAdapter {
     private final EventLog log;
     private final EventChannel channel;
     private final DeviceContext device;
+    /** {@link DeviceIdentity#adapter} of the device, read once at open. */
+    private Map<String, String> identity = Map.of();
     private final AdapterInfo info;
     private final EventLoop loop;
     private final Map<Long, CmHandler> handlers = new ConcurrentHashMap<>();
@@ -117,6 +119,7 @@ final class RefAdapter implements NdkAdapter {
             throw e;
         }
         RefAdapter a = new RefAdapter(host, testbed, addresses, log, ch.value(), dev.value(), info);
+        a.identity = DeviceIdentity.adapter(deviceName, dev.value());
         a.loop.start();
         log.log(host + " adapter open on " + deviceName + ": " + info);
         return a;
@@ -185,6 +188,10 @@ final class RefAdapter implements NdkAdapter {
     }
 
     // ------------------------------------------------------------------ accessors
+
+    Map<String, String> identity() {
+        return identity;
+    }
 
     Host host() {
         return host;
@@ -418,6 +425,13 @@ final class RefAdapter implements NdkAdapter {
     Optional<CmId> newId() {
         RdmaResult<CmId> c = createId();
         return c.ok() ? Optional.of(c.value()) : Optional.empty();
+    }
+
+    /** Injects resource exhaustion on this adapter's channel and device until the result is closed. */
+    InjectedExhaustion exhaust(InjectedExhaustion.Mode mode) {
+        InjectedExhaustion e = InjectedExhaustion.take(host, mode, channel, device);
+        log.log(host + " resources exhausted (injected): " + e.description());
+        return e;
     }
 
     /** {@code rdma_create_id} on this adapter's channel; a failure is logged. */

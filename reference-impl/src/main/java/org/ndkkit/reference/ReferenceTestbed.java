@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,8 @@ final class ReferenceTestbed implements Testbed {
     private RefAdapter local;
     private RefAdapter peer;
     private String deviceName;
+    /** Injected exhaustions handed out, released at the latest when the testbed closes. */
+    private final List<InjectedExhaustion> injected = new ArrayList<>();
 
     private ReferenceTestbed(TestbedOptions options, LabPlan plan, EventLog log) {
         this.options = options;
@@ -165,18 +168,28 @@ final class ReferenceTestbed implements Testbed {
     }
 
     /**
-     * Default: unavailable. A real limit exists only for verbs objects (the rdma cgroup), and the
-     * provider allocates none for a connect or a shared endpoint, which is what the scenarios
-     * exhaust; a fake budget would only test itself. With {@code ndk.provider.exhaust-resources=cgroup}
-     * it applies the real cgroup limit (PD/CQ/QP creates then fail with INSUFFICIENT_RESOURCES).
+     * By default injected ({@code exhaust-resources=injected}, see {@link InjectedExhaustion}): on
+     * rdma_rxe no real limit makes a connect or a shared endpoint fail, since the only one, the
+     * rdma cgroup's {@code hca_object} count, charges verbs objects (PD/CQ/QP/MR) but not rdma_cm
+     * ids. {@code injected-async} makes the connect fail through its completion instead;
+     * {@code cgroup} applies the real cgroup limit (PD/CQ/QP creates then fail with
+     * INSUFFICIENT_RESOURCES, connects do not); {@code unavailable} offers none.
      */
     @Override
     public Availability<ResourceExhaustion> exhaustResources(Host host) {
+        InjectedExhaustion.Mode mode = InjectedExhaustion.Mode.ofSetting(plan.exhaustResources());
+        if (mode != null) {
+            InjectedExhaustion e = ((RefAdapter) adapter(host)).exhaust(mode);
+            synchronized (injected) {
+                injected.add(e);
+            }
+            return Availability.of(e);
+        }
         if (!plan.exhaustResources().equals("cgroup")) {
             return Availability.unavailable("cannot-exhaust-resources",
-                    "on rdma_rxe the only real limit is the rdma cgroup's hca_object count, which charges verbs objects "
-                            + "(PD/CQ/QP/MR) but not rdma_cm ids, and this provider allocates no verbs object per connect "
-                            + "or per shared endpoint, so no real limit makes those fail");
+                    "exhaust-resources=unavailable: on rdma_rxe the only real limit is the rdma cgroup's hca_object count, "
+                            + "which charges verbs objects (PD/CQ/QP/MR) but not rdma_cm ids, and this provider allocates no "
+                            + "verbs object per connect or per shared endpoint, so no real limit makes those fail");
         }
         if (plan.cgroup().isEmpty()) {
             return Availability.unavailable("no-rdma-cgroup",
@@ -198,6 +211,18 @@ final class ReferenceTestbed implements Testbed {
     @Override
     public Availability<Integer> listenerBacklog() {
         return Availability.of(plan.backlog());
+    }
+
+    /**
+     * Each adapter's device, firmware and IDs ({@code local.*}, {@code peer.*}; the same device on
+     * a one-machine lab), the kernel driver and the librdmacm/libibverbs files in use.
+     */
+    @Override
+    public Map<String, String> identity() {
+        Map<String, String> out = new TreeMap<>(DeviceIdentity.machine(deviceName));
+        local.identity().forEach((k, v) -> out.put("local." + k, v));
+        peer.identity().forEach((k, v) -> out.put("peer." + k, v));
+        return out;
     }
 
     @Override
@@ -224,6 +249,10 @@ final class ReferenceTestbed implements Testbed {
 
     @Override
     public void close() {
+        synchronized (injected) {
+            injected.forEach(InjectedExhaustion::close);
+            injected.clear();
+        }
         if (peer != null) {
             peer.close();
         }

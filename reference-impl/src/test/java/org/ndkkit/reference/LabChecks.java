@@ -44,8 +44,8 @@ import org.ndkkit.spi.UlongRef;
  * does not reach, and raw rdma_cm observations behind rows of MAPPING.md. Prints one line per
  * check: {@code CHECK name: expected ..., observed ... -> OK | MISMATCH}. Exit 1 on a mismatch.
  * {@code --long} adds the ~100 s rdma_cm timeout observations; {@code --quick} runs only the IPv6
- * checks and the abandoned accept (a few seconds: reference-impl/lab-interop.sh runs them in CI's
- * lab boot).
+ * checks, the abandoned accept and the injected exhaustion (a few seconds:
+ * reference-impl/lab-interop.sh runs them in CI's lab boot).
  */
 public final class LabChecks {
     private static int mismatches;
@@ -88,11 +88,13 @@ public final class LabChecks {
             if (quick) {
                 ipv6(a, p);
                 acceptTimeout(a, p);
+                injectedExhaustion(a, p);
             } else {
                 ndkConnect(a, p);
                 ipv6(a, p);
                 kernelCounts(a, p);
                 cgroup(a, p);
+                injectedExhaustion(a, p);
                 completeAfterPassiveClosed(a, p);
                 answerAfterActiveClosed(a, p, true);
                 answerAfterActiveClosed(a, p, false);
@@ -203,6 +205,76 @@ public final class LabChecks {
         }
         LabKit.closeAndWait(q);
         LabKit.closeAndWait(l.listener);
+    }
+
+    /**
+     * The injected exhaustion (InjectedExhaustion) in both modes: inline, a connect, a shared
+     * endpoint and a PD fail with INSUFFICIENT_RESOURCES inside the call; async, the connect
+     * returns PENDING and its completion says INSUFFICIENT_RESOURCES. Only the exhausted adapter
+     * is affected, nothing leaks, and once released the same adapter connects again.
+     */
+    private static void injectedExhaustion(Host1 a, Host1 p) {
+        Listening l = new Listening(p.adapter, peer1, 0);
+        NdkSharedEndpoint se = a.endpoint(local1, 0);
+        NdkQp q = a.qp();
+        Map<String, Long> before = tb.resourceCounts().get();
+        RefAdapter local = (RefAdapter) tb.adapter(Host.LOCAL);
+
+        NdkConnector c1 = a.connector();
+        InjectedExhaustion inline = local.exhaust(InjectedExhaustion.Mode.INLINE);
+        try {
+            check("injected: NdkConnectWithSharedEndpoint fails inline", NtStatus.INSUFFICIENT_RESOURCES,
+                    c1.connectWithSharedEndpoint(q, se, l.address, 2, 2, null, 0, new Req(), null));
+            check("injected: NdkCreateSharedEndpoint", NtStatus.INSUFFICIENT_RESOURCES,
+                    a.adapter.createSharedEndpoint(SockAddr.of(local1, 0), null, null).status());
+            check("injected: NdkCreatePd", NtStatus.INSUFFICIENT_RESOURCES, a.adapter.createPd(null, null).status());
+            Created<NdkPd> peerPd = p.adapter.createPd(null, null);
+            check("injected: the other adapter's NdkCreatePd", NtStatus.SUCCESS, peerPd.status());
+            if (peerPd.object() != null) {
+                LabKit.closeAndWait(peerPd.object());
+            }
+            check("injected: native calls failed (at least 3)", true, inline.injected() >= 3);
+        } finally {
+            inline.close();
+        }
+        LabKit.closeAndWait(c1);
+
+        NdkConnector c2 = a.connector();
+        InjectedExhaustion async = local.exhaust(InjectedExhaustion.Mode.ASYNC);
+        try {
+            Req r = new Req();
+            NtStatus s = c2.connectWithSharedEndpoint(q, se, l.address, 2, 2, null, 0, r, null);
+            check("injected-async: the connect returns", NtStatus.PENDING, s);
+            check("injected-async: its completion", NtStatus.INSUFFICIENT_RESOURCES, r.await(s));
+            check("injected-async: the peer got no request", 0, l.requests.size());
+        } finally {
+            async.close();
+        }
+        LabKit.closeAndWait(c2);
+
+        NdkConnector c3 = a.connector();
+        Req r3 = new Req();
+        NtStatus s3 = c3.connectWithSharedEndpoint(q, se, l.address, 2, 2, null, 0, r3, null);
+        NdkConnector pc3 = establish(c3, s3, r3, l, p);
+        LabKit.closeAndWait(c3);
+        LabKit.closeAndWait(pc3);
+        // establish() leaves its peer QP open: QPs aside, every count is back (kernel counts may lag)
+        Map<String, Long> want = withoutQps(before);
+        Map<String, Long> after = withoutQps(tb.resourceCounts().get());
+        for (int i = 0; i < 30 && !after.equals(want); i++) {
+            sleep(100);
+            after = withoutQps(tb.resourceCounts().get());
+        }
+        check("injected: every count (QPs aside) back after the failed connects and one connection", want, after);
+        LabKit.closeAndWait(q);
+        LabKit.closeAndWait(se);
+        LabKit.closeAndWait(l.listener);
+    }
+
+    private static Map<String, Long> withoutQps(Map<String, Long> counts) {
+        Map<String, Long> out = new java.util.TreeMap<>(counts);
+        out.keySet().removeIf(k -> k.contains("qp"));
+        return out;
     }
 
     // ------------------------------------------------------------------ abandoned connections

@@ -28,7 +28,7 @@ class LabPlanTest {
         assertThat(p.foreign().orElseThrow().getHostAddress()).isEqualTo("198.18.3.1");
         assertThat(p.device()).contains("rxe0");
         assertThat(p.backlog()).isEqualTo(4);
-        assertThat(p.exhaustResources()).isEqualTo("unavailable");
+        assertThat(p.exhaustResources()).isEqualTo("injected");
     }
 
     @Test

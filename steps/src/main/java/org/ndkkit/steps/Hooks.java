@@ -6,6 +6,7 @@ import io.cucumber.java.Scenario;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.ndkkit.kit.Lab;
+import org.ndkkit.kit.LabConditionRecord;
 import org.ndkkit.kit.Session;
 import org.ndkkit.kit.ThreadDump;
 import org.ndkkit.kit.Violation;
@@ -54,6 +55,9 @@ public final class Hooks {
             lab.trace().note("VIOLATION " + v);
         }
         scenario.attach(lab.trace().render(), "text/plain", "SPI call trace");
+        if (!state.conditions.isEmpty()) {
+            scenario.attach(LabConditionRecord.json(state.conditions), LabConditionRecord.MEDIA_TYPE, "lab conditions");
+        }
         for (String dump : ThreadDump.drain()) {
             scenario.attach(dump, "text/plain", "thread dump at timeout");
         }

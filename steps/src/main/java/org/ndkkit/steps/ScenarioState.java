@@ -19,6 +19,8 @@ public final class ScenarioState {
     final Map<String, byte[]> sent = new HashMap<>();
     /** Handles that make the testbed exhaust something; released before cleanup. */
     final List<ResourceExhaustion> exhaustions = new ArrayList<>();
+    /** How each of them was produced, for the scenario's report. */
+    final List<org.ndkkit.kit.LabConditionRecord> conditions = new ArrayList<>();
     /** Faults on the link between the hosts; healed before cleanup. */
     final List<org.ndkkit.spi.LinkFault> linkFaults = new ArrayList<>();
     /** Lab conditions the testbed lifted; put back after cleanup. */

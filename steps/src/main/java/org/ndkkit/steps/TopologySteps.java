@@ -5,6 +5,7 @@ import io.cucumber.java.en.When;
 import java.net.InetAddress;
 import java.util.List;
 import org.ndkkit.kit.Lab;
+import org.ndkkit.kit.LabConditionRecord;
 import org.ndkkit.kit.LimitExpression;
 import org.ndkkit.kit.Unsupported;
 import org.ndkkit.spi.Availability;
@@ -170,14 +171,19 @@ public final class TopologySteps {
     public void exhaustResources() {
         ResourceExhaustion e = available(lab().session().testbed().exhaustResources(Host.LOCAL));
         state.exhaustions.add(e);
-        lab().trace().note("testbed: local adapter resources exhausted");
+        LabConditionRecord r = LabConditionRecord.of("resource-exhaustion", Host.LOCAL.name(), null, e);
+        state.conditions.add(r);
+        lab().trace().note("testbed: " + r.line());
     }
 
     @Given("every ephemeral port of the local host's {ordinal} address is taken")
     public void exhaustPorts(int ordinal) {
         InetAddress ip = address(lab(), Host.LOCAL, ordinal);
-        state.exhaustions.add(available(lab().session().testbed().exhaustEphemeralPorts(ip)));
-        lab().trace().note("testbed: every ephemeral port of " + ip.getHostAddress() + " taken");
+        ResourceExhaustion e = available(lab().session().testbed().exhaustEphemeralPorts(ip));
+        state.exhaustions.add(e);
+        LabConditionRecord r = LabConditionRecord.of("ephemeral-ports-exhausted", null, ip.getHostAddress(), e);
+        state.conditions.add(r);
+        lab().trace().note("testbed: every ephemeral port taken: " + r.line());
     }
 
     @Given("the peer pauses connect events on {name}")

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.NdkAdapter;
@@ -145,7 +146,8 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
             TestbedFacts facts = TestbedFacts.newBuilder().setSession(id)
                     .setLocal(facts(s, Host.LOCAL)).setPeer(facts(s, Host.PEER))
                     .setConnectTimeoutMs(tb.connectTimeout().toMillis())
-                    .setFourTupleReleaseDelayMs(tb.fourTupleReleaseDelay().toMillis()).build();
+                    .setFourTupleReleaseDelayMs(tb.fourTupleReleaseDelay().toMillis())
+                    .putAllIdentity(identity(tb)).build();
             reply.setTestbed(facts);
         } catch (RuntimeException e) {
             log.info("the testbed's facts threw " + e);
@@ -344,4 +346,28 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
     private static String nz(String s) {
         return s == null ? "" : s;
     }
+
+    /**
+     * The testbed's identity facts plus the agent's own: the file the provider was loaded from and
+     * its SHA-256, which only the agent's machine can see. A throwing identity() is reported as a
+     * fact rather than failing the session.
+     */
+    private Map<String, String> identity(Testbed tb) {
+        Map<String, String> out = new TreeMap<>();
+        try {
+            Map<String, String> facts = tb.identity();
+            if (facts != null) {
+                facts.forEach((k, v) -> {
+                    if (k != null && v != null) {
+                        out.put(k, v);
+                    }
+                });
+            }
+        } catch (RuntimeException | AbstractMethodError e) {
+            out.put("agent.identity-error", "Testbed.identity() threw " + e);
+        }
+        out.putAll(ProviderFile.facts(provider.getClass()));
+        return out;
+    }
+
 }

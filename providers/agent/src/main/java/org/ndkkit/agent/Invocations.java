@@ -298,8 +298,18 @@ final class Invocations {
     }
 
     private ExhaustionAvailability.Builder exhaustion(Availability<ResourceExhaustion> a) {
-        return a.isAvailable() ? ExhaustionAvailability.newBuilder().setExhaustion(s.handles.handle(a.get()))
-                : ExhaustionAvailability.newBuilder().setUnavailable(unavailable(a));
+        if (!a.isAvailable()) {
+            return ExhaustionAvailability.newBuilder().setUnavailable(unavailable(a));
+        }
+        ResourceExhaustion e = a.get();
+        ExhaustionAvailability.Builder b = ExhaustionAvailability.newBuilder().setExhaustion(s.handles.handle(e));
+        try {
+            b.setMethod(WireValues.method(e.method())).setDescription(String.valueOf(e.description()));
+        } catch (RuntimeException | AbstractMethodError x) {
+            // a provider's bug in what it says about the exhaustion must not lose the exhaustion
+            b.setDescription("the provider's method()/description() threw " + x);
+        }
+        return b;
     }
 
     private static Unavailable unavailable(Availability<?> a) {

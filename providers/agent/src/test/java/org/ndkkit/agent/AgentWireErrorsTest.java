@@ -537,11 +537,11 @@ class AgentWireErrorsTest {
     void helloWithAnotherMajorVersionIsRefusedNamingBoth() {
         StatusRuntimeException e = grpcError(() -> stub().hello(hello().setWireVersion(
                 WireVersion.newBuilder().setMajor(2).setMinor(3)).build()));
-        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.3", "ndk.wire.v1.1");
+        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.3", "ndk.wire.v1.2");
         // with a testbed asked for too: refused before anything opens
         e = grpcError(() -> stub().hello(hello().setWireVersion(WireVersion.newBuilder().setMajor(2))
                 .setOpen(OpenTestbed.newBuilder().setConnectTimeoutMs(1000)).build()));
-        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.0", "ndk.wire.v1.1");
+        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.0", "ndk.wire.v1.2");
         assertThat(agent.currentTestbed()).isNull();
         // no version at all is version 0.0, not 1
         e = grpcError(() -> stub().hello(HelloRequest.newBuilder().setClient("no version").build()));

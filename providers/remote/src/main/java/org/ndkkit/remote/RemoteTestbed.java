@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ndkkit.spi.Availability;
+import org.ndkkit.spi.ExhaustionMethod;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.LinkFault;
@@ -123,11 +124,26 @@ final class RemoteTestbed implements Testbed {
         ExhaustionAvailability a = r.getExhaustionAvailability();
         if (!a.hasUnavailable()) {
             long h = a.getExhaustion();
-            return Availability.of(() -> {
-                CallReply done = l.invoke(Call.newBuilder().setReleaseExhaustion(ReleaseExhaustion.newBuilder()
-                        .setExhaustion(h)));
-                if (done.getResultCase() != CallReply.ResultCase.DONE) {
-                    throw RemoteObjects.protocol(l, done, "nothing");
+            ExhaustionMethod method = WireValues.method(a.getMethod());
+            String description = a.getDescription();
+            return Availability.of(new ResourceExhaustion() {
+                @Override
+                public ExhaustionMethod method() {
+                    return method;
+                }
+
+                @Override
+                public String description() {
+                    return description;
+                }
+
+                @Override
+                public void close() {
+                    CallReply done = l.invoke(Call.newBuilder().setReleaseExhaustion(ReleaseExhaustion.newBuilder()
+                            .setExhaustion(h)));
+                    if (done.getResultCase() != CallReply.ResultCase.DONE) {
+                        throw RemoteObjects.protocol(l, done, "nothing");
+                    }
                 }
             });
         }
@@ -277,6 +293,49 @@ final class RemoteTestbed implements Testbed {
     }
 
     /** The calls of ndk.wire.v1.1 are never sent to an agent that said an older minor at Hello. */
+    /**
+     * The agents' testbed facts (Testbed.identity on the machine under test, v1.2) and who the
+     * agents are. With one agent its facts stand as they are. With two, each machine's facts keep
+     * only its own host's: the test machine's {@code local.*}, the support machine's {@code peer.*},
+     * and each machine-wide fact (kernel, driver, the agent) under its host's prefix.
+     */
+    @Override
+    public Map<String, String> identity() {
+        AgentLink peer = peer();
+        if (local == peer) {
+            Map<String, String> out = new TreeMap<>(local.helloReply().getTestbed().getIdentityMap());
+            out.putAll(agentFacts(local));
+            return out;
+        }
+        Map<String, String> out = new TreeMap<>();
+        ownHost(out, local, "local.", "peer.");
+        ownHost(out, peer, "peer.", "local.");
+        return out;
+    }
+
+    private static void ownHost(Map<String, String> out, AgentLink l, String own, String other) {
+        Map<String, String> facts = new TreeMap<>(l.helloReply().getTestbed().getIdentityMap());
+        facts.putAll(agentFacts(l));
+        facts.forEach((k, v) -> {
+            if (k.startsWith(own)) {
+                out.put(k, v);
+            } else if (!k.startsWith(other)) {
+                out.put(own + k, v);
+            }
+        });
+    }
+
+    private static Map<String, String> agentFacts(AgentLink l) {
+        var a = l.helloReply().getAgent();
+        Map<String, String> out = new TreeMap<>();
+        out.put("agent.name", a.getName());
+        out.put("agent.version", a.getVersion());
+        out.put("agent.runtime", a.getRuntime());
+        out.put("agent.host", a.getHost());
+        out.put("agent.wire", WireValues.text(l.helloReply().getWireVersion()));
+        return out;
+    }
+
     private static boolean beforeV11(AgentLink l) {
         return l.helloReply().getWireVersion().getMinor() < 1;
     }

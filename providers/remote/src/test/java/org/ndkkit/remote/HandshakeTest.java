@@ -52,7 +52,7 @@ class HandshakeTest {
             Throwable t = openFails(options(fake.target()));
             assertThat(t).isInstanceOf(TestbedUnavailableException.class)
                     .hasMessageContaining(fake.target()).hasMessageContaining("ndk.wire.v2.1")
-                    .hasMessageContaining("ndk.wire.v1.1");
+                    .hasMessageContaining("ndk.wire.v1.2");
             assertThat(fake.invokes).as("no call after a failed handshake").isEmpty();
         }
     }
@@ -118,6 +118,9 @@ class HandshakeTest {
                 assertThat(lift.reasonCode()).isEqualTo("cannot-lift-condition");
                 assertThat(lift.detail()).contains("ndk.wire.v1.0");
                 assertThat(tb.fourTupleReleaseDelay()).isZero();
+                // what v1.2 added: a v1.0 agent declares no testbed identity; the kit still names the agent
+                assertThat(tb.identity()).containsEntry("agent.wire", "ndk.wire.v1.0")
+                        .allSatisfy((k, v) -> assertThat(k).startsWith("agent."));
                 assertThat(p.capabilities()).doesNotContain(ProviderCapability.NDKPI_2_1);
                 assertThat(tb.addresses(Host.LOCAL)).hasSize(1);
                 assertThat(tb.addresses(Host.PEER).get(0).getHostAddress()).isEqualTo("198.18.1.1");

@@ -50,6 +50,14 @@ class TwoAgentsTest {
                 assertThat(t.adapter(Host.PEER).queryAdapterInfo())
                         .isEqualTo(b.currentTestbed().adapter(Host.PEER).queryAdapterInfo());
                 assertThat(p.identity().description()).contains(ta).contains("peer").contains(tb);
+                // v1.2: each machine's identity facts under its own host, and how exhaustion is produced
+                assertThat(t.identity()).containsEntry("local.device", "none (simulated in process)")
+                        .containsEntry("peer.driver", "none (simulated)").containsKey("local.agent.provider-sha256")
+                        .containsEntry("peer.agent.wire", "ndk.wire.v1.2").doesNotContainKey("device");
+                try (var e = t.exhaustResources(Host.PEER).get()) {
+                    assertThat(e.method()).isEqualTo(org.ndkkit.spi.ExhaustionMethod.INJECTED);
+                    assertThat(e.description()).contains("PEER adapter");
+                }
                 // both agents' counts, summed: each simulated testbed counts its own two adapters' objects
                 Map<String, Long> one = a.currentTestbed().resourceCounts().get();
                 Map<String, Long> sum = t.resourceCounts().get();

@@ -80,7 +80,8 @@ final class SimTestbed implements Testbed {
     public Availability<ResourceExhaustion> exhaustResources(Host host) {
         SimAdapter adapter = simAdapter(host);
         ctx.locked(adapter::exhaust);
-        return Availability.of(new UndoHandle(ctx, adapter::replenish));
+        return Availability.of(new UndoHandle(ctx, adapter::replenish,
+                "the simulated " + host + " adapter refuses every new allocation"));
     }
 
     @Override
@@ -96,7 +97,8 @@ final class SimTestbed implements Testbed {
         } finally {
             ctx.lock.unlock();
         }
-        return Availability.of(new UndoHandle(ctx, () -> ctx.network.endpoints.releaseEphemeral(localIp)));
+        return Availability.of(new UndoHandle(ctx, () -> ctx.network.endpoints.releaseEphemeral(localIp),
+                "the simulation treats every ephemeral port of " + localIp.getHostAddress() + " as taken"));
     }
 
     /** The lifted destination becomes an address of the PEER host until the handle is closed. */
@@ -124,6 +126,13 @@ final class SimTestbed implements Testbed {
     @Override
     public Availability<Integer> listenerBacklog() {
         return Availability.of(ctx.settings.backlog());
+    }
+
+    /** No hardware: the facts say so, with the settings that shape its behaviour. */
+    @Override
+    public java.util.Map<String, String> identity() {
+        return java.util.Map.of("device", "none (simulated in process)", "driver", "none (simulated)",
+                "firmware", "none (simulated)", "completion-path", ctx.settings.completionPath().name().toLowerCase());
     }
 
     @Override

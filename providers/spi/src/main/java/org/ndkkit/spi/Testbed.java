@@ -88,6 +88,21 @@ public interface Testbed extends AutoCloseable {
         return Availability.unavailable("no-qp-attributes", "the testbed cannot read a QP's read limits from its device");
     }
 
+    /**
+     * What is under test, as key/value facts for the report and the certification bundle: the
+     * driver, firmware and device each host's adapter runs on, and the libraries between the
+     * provider and the device. Keys are lower-case and hyphenated, with a {@code local.} or
+     * {@code peer.} prefix for facts of one host (for example {@code local.device},
+     * {@code local.firmware}, {@code driver}, {@code driver-version}); values are single lines.
+     * Read once, after the testbed opened. Empty by default (the report then says the provider
+     * declared no identity).
+     *
+     * @since 1.1.0
+     */
+    default java.util.Map<String, String> identity() {
+        return java.util.Map.of();
+    }
+
     /** The connect timeout the provider was configured with (see {@link TestbedOptions}). */
     Duration connectTimeout();
 

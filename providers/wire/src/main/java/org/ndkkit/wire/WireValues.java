@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.ndkkit.spi.AdapterInfo;
+import org.ndkkit.spi.ExhaustionMethod;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.NdkObjectType;
@@ -25,7 +26,7 @@ import org.ndkkit.wire.v1.WireVersion;
 public final class WireValues {
     /** The wire version this code speaks. */
     public static final int MAJOR = 1;
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
 
     private WireValues() {
     }
@@ -113,6 +114,23 @@ public final class WireValues {
             throw new IllegalArgumentException("unknown lab condition " + c);
         }
         return LabCondition.values()[n - 1];
+    }
+
+    public static org.ndkkit.wire.v1.ExhaustionMethod method(ExhaustionMethod m) {
+        return switch (m == null ? ExhaustionMethod.UNDECLARED : m) {
+            case REAL_LIMIT -> org.ndkkit.wire.v1.ExhaustionMethod.EXHAUSTION_METHOD_REAL_LIMIT;
+            case INJECTED -> org.ndkkit.wire.v1.ExhaustionMethod.EXHAUSTION_METHOD_INJECTED;
+            case UNDECLARED -> org.ndkkit.wire.v1.ExhaustionMethod.EXHAUSTION_METHOD_UNSPECIFIED;
+        };
+    }
+
+    /** UNSPECIFIED (a v1.1 agent) and values this side does not know read as undeclared. */
+    public static ExhaustionMethod method(org.ndkkit.wire.v1.ExhaustionMethod m) {
+        return switch (m) {
+            case EXHAUSTION_METHOD_REAL_LIMIT -> ExhaustionMethod.REAL_LIMIT;
+            case EXHAUSTION_METHOD_INJECTED -> ExhaustionMethod.INJECTED;
+            default -> ExhaustionMethod.UNDECLARED;
+        };
     }
 
     public static org.ndkkit.wire.v1.ProviderCapability capability(ProviderCapability c) {

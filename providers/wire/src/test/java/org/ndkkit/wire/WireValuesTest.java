@@ -251,7 +251,19 @@ class WireValuesTest {
 
     @Test
     void versionText() {
-        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.1");
+        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.2");
         assertThat(WireValues.version().getMajor()).isEqualTo(WireValues.MAJOR);
     }
+
+    @Test
+    void exhaustionMethodsRoundTripAndAnOlderAgentsReadsAsUndeclared() {
+        for (org.ndkkit.spi.ExhaustionMethod m : org.ndkkit.spi.ExhaustionMethod.values()) {
+            assertThat(WireValues.method(WireValues.method(m))).isEqualTo(m);
+        }
+        assertThat(WireValues.method(org.ndkkit.wire.v1.ExhaustionMethod.EXHAUSTION_METHOD_UNSPECIFIED))
+                .isEqualTo(org.ndkkit.spi.ExhaustionMethod.UNDECLARED);
+        assertThat(WireValues.method(org.ndkkit.wire.v1.ExhaustionMethod.UNRECOGNIZED))
+                .isEqualTo(org.ndkkit.spi.ExhaustionMethod.UNDECLARED);
+    }
+
 }

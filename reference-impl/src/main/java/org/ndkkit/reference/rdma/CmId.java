@@ -128,4 +128,9 @@ public final class CmId extends NativeHandle {
             return RdmaResult.success("rdma_cm_id", copy);
         });
     }
+
+    @Override
+    NativeHandle faultScope() {
+        return channel;
+    }
 }

@@ -46,4 +46,9 @@ public final class CompletionQueue extends NativeHandle {
     Function reqNotifyCqFunction() {
         return reqNotifyCq;
     }
+
+    @Override
+    NativeHandle faultScope() {
+        return context;
+    }
 }

@@ -45,4 +45,9 @@ public final class MemoryRegion extends NativeHandle {
     public int rkey() {
         return rkey;
     }
+
+    @Override
+    NativeHandle faultScope() {
+        return pd.faultScope();
+    }
 }

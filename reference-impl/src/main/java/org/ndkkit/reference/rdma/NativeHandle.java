@@ -103,7 +103,7 @@ public abstract class NativeHandle {
                     return destroyed(operation, h);
                 }
             }
-            return faultOr(operation, body);
+            return faultOr(operation, sorted, body);
         } finally {
             for (int i = locked.size() - 1; i >= 0; i--) {
                 locked.get(i).lock.readLock().unlock();
@@ -120,7 +120,7 @@ public abstract class NativeHandle {
             Supplier<RdmaResult<T>> body) {
         handle.lock.readLock().lock();
         try {
-            return handle.destroyed ? destroyed(operation, handle) : faultOr(operation, body);
+            return handle.destroyed ? destroyed(operation, handle) : faultOr(operation, handle, body);
         } finally {
             handle.lock.readLock().unlock();
         }
@@ -131,13 +131,30 @@ public abstract class NativeHandle {
                 h.kind + " 0x" + Long.toHexString(h.address()) + " is already destroyed");
     }
 
-    /** The injected fault for {@code operation} if one is armed, else {@code body}'s result. */
-    private static <T> RdmaResult<T> faultOr(String operation, Supplier<RdmaResult<T>> body) {
-        int fault = NativeFaults.check(operation);
+    /** The injected fault for {@code operation} on {@code handle} if one is armed, else {@code body}'s result. */
+    private static <T> RdmaResult<T> faultOr(String operation, NativeHandle handle, Supplier<RdmaResult<T>> body) {
+        int fault = NativeFaults.check(operation, handle);
         if (fault != 0) {
             return RdmaResult.nativeError(operation, fault, "injected fault (NativeFaults)");
         }
         return body.get();
+    }
+
+    private static <T> RdmaResult<T> faultOr(String operation, List<NativeHandle> handles, Supplier<RdmaResult<T>> body) {
+        int fault = NativeFaults.check(operation, handles);
+        if (fault != 0) {
+            return RdmaResult.nativeError(operation, fault, "injected fault (NativeFaults)");
+        }
+        return body.get();
+    }
+
+    /**
+     * The object whose calls a standing fault ({@link NativeFaults#hold}) is scoped to: the event
+     * channel for rdma_cm ids, the opened device for verbs objects. Each adapter has its own of
+     * both, so a fault held on one adapter leaves the other untouched.
+     */
+    NativeHandle faultScope() {
+        return this;
     }
 
     /**

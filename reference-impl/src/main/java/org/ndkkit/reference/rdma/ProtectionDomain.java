@@ -19,4 +19,9 @@ public final class ProtectionDomain extends NativeHandle {
     public DeviceContext context() {
         return context;
     }
+
+    @Override
+    NativeHandle faultScope() {
+        return context;
+    }
 }

@@ -61,4 +61,9 @@ public final class QueuePair extends NativeHandle {
     Function postRecvFunction() {
         return postRecv;
     }
+
+    @Override
+    NativeHandle faultScope() {
+        return pd.faultScope();
+    }
 }
