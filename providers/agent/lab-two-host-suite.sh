@@ -7,8 +7,9 @@
 # each (lab-agents.sh), and the CLI runs on the host through the `remote` provider, its LOCAL host
 # on the test machine and its PEER on the support machine, so every connection crosses the virtual
 # Ethernet link, and the network-fault scenarios disturb that link from the host.
-# Exit status: 0 when the run ended with a verdict (certified or not) and no scenario failed, timed
-# out or was not reached, and the report and bundle exist; the run's own status otherwise.
+# Exit status: 0 when the reference provider came out certified (exit 0, every scenario passed, no
+# waiver) with its report and bundle, and its bundle verifies; 1 otherwise (the run's own code for
+# an environment or usage error).
 set -uo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${1:?usage: lab-two-host-suite.sh OUTDIR}
@@ -19,6 +20,7 @@ rc=0
 ./ndk run --out "$OUT/cert" --progress log >"$OUT/run.log" 2>&1 || rc=$?
 tail -n 4 "$OUT/run.log"
 ((rc <= 1)) || { echo "lab-two-host-suite: the two-host run ended with exit $rc; see $OUT/run.log" >&2; exit "$rc"; }
+# (a run with a verdict goes on to the listing below, which names what kept it from certified)
 [[ -r $OUT/cert/summary.json ]] || { echo "lab-two-host-suite: no summary; see $OUT/run.log" >&2; exit 1; }
 python3 - "$OUT/cert" "$OUT/cert.lab/lab-timings.properties" <<'PY'
 import json, os, sys
@@ -27,7 +29,14 @@ s = json.load(open(os.path.join(out, "summary.json")))
 c = s["counts"]
 t = " ".join(l.strip() for l in open(sys.argv[2]) if "=" in l) if os.path.exists(sys.argv[2]) else "(no timings)"
 print("two-host lab:", c, "| timings:", t)
-bad = [k for k in ("failed", "timeout", "not-reached", "environment-error") if c.get(k)]
+bad = [k for k in ("failed", "timeout", "not-reached", "environment-error", "unsupported", "waived") if c.get(k)]
+v = s["verdict"]
+if v["status"] != "certified" or v["exitCode"] != 0:
+    bad.append(f"status {v['status']} (exit {v['exitCode']}), expected certified (exit 0)")
+print("two-host lab: the reference provider is", v["status"], "(exit %d)" % v["exitCode"])
+for sc in s["scenarios"]:
+    for cond in sc.get("conditions") or []:
+        print("   lab condition", sc["id"], cond["condition"], cond.get("host") or cond.get("address") or "", cond["method"])
 for f in ("allure-report/index.html", "junit", "bundle"):
     if not os.path.exists(os.path.join(out, f)):
         bad.append(f + " missing")
@@ -38,3 +47,9 @@ if bad:
     print("two-host lab: not clean:", bad)
 sys.exit(1 if bad else 0)
 PY
+prc=$?
+((prc == 0)) || exit 1
+# The certificate stands on its own: verify re-judges it from the bundle.
+cli/ndk-cli verify "$OUT/cert/bundle" >"$OUT/verify.txt" 2>&1 \
+  || { cat "$OUT/verify.txt" >&2; echo "lab-two-host-suite: verify rejected the bundle" >&2; exit 1; }
+grep -E "judgement|identity-facts|bundle OK" "$OUT/verify.txt"

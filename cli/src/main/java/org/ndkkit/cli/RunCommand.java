@@ -45,6 +45,7 @@ import org.ndkkit.cli.report.RunRecord;
 import org.ndkkit.cli.report.SummaryJson;
 import org.ndkkit.cli.spec.Spec;
 import org.ndkkit.cli.suite.Facts;
+import org.ndkkit.cli.suite.Preflight;
 import org.ndkkit.cli.suite.ProgressLog;
 import org.ndkkit.cli.suite.SuiteMain;
 import org.ndkkit.cli.waiver.Waiver;
@@ -431,7 +432,7 @@ public final class RunCommand implements Callable<Integer> {
                         });
                 boolean finishedNow = ended.events().stream().anyMatch(e -> e.path("event").asText().equals("suite-finished"));
                 boolean preflightFailed = ended.events().stream().anyMatch(e -> e.path("event").asText().equals("preflight")
-                        && !e.path("status").asText().equals("ok"));
+                        && !e.path("status").asText().equals("ok") && !e.path("status").asText().equals(Preflight.NOT_IMPLEMENTED));
                 if (finishedNow || ended.stopped() || preflightFailed || (lab && (ended.exitCode() == 124 || ended.exitCode() == 125))) {
                     break;
                 }
@@ -474,7 +475,10 @@ public final class RunCommand implements Callable<Integer> {
                 p.path("capabilities").forEach(c -> r.capabilities.add(c.asText()));
             }
             r.adapterInfo = preflight.get("adapterInfo");
-            if (!preflight.path("status").asText().equals("ok")) {
+            r.identity = Preflight.identityOf(preflight);
+            // a provider skeleton (not-implemented) is not an environment error: its scenarios say unsupported
+            String pfStatus = preflight.path("status").asText();
+            if (!pfStatus.equals("ok") && !pfStatus.equals(Preflight.NOT_IMPLEMENTED)) {
                 r.preflightOk = false;
             }
         }
@@ -620,6 +624,7 @@ public final class RunCommand implements Callable<Integer> {
             p.hostChecks = r.hostChecks;
             p.hostEnvironment = r.hostEnvironment;
             p.preflight = readJson(outDir.resolve("raw/preflight.json"));
+            p.identity = Preflight.identityOf(p.preflight);
             p.environment = readJson(outDir.resolve("raw/environment.json"));
             p.state = "in-progress";
             p.stateDetail = "the suite is running; scenarios without a verdict yet are listed as not-reached";
@@ -838,6 +843,16 @@ public final class RunCommand implements Callable<Integer> {
         o.println();
         o.println("NDK conformance - " + r.providerName + " " + (r.providerVersion == null ? "" : r.providerVersion)
                 + (r.providerVendor == null ? "" : " (" + r.providerVendor + ")") + ", profile " + r.profile.id());
+        o.println("  identity   " + (r.identity.isEmpty() ? "the testbed declares none"
+                : r.identity.size() + " fact(s) declared by the testbed (summary.md lists them)"));
+        long withConditions = r.results.stream().filter(s -> !s.conditions().isEmpty()).count();
+        if (withConditions > 0) {
+            Map<String, Long> methods = new java.util.TreeMap<>();
+            r.results.forEach(s -> s.conditions().forEach(c -> methods.merge(c.method() == null ? "undeclared" : c.method(), 1L,
+                    Long::sum)));
+            o.println("  conditions " + withConditions + " scenario(s) used a lab condition, produced: " + String.join(", ",
+                    methods.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()));
+        }
         o.println("  scenarios  " + r.results.size() + ": " + counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .reduce((a, b) -> a + ", " + b).orElse("none"));
         List<ScenarioResult> notPassed = r.results.stream().filter(s -> s.verdict() != Verdict.PASSED).toList();

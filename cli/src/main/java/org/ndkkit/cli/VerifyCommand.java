@@ -5,7 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.ndkkit.cli.bundle.BundleVerifier;
@@ -26,6 +28,12 @@ import picocli.CommandLine.Parameters;
             + "date for waiver expiry and the same rules as 'run', and rejects the bundle when any verdict, clause, "
             + "count, waiver use or the status in summary.json disagrees, naming the field.",
             "",
+            "What was tested (checks 'identity', 'identity-facts'): the kit's and the provider's jars by SHA-256, and "
+                + "the facts the provider's testbed declared about what is under test (provider.identity: device, "
+                + "firmware, driver, ...), which must be those the suite's preflight recorded (evidence/preflight.json). "
+                + "With --require-identity KEY=VALUE (check 'require-identity') each such fact must be recorded with "
+                + "that value: an authority pins, say, the firmware it certified.",
+            "",
             "Who stands behind it (check 'attestation'): self-attested (the vendor's own signature only), "
                 + "counter-signed by an authority (with --trust DIR: one of the keys pinned there), or untrusted "
                 + "signature (a counter-signature no pinned key verifies).",
@@ -36,6 +44,8 @@ import picocli.CommandLine.Parameters;
             "  ndk-cli verify ndk-conformance-bundle.zip --public-key acme.pub.pem \\",
             "      --require-kit-spec",
             "  ndk-cli verify results/acme/bundle --trust authorities/",
+            "  ndk-cli verify results/acme/bundle --require-identity local.firmware=2.1.7 \\",
+            "      --require-identity driver-version=5.4.0",
             "",
             "Without the CLI, in DIR/bundle:",
             "  sha256sum -c ndk-conformance-bundle.zip.sha256",
@@ -68,6 +78,11 @@ public final class VerifyCommand implements Callable<Integer> {
             + "the bundle is self-attested or counter-signed, and fails only on a counter-signature that does not verify")
     Path trust;
 
+    @Option(names = "--require-identity", paramLabel = "KEY=VALUE", description = "a fact the provider's testbed must have "
+            + "declared with exactly this value (provider.identity in summary.json, e.g. local.firmware=2.1.7); "
+            + "fails naming the key when it is missing or differs (repeatable)")
+    Map<String, String> requiredIdentity = new LinkedHashMap<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -94,7 +109,13 @@ public final class VerifyCommand implements Callable<Integer> {
                 throw new NdkCli.UsageException("--provider-path " + p + " does not exist");
             }
         }
-        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit, trust, providerPath);
+        for (String k : requiredIdentity.keySet()) {
+            if (k.isBlank()) {
+                throw new NdkCli.UsageException("--require-identity needs KEY=VALUE with a key, e.g. local.firmware=2.1.7");
+            }
+        }
+        BundleVerifier.Report r = BundleVerifier.verify(bundle, key, requireSignature, kit, trust, providerPath,
+                requiredIdentity);
         out.println("verifying " + r.bundle());
         for (BundleVerifier.Check c : r.checks()) {
             boolean counts = requireKitSpec || !KIT_NOTES.contains(c.name());

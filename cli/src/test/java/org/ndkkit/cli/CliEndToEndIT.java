@@ -178,6 +178,23 @@ class CliEndToEndIT {
         assertThat(s.path("clauses")).hasSize(spec.catalogue().clauses().size());
         assertThat(s.path("environment").path("suite").path("java").asText()).isNotEmpty();
         assertThat(s.path("preflight").path("status").asText()).isEqualTo("ok");
+        // what the testbed says is under test, as its preflight recorded it (whatever the simulated provider declares)
+        JsonNode preflight = JSON.readTree(out.resolve("raw/preflight.json").toFile());
+        assertThat(s.path("provider").path("identity").isObject()).isTrue();
+        assertThat(s.path("provider").path("identity")).isEqualTo(preflight.path("identity"));
+        assertThat(s.path("preflight").path("checks").findValuesAsText("name")).contains("identity");
+        // each scenario's lab conditions are those its scenario-finished event carried
+        java.util.Map<String, JsonNode> logged = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(out.resolve("raw/progress.ndjson"))) {
+            JsonNode e = JSON.readTree(line);
+            if (e.path("event").asText().equals("scenario-finished")) {
+                logged.put(e.path("id").asText(), e.path("conditions"));
+            }
+        }
+        for (JsonNode x : s.path("scenarios")) {
+            assertThat(org.ndkkit.cli.model.LabConditionUse.listOf(x.path("conditions"))).as(x.path("id").asText())
+                    .isEqualTo(org.ndkkit.cli.model.LabConditionUse.listOf(logged.get(x.path("id").asText())));
+        }
         JsonNode km = s.path("killMatrices").get(0);
         assertThat(km.path("line").asText()).isEqualTo("kill matrix: 1 of 2 triggered defects caught");
         assertThat(km.path("survived").toString()).isEqualTo("[\"b\"]");
@@ -245,6 +262,13 @@ class CliEndToEndIT {
         assertThat(bad.exit()).as(bad.output()).isEqualTo(1);
         assertThat(bad.output()).contains("bundle REJECTED", "FAIL  sha256");
 
+        // an authority pinning a fact the run did not record
+        Run pinned = cli("verify-require-identity", "verify", bundleDir.toString(), "--require-identity",
+                "ndk-test.no-such-fact=1");
+        assertThat(pinned.exit()).as(pinned.output()).isEqualTo(1);
+        assertThat(pinned.output()).contains("ok    identity-facts", "FAIL  require-identity ndk-test.no-such-fact is not "
+                + "recorded (provider.identity has no such fact), required \"1\"", "bundle REJECTED");
+
         Run unknown = cli("verify-missing", "verify", OUT.resolve("no-such-bundle.zip").toString());
         assertThat(unknown.exit()).isEqualTo(2);
     }
@@ -294,7 +318,7 @@ class CliEndToEndIT {
 
         // the binaries that were tested: the kit's jars and the provider's class folder, by SHA-256
         JsonNode summary = JSON.readTree(certification.out().resolve("summary.json").toFile());
-        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.0.0.jar");
+        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.1.0.jar");
         assertThat(summary.path("provider").path("artifacts").findValuesAsText("kind")).containsExactly("folder");
         Run identity = cli("verify-provider-path", "verify", dir.toString(), "--provider-path", TEST_CLASSES.toString(),
                 "--require-kit-spec");

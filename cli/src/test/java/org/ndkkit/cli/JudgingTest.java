@@ -21,7 +21,7 @@ class JudgingTest {
         List<ScenarioResult> out = new ArrayList<>();
         for (Spec.Scenario s : SPEC.scenarios()) {
             out.add(new ScenarioResult(s.id(), s.feature(), s.line(), s.name(), s.clauses(), Verdict.PASSED, Verdict.PASSED,
-                    null, null, 1, null));
+                    null, null, 1, null, List.of()));
         }
         return out;
     }
@@ -29,7 +29,8 @@ class JudgingTest {
     static List<ScenarioResult> with(List<ScenarioResult> rs, int i, Verdict v, String code) {
         List<ScenarioResult> out = new ArrayList<>(rs);
         ScenarioResult r = out.get(i);
-        out.set(i, new ScenarioResult(r.id(), r.feature(), r.line(), r.name(), r.clauses(), v, v, code, "because", 1, null));
+        out.set(i, new ScenarioResult(r.id(), r.feature(), r.line(), r.name(), r.clauses(), v, v, code, "because", 1, null,
+                List.of()));
         return out;
     }
 

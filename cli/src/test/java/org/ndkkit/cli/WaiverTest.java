@@ -26,7 +26,8 @@ class WaiverTest {
 
     static ScenarioResult result(String id, Verdict v, String... clauses) {
         return new ScenarioResult(id, id.substring(0, id.indexOf(':')), 1, "name of " + id, List.of(clauses), v, v,
-                v == Verdict.UNSUPPORTED ? "no-ipv6" : null, v == Verdict.PASSED ? null : "why " + id, 5, null);
+                v == Verdict.UNSUPPORTED ? "no-ipv6" : null, v == Verdict.PASSED ? null : "why " + id, 5, null,
+                List.of());
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.ndkkit.spi.NdkProvider;
 import org.ndkkit.spi.Providers;
 import org.ndkkit.spi.Testbed;
 import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.TestbedNotImplementedException;
 import org.ndkkit.spi.TestbedUnavailableException;
 
 /**
@@ -15,6 +16,10 @@ import org.ndkkit.spi.TestbedUnavailableException;
 public final class Session {
     private static Session current;
     private static EnvironmentError failure;
+    /** The provider said its testbed is not implemented: every scenario is unsupported with this. */
+    private static Unsupported notImplemented;
+    /** The reason code of a provider whose testbed is not implemented (TestbedNotImplementedException). */
+    public static final String NOT_IMPLEMENTED = "not-implemented";
 
     private final KitConfig config;
     private final NdkProvider provider;
@@ -30,13 +35,20 @@ public final class Session {
         this.peerInfo = testbed.adapter(Host.PEER).queryAdapterInfo();
     }
 
-    /** The run's session, opening it on first use; an environment problem is remembered and rethrown. */
+    /**
+     * The run's session, opening it on first use; an environment problem is remembered and rethrown
+     * (an {@link EnvironmentError}), and so is a testbed the provider has not implemented (an
+     * {@link Unsupported} with reason {@link #NOT_IMPLEMENTED}).
+     */
     public static synchronized Session get() {
         if (current != null) {
             return current;
         }
         if (failure != null) {
             throw failure;
+        }
+        if (notImplemented != null) {
+            throw notImplemented;
         }
         KitConfig config = KitConfig.fromSystemProperties();
         try {
@@ -45,6 +57,10 @@ public final class Session {
             current = new Session(config, provider, testbed);
             Runtime.getRuntime().addShutdownHook(new Thread(Session::closeQuietly, "ndk-session-close"));
             return current;
+        } catch (TestbedNotImplementedException e) {
+            notImplemented = new Unsupported(NOT_IMPLEMENTED, "the provider '" + config.providerName()
+                    + "' does not implement its testbed yet: " + e.getMessage());
+            throw notImplemented;
         } catch (TestbedUnavailableException | RuntimeException e) {
             failure = new EnvironmentError("cannot open provider '" + config.providerName() + "': " + e.getMessage(), e);
             throw failure;

@@ -31,7 +31,9 @@ import org.ndkkit.cli.spec.Spec;
  * {@code MANIFEST.sha256}, with no entry missing or extra; summary.json's schema and its internal
  * consistency (counts against scenarios); the verdict judged again from the bundle's own inputs
  * ({@link Rejudge}: every field of summary.json that disagrees is named); the spec files in the
- * bundle against the hashes in summary.json; and, when asked, the spec against this kit's own.
+ * bundle against the hashes in summary.json; what was tested ({@link IdentityCheck}: the artifacts
+ * by hash, the provider's identity facts against the bundled preflight.json, and those an authority
+ * requires); and, when asked, the spec against this kit's own.
  */
 public final class BundleVerifier {
     /** One check's outcome. */
@@ -68,6 +70,15 @@ public final class BundleVerifier {
      */
     public static Report verify(Path target, PublicKey trusted, boolean requireSignature, Spec kitSpec, Path trustDir,
                                 List<Path> providerPath) throws IOException {
+        return verify(target, trusted, requireSignature, kitSpec, trustDir, providerPath, Map.of());
+    }
+
+    /**
+     * As above, and every fact in {@code requiredIdentity} (may be empty) must be recorded in
+     * {@code provider.identity} with that value ({@code --require-identity KEY=VALUE}).
+     */
+    public static Report verify(Path target, PublicKey trusted, boolean requireSignature, Spec kitSpec, Path trustDir,
+                                List<Path> providerPath, Map<String, String> requiredIdentity) throws IOException {
         Path zip = Files.isDirectory(target) ? target.resolve(Bundle.NAME) : target;
         List<Check> checks = new ArrayList<>();
         if (!Files.isRegularFile(zip)) {
@@ -197,6 +208,10 @@ public final class BundleVerifier {
                     System.getProperty("ndk.cli.classpath", System.getProperty("java.class.path")))));
         }
         checks.add(IdentityCheck.recorded(s, providerPath.isEmpty() ? null : Artifacts.of(providerPath)));
+        checks.add(IdentityCheck.facts(s, entries));
+        if (!requiredIdentity.isEmpty()) {
+            checks.add(IdentityCheck.required(s, requiredIdentity));
+        }
         return new Report(zip, checks);
     }
 

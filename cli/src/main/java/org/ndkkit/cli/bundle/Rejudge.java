@@ -27,6 +27,7 @@ import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.eval.Profile;
 import org.ndkkit.cli.eval.Regression;
 import org.ndkkit.cli.model.Finding;
+import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.spec.Spec;
@@ -43,11 +44,11 @@ import org.ndkkit.cli.waiver.WaiverFile;
  * wrote a bundle; this says its verdict follows from its own evidence.
  *
  * <p>Four checks: {@code inputs} (every input the judging needs is in the bundle, with the hash
- * summary.json recorded), {@code evidence} (raw verdicts against the suite's progress logs, findings
- * against probes.json, preflight and capabilities against preflight.json), {@code waivers} (every
- * waived scenario's waiver exists, covers that scenario and provider, and had not expired on the run
- * date) and {@code judgement} (the recorded verdicts, counts, clauses, status and exit code against
- * the recomputed ones).
+ * summary.json recorded), {@code evidence} (raw verdicts and the lab conditions each scenario used
+ * against the suite's progress logs, findings against probes.json, preflight and capabilities
+ * against preflight.json), {@code waivers} (every waived scenario's waiver exists, covers that
+ * scenario and provider, and had not expired on the run date) and {@code judgement} (the recorded
+ * verdicts, counts, clauses, status and exit code against the recomputed ones).
  */
 public final class Rejudge {
     /** Lenient as the run was when it read the suite's files (RunCommand). */
@@ -105,8 +106,8 @@ public final class Rejudge {
                 text(s.path("provider").path("version")), day, spec.catalogue(), capabilities, complete, preflightOk, findings,
                 profile, baseline));
         compare(j);
-        checks.add(check("evidence", evidenceProblems, "the raw verdicts, findings and preflight agree with the "
-                + "suite's own evidence in the bundle"));
+        checks.add(check("evidence", evidenceProblems, "the raw verdicts, lab conditions, findings and preflight agree "
+                + "with the suite's own evidence in the bundle"));
         checks.add(check("waivers", waiverProblems, "every waiver used covers its scenario and provider and was in force on "
                 + day));
         checks.add(check("judgement", disagreements, "judged again from the bundle: " + j.status() + " (exit " + j.exitCode()
@@ -287,12 +288,17 @@ public final class Rejudge {
             String reason = originalReasons.containsKey(id) ? originalReasons.get(id) : text(n.path("reason"));
             out.add(new ScenarioResult(id, text(n.path("feature")), n.path("line").asInt(), text(n.path("name")),
                     sc != null ? sc.clauses() : List.copyOf(clauses), raw, raw, text(n.path("reasonCode")), reason,
-                    n.path("durationMillis").asLong(), null));
+                    n.path("durationMillis").asLong(), null, LabConditionUse.listOf(n.get("conditions"))));
         }
         return out;
     }
 
-    /** Raw verdicts against the suite's own progress logs: a verdict the suite reported cannot be rewritten. */
+    /**
+     * Raw verdicts against the suite's own progress logs: a verdict the suite reported cannot be
+     * rewritten. So with the lab conditions each scenario used: summary.json's {@code conditions}
+     * must be those of the scenario's {@code scenario-finished} event (none when it has none, or when
+     * no log records a verdict for the scenario: only the suite reports conditions).
+     */
     private void crossCheckProgress(List<ScenarioResult> raw) {
         Map<Integer, String> logs = new TreeMap<>();
         entries.keySet().forEach(p -> {
@@ -302,6 +308,7 @@ public final class Rejudge {
             }
         });
         Map<String, String> reported = new LinkedHashMap<>();
+        Map<String, List<LabConditionUse>> conditions = new LinkedHashMap<>();
         Map<String, String> where = new LinkedHashMap<>();
         for (String log : logs.values()) {
             for (String line : new String(entries.get(log), StandardCharsets.UTF_8).split("\n")) {
@@ -312,6 +319,7 @@ public final class Rejudge {
                     JsonNode e = JSON.readTree(line);
                     if (e.path("event").asText().equals("scenario-finished")) {
                         reported.put(e.path("id").asText(), Verdict.of(e.path("verdict").asText()).wire());
+                        conditions.put(e.path("id").asText(), LabConditionUse.listOf(e.get("conditions")));
                         where.put(e.path("id").asText(), log);
                     }
                 } catch (IOException | IllegalArgumentException e) {
@@ -328,7 +336,17 @@ public final class Rejudge {
                 evidenceProblems.add("summary.json: scenarios[" + r.id() + "].rawVerdict is \"passed\" but no progress log in "
                         + "the bundle records a verdict for it");
             }
+            List<LabConditionUse> logged = conditions.getOrDefault(r.id(), List.of());
+            if (!logged.equals(r.conditions())) {
+                evidenceProblems.add("summary.json: scenarios[" + r.id() + "].conditions is " + conditionList(r.conditions())
+                        + " but " + (got == null ? "no progress log in the bundle records a verdict for it"
+                        : where.get(r.id()) + " records " + conditionList(logged)));
+            }
         }
+    }
+
+    private static String conditionList(List<LabConditionUse> uses) {
+        return uses.isEmpty() ? "none" : "[" + String.join("; ", uses.stream().map(LabConditionUse::describe).toList()) + "]";
     }
 
     /** The findings the run judged with: the bundled probes.json, which summary.json must repeat. */
@@ -370,7 +388,8 @@ public final class Rejudge {
             }
         }
         JsonNode pf = evidence("evidence/preflight.json");
-        if (pf != null && !pf.path("status").asText().equals("ok")) {
+        // not-implemented (a provider skeleton) is no environment error: its scenarios are unsupported
+        if (pf != null && !pf.path("status").asText().equals("ok") && !pf.path("status").asText().equals("not-implemented")) {
             ok = false;
         }
         String recorded = s.path("preflight").path("status").asText();

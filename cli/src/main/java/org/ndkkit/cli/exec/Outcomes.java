@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.spec.Spec;
@@ -16,7 +17,9 @@ import org.ndkkit.cli.spec.Spec;
  * scenario that never reported a verdict is {@code not-reached}, except: the one that was running
  * when the run was stopped for a hang is {@code timeout} (reason {@code hung}); the one that was
  * running when the process died is {@code failed} (reason {@code crashed}); and when the
- * environment failed before the first scenario, every scenario is {@code environment-error}.
+ * environment failed before the first scenario, every scenario is {@code environment-error}. A
+ * result keeps the lab conditions its {@code scenario-finished} event names ({@code conditions});
+ * a scenario without that event used none as far as the evidence goes.
  */
 public final class Outcomes {
     /** How the run went, as far as naming missing verdicts goes. */
@@ -75,7 +78,8 @@ public final class Outcomes {
                         : state.lastStarted() != null ? "the run stopped in " + state.lastStarted() + " before this scenario"
                         : "the run stopped before this scenario";
             }
-            out.add(new ScenarioResult(s.id(), s.feature(), s.line(), s.name(), s.clauses(), v, v, code, reason, 0, null));
+            out.add(new ScenarioResult(s.id(), s.feature(), s.line(), s.name(), s.clauses(), v, v, code, reason, 0, null,
+                    List.of()));
         }
         // a verdict for a scenario the selection did not name: keep it, it is evidence
         finished.forEach((id, f) -> {
@@ -100,6 +104,6 @@ public final class Outcomes {
             default -> null;
         };
         return new ScenarioResult(id, feature, line, name, clauses, v, v, code, reason, f.path("durationMillis").asLong(),
-                null);
+                null, LabConditionUse.listOf(f.get("conditions")));
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ndkkit.cli.Hashes;
 import org.ndkkit.cli.eval.Judgement;
+import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.spec.Spec;
@@ -34,8 +35,11 @@ import org.ndkkit.kit.ClauseCatalogue;
  *       says it is waived.</li>
  *   <li>A selected scenario with no result (not-reached, environment-error, or the one that hung)
  *       gets a result written here, with its links, so the report shows every selected scenario.</li>
+ *   <li>A scenario that used a lab condition gets a label {@code labCondition} per condition, with
+ *       how the testbed produced it ({@code resource-exhaustion (injected)}); the steps' own
+ *       attachment of the conditions is already in its tear-down.</li>
  *   <li>{@code categories.json} sorts results by the kit's verdicts; {@code environment.properties}
- *       and {@code executor.json} name the provider, the kit and the outcome.</li>
+ *       and {@code executor.json} name the provider (and its identity facts), the kit and the outcome.</li>
  * </ul>
  */
 public final class AllureSupport {
@@ -80,6 +84,7 @@ public final class AllureSupport {
                 continue;
             }
             label(n, "verdict", sr.verdict().wire());
+            conditionLabels(n, sr);
             WaiverEngine.Use u = waived.get(id);
             if (u != null) {
                 Waiver w = u.waiver();
@@ -153,6 +158,8 @@ public final class AllureSupport {
             env.append("waiversUsed=").append(String.join("; ", used.stream().map(Judgement::describe).toList())
                     .replace("\n", " ")).append('\n');
         }
+        new java.util.TreeMap<>(r.identity).forEach((k, v) -> env.append("identity.").append(k).append('=')
+                .append(v.replace("\\", "\\\\").replace("\n", " ")).append('\n'));
         env.append("kit=").append(r.kitVersion).append('\n');
         env.append("spec.sha256=").append(r.spec.specHash()).append('\n');
         if (r.tags != null) {
@@ -170,6 +177,13 @@ public final class AllureSupport {
         ex.put("reportName", "NDK conformance: " + r.providerName + " " + r.providerVersion + " (" + r.profile.id() + ", "
                 + r.status + ")");
         JSON.writeValue(results.resolve("executor.json").toFile(), ex);
+    }
+
+    /** One label {@code labCondition} per lab condition the scenario used: {@code resource-exhaustion (injected)}. */
+    private static void conditionLabels(ObjectNode n, ScenarioResult sr) {
+        for (LabConditionUse c : sr.conditions()) {
+            label(n, "labCondition", c.condition() + " (" + (c.method() == null ? "undeclared" : c.method()) + ")");
+        }
     }
 
     private static void label(ObjectNode n, String name, String value) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ArrayList;
+import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 
@@ -17,7 +18,8 @@ import org.ndkkit.cli.model.Verdict;
  * {@code <testsuite>} per feature file, one {@code <testcase>} per scenario: failed and timeout are
  * {@code <failure>}, not-reached and environment-error are {@code <error>}, unsupported and waived
  * are {@code <skipped>} with the reason. Each test case carries its verdict, clauses and waiver as
- * properties.
+ * properties, and one property {@code labCondition} per lab condition it used
+ * ({@code resource-exhaustion on LOCAL, injected: ...}).
  */
 public final class JunitReport {
     private JunitReport() {
@@ -55,6 +57,9 @@ public final class JunitReport {
                     }
                     if (s.waiverId() != null) {
                         prop(w, "        ", "waiver", s.waiverId());
+                    }
+                    for (LabConditionUse c : s.conditions()) {
+                        prop(w, "        ", "labCondition", c.describe());
                     }
                     w.write("      </properties>\n");
                     String msg = s.reason() == null ? s.verdict().wire() : s.verdict().wire() + ": " + firstLine(s.reason());

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.eval.Regression;
 import org.ndkkit.cli.model.Finding;
+import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.waiver.Waiver;
@@ -35,6 +36,9 @@ public final class MarkdownReport {
         row(b, "Provider", r.providerName + " " + nz(r.providerVersion) + " (" + nz(r.providerVendor) + ")");
         row(b, "Description", nz(r.providerDescription));
         row(b, "Capabilities", String.join(", ", r.capabilities));
+        if (r.identity.isEmpty()) {
+            row(b, "Identity", "the provider declares none");
+        }
         row(b, "Kit", r.kitVersion + ", spec sha256 `" + r.spec.specHash() + "`");
         row(b, "Run", r.runId + ", " + r.started + " to " + r.finished + " (" + r.state + ")");
         row(b, "Selection", (r.tags == null ? "the whole spec" : "tags `" + r.tags + "`") + ": " + r.selectedCount
@@ -45,6 +49,11 @@ public final class MarkdownReport {
                     + (r.lab ? ", SoftRoCE lab" : ""));
         }
         b.append('\n');
+        if (!r.identity.isEmpty()) {
+            b.append("**Identity** (what the testbed says is under test):\n\n| fact | value |\n|---|---|\n");
+            new TreeMap<>(r.identity).forEach((k, v) -> b.append("| ").append(esc(k)).append(" | ").append(esc(v)).append(" |\n"));
+            b.append('\n');
+        }
 
         Map<String, Integer> counts = new TreeMap<>();
         r.results.forEach(x -> counts.merge(x.verdict().wire(), 1, Integer::sum));
@@ -77,6 +86,8 @@ public final class MarkdownReport {
             }
             b.append('\n');
         }
+
+        conditions(b, r.results);
 
         WaiverEngine.Outcome w = r.waivers;
         if (w != null) {
@@ -146,6 +157,33 @@ public final class MarkdownReport {
         b.append("\nSpec files (SHA-256):\n\n");
         r.spec.fileHashes().forEach((n, h) -> b.append("- `").append(h).append("` ").append(n).append('\n'));
         return b.toString();
+    }
+
+    /** Which scenarios used a lab condition, and whether the testbed produced it for real or injected it. */
+    private static void conditions(StringBuilder b, List<ScenarioResult> results) {
+        List<ScenarioResult> used = results.stream().filter(x -> !x.conditions().isEmpty()).toList();
+        if (used.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> methods = new TreeMap<>();
+        used.forEach(x -> x.conditions().forEach(c -> methods.merge(method(c), 1, Integer::sum)));
+        b.append("## How lab conditions were produced\n\n").append(used.size()).append(" scenario(s) used a lab condition (")
+                .append(String.join(", ", methods.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList()))
+                .append("; `real-limit`: the device or system really ran out, `injected`: the provider's allocations were "
+                        + "failed on purpose, `undeclared`: the testbed did not say).\n\n")
+                .append("| scenario | verdict | condition | where | method | how |\n|---|---|---|---|---|---|\n");
+        for (ScenarioResult s : used) {
+            for (LabConditionUse c : s.conditions()) {
+                b.append("| `").append(s.id()).append("` ").append(esc(s.name())).append(" | ").append(s.verdict().wire())
+                        .append(" | ").append(esc(c.condition())).append(" | ").append(esc(c.where())).append(" | ")
+                        .append(method(c)).append(" | ").append(esc(nz(c.detail()))).append(" |\n");
+            }
+        }
+        b.append('\n');
+    }
+
+    private static String method(LabConditionUse c) {
+        return c.method() == null ? "undeclared" : c.method();
     }
 
     private static void waivers(StringBuilder b, String title, List<WaiverEngine.Use> uses) {

@@ -40,6 +40,8 @@ public final class RunRecord {
     public List<String> capabilities = new ArrayList<>();
     public Map<String, String> providerSettings = new LinkedHashMap<>();
     public JsonNode adapterInfo;
+    /** What the testbed says is under test ({@code Testbed.identity()}, from preflight.json), by key; empty when it says nothing. */
+    public Map<String, String> identity = new java.util.TreeMap<>();
     public String providerClass;
     public String providerCodeSource;
     /** The provider's jars and folders (--provider-path), by content. */

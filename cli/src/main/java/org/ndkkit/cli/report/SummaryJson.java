@@ -16,6 +16,7 @@ import org.ndkkit.cli.eval.Certification;
 import org.ndkkit.cli.eval.Judgement;
 import org.ndkkit.cli.eval.Regression;
 import org.ndkkit.cli.model.Finding;
+import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.waiver.Waiver;
@@ -84,6 +85,8 @@ public final class SummaryJson {
         provider.put("codeSource", r.providerCodeSource);
         provider.set("adapterInfo", r.adapterInfo);
         provider.set("artifacts", JSON.valueToTree(r.providerArtifacts));
+        ObjectNode identity = provider.putObject("identity");
+        new TreeMap<>(r.identity).forEach(identity::put);
 
         ObjectNode env = root.putObject("environment");
         env.set("suite", r.environment);
@@ -163,6 +166,7 @@ public final class SummaryJson {
             n.put("reason", s.reason());
             n.put("durationMillis", s.durationMillis());
             n.put("waiver", s.waiverId());
+            n.set("conditions", LabConditionUse.toJson(s.conditions()));
         }
 
         ObjectNode waivers = root.putObject("waivers");

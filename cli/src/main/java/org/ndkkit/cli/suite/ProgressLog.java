@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  *
  * <p>Events: {@code suite-started}, {@code preflight}, {@code scenario-started},
  * {@code scenario-finished}, {@code suite-finished}, {@code probes-started},
- * {@code probes-finished}, {@code run-finished}.
+ * {@code probes-finished}, {@code run-finished}. A {@code scenario-finished} event carries {@code id},
+ * {@code name}, {@code verdict}, {@code reason}, {@code durationMillis} and, when the scenario used a
+ * lab condition, {@code conditions} (see {@link ProgressPlugin}).
  */
 public final class ProgressLog {
     /** System property naming the file, set by the CLI for the suite process. */
@@ -49,6 +51,11 @@ public final class ProgressLog {
             }
         }
         return current;
+    }
+
+    /** A log of its own on {@code file}, not the process's (for tests). */
+    static ProgressLog open(Path file) throws IOException {
+        return new ProgressLog(file);
     }
 
     public synchronized void event(String type, Consumer<ObjectNode> fields) {

@@ -14,6 +14,7 @@ import org.ndkkit.spi.NdkProvider;
 import org.ndkkit.spi.ProviderCapability;
 import org.ndkkit.spi.Testbed;
 import org.ndkkit.spi.TestbedOptions;
+import org.ndkkit.spi.TestbedNotImplementedException;
 import org.ndkkit.spi.TestbedUnavailableException;
 import org.ndkkit.wire.WireValues;
 import org.ndkkit.wire.v1.AgentIdentity;
@@ -130,6 +131,10 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         Testbed tb;
         try {
             tb = provider.openTestbed(new TestbedOptions(Duration.ofMillis(o.getConnectTimeoutMs()), settings));
+        } catch (TestbedNotImplementedException e) {
+            log.info("testbed not implemented (for " + req.getClient() + "): " + e.getMessage());
+            reply.setTestbedNotImplemented(String.valueOf(e.getMessage()));
+            return;
         } catch (TestbedUnavailableException e) {
             log.info("testbed unavailable for " + req.getClient() + ": " + e.getMessage());
             reply.setTestbedUnavailable(String.valueOf(e.getMessage()));

@@ -25,6 +25,7 @@ import org.ndkkit.spi.NdkObject;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.ProviderUnreachableException;
 import org.ndkkit.spi.RequestCompletion;
+import org.ndkkit.spi.TestbedNotImplementedException;
 import org.ndkkit.spi.TestbedUnavailableException;
 import org.ndkkit.wire.WireValues;
 import org.ndkkit.wire.v1.Call;
@@ -118,6 +119,8 @@ final class AgentLink implements AutoCloseable {
             }
             case TESTBED_UNAVAILABLE -> throw new TestbedUnavailableException("the agent at " + target + " ("
                     + r.getProvider().getName() + "): " + r.getTestbedUnavailable());
+            case TESTBED_NOT_IMPLEMENTED -> throw new TestbedNotImplementedException("the agent at " + target + " ("
+                    + r.getProvider().getName() + "): " + r.getTestbedNotImplemented());
             case OPEN_THREW -> throw new IllegalStateException("the provider " + r.getProvider().getName()
                     + " behind the agent at " + target + " threw " + r.getOpenThrew().getType() + ": "
                     + r.getOpenThrew().getMessage());

@@ -94,6 +94,9 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
                 .build();
     }
 
+    /** When set, an open is answered with testbed_not_implemented and this text. */
+    volatile String notImplemented;
+
     @Override
     public void hello(HelloRequest req, StreamObserver<HelloReply> out) {
         hellos.incrementAndGet();
@@ -104,7 +107,9 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
                 .setAgent(AgentIdentity.newBuilder().setName("fake-agent").setVersion("0").setRuntime("test")
                         .setHost("loopback"))
                 .setProvider(ProviderIdentity.newBuilder().setName("fake").setVersion("0.0.1").setVendor("tests"));
-        if (req.hasOpen()) {
+        if (req.hasOpen() && notImplemented != null) {
+            r.setTestbedNotImplemented(notImplemented);
+        } else if (req.hasOpen()) {
             r.setTestbed(TestbedFacts.newBuilder().setSession(SESSION).setLocal(host(LOCAL_ADAPTER, 1))
                     .setPeer(host(PEER_ADAPTER, 1)).setConnectTimeoutMs(req.getOpen().getConnectTimeoutMs()));
             open = true;

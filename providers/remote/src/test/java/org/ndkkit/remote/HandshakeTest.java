@@ -58,6 +58,16 @@ class HandshakeTest {
     }
 
     @Test
+    void aSkeletonProvidersTestbedIsNotImplementedRatherThanUnavailable() throws Exception {
+        try (FakeAgent fake = new FakeAgent()) {
+            fake.notImplemented = "implement ExampleTestbed.open";
+            Throwable t = openFails(options(fake.target()));
+            assertThat(t).isInstanceOf(org.ndkkit.spi.TestbedNotImplementedException.class)
+                    .hasMessageContaining(fake.target()).hasMessageContaining("implement ExampleTestbed.open");
+        }
+    }
+
+    @Test
     void aGrpcServerWithoutTheServiceDoesNotSpeakTheProtocol() throws Exception {
         Server empty = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).build().start();
         try {
