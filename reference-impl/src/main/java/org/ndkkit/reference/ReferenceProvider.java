@@ -43,7 +43,7 @@ public final class ReferenceProvider implements NdkProvider {
         if (!NativeLibraries.allLoaded()) {
             throw new TestbedUnavailableException("the RDMA libraries cannot be loaded: "
                     + NativeLibraries.rdmacmProblem().or(NativeLibraries::ibverbsProblem)
-                            .or(NativeLibraries::libcProblem).orElse("?"));
+                            .or(NativeLibraries::libcProblem).orElse("?") + "; or " + HOW_TO_RUN);
         }
         // The cheapest test for a device: rdma_create_event_channel fails with ENODEV without one.
         RdmaResult<EventChannel> probe = RdmaCm.createEventChannel();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.ndkkit.reference.rdma.RequiresRdmaCore;
 import org.junit.jupiter.api.condition.DisabledIf;
 import org.ndkkit.spi.ProviderCapability;
 import org.ndkkit.spi.Providers;
@@ -37,12 +38,28 @@ class ReferenceProviderHostTest {
 
     @Test
     @DisabledIf("hasRdmaDevice")
+    @RequiresRdmaCore
     void withoutAnRdmaDeviceOpeningTheTestbedIsAnEnvironmentErrorThatSaysHowToRunInTheLab() {
         assertThatThrownBy(() -> new ReferenceProvider().openTestbed(
                 new TestbedOptions(Duration.ofMillis(1500), Map.of("local", "198.18.0.1", "peer", "198.18.1.1"))))
                 .isInstanceOf(TestbedUnavailableException.class)
                 .hasMessageContaining("no RDMA device")
                 .hasMessageContaining("ENODEV")
+                .hasMessageContaining("lab-suite.sh");
+    }
+
+    static boolean rdmaCoreLoads() {
+        return org.ndkkit.reference.rdma.NativeLibraries.allLoaded();
+    }
+
+    /** Without rdma-core (a vendor's workstation) the same environment error names the missing library. */
+    @Test
+    @DisabledIf("rdmaCoreLoads")
+    void withoutRdmaCoreOpeningTheTestbedIsAnEnvironmentErrorThatNamesTheLibrary() {
+        assertThatThrownBy(() -> new ReferenceProvider().openTestbed(
+                new TestbedOptions(Duration.ofMillis(1500), Map.of("local", "198.18.0.1", "peer", "198.18.1.1"))))
+                .isInstanceOf(TestbedUnavailableException.class)
+                .hasMessageContaining("librdmacm")
                 .hasMessageContaining("lab-suite.sh");
     }
 }

@@ -221,24 +221,30 @@ public final class AllureSupport {
             Path self = Path.of(AllureSupport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             try (Stream<Path> s = Files.list(self.getParent())) {
                 return s.filter(x -> x.getFileName().toString().startsWith("allure-") && Files.isDirectory(x)
-                        && Files.isRegularFile(x.resolve("bin/allure"))).sorted().reduce((a, b) -> b).orElse(null);
+                        && Files.isDirectory(x.resolve("lib"))).sorted().reduce((a, b) -> b).orElse(null);
             }
         } catch (Exception e) {
             return null;
         }
     }
 
-    /** Runs {@code allure generate RESULTS -o OUT --clean --single-file}; returns null or the problem. */
+    /**
+     * Runs {@code allure generate RESULTS -o OUT --clean --single-file}; returns null or the problem.
+     * Allure's own main class on this JVM rather than its {@code bin/allure} script, so the report
+     * needs no shell (the CLI runs on any OS with Java 17).
+     */
     public static String generate(Path home, Path results, Path out, Path log) throws IOException {
-        if (home == null || !Files.isRegularFile(home.resolve("bin/allure"))) {
+        if (home == null || !Files.isDirectory(home.resolve("lib"))) {
             return "allure-commandline not found (build cli/ with Maven, or set -Dndk.allure.home)";
         }
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/allure").toString(), "generate",
-                results.toString(), "-o", out.toString(), "--clean", "--single-file"));
+        // a class path wildcard as a string: '*' is no file name on every OS
+        String cp = home.resolve("lib") + File.separator + "*" + File.pathSeparator + home.resolve("lib").resolve("config");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", cp, "io.qameta.allure.CommandLine", "generate", results.toString(), "-o", out.toString(),
+                "--clean", "--single-file"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("PATH", System.getProperty("java.home") + File.separator + "bin" + File.pathSeparator
-                + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        // where Allure finds its plugins and configuration (its launcher script sets the same)
+        pb.environment().put("APP_HOME", home.toAbsolutePath().toString());
         Process p = pb.start();
         try {
             if (!p.waitFor(300, TimeUnit.SECONDS)) {

@@ -37,10 +37,20 @@ public final class NativeLibraries {
             return null;
         } catch (LinkageError | ClassNotFoundException | RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return "cannot load " + library + ": " + cause
+            return "cannot load " + library + ": " + concise(cause)
                     + " (install the Debian packages librdmacm1 and libibverbs1, plus "
                     + "ibverbs-providers for a device driver such as rdma_rxe's)";
         }
+    }
+
+    /**
+     * JNA's message without its list of the class path it searched for a bundled copy (it never
+     * bundles rdma-core), one line per place the system loader tried.
+     */
+    static String concise(Throwable cause) {
+        String m = String.valueOf(cause.getMessage())
+                .replaceAll("(?s)\\s*Native library \\([^)]*\\) not found in resource path \\(.*?\\)", "");
+        return cause.getClass().getSimpleName() + ": " + String.join("; ", m.strip().split("\\R")).replace(":; ", ": ");
     }
 
     /** Empty if librdmacm.so.1 is loaded and all its mapped symbols resolved; else why not. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@code rdma_create_event_channel()} fails with ENODEV; with one (a device under
  * /sys/class/infiniband, e.g. rxe0 in the SoftRoCE lab VM) it succeeds.
  */
+@RequiresRdmaCore
 class NativeLibrariesTest {
 
     private static boolean hostHasRdmaDevice() throws IOException {

@@ -101,6 +101,7 @@ class OpsDispatchTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void pollCqGoesThroughTheContextOps() {
         Memory cqMem = new Memory(128);
         CompletionQueue cq = fakeCq(cqMem);
@@ -117,6 +118,7 @@ class OpsDispatchTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void reqNotifyCqAndPostRecvGoThroughTheContextOps() {
         CompletionQueue cq = fakeCq(new Memory(128));
         assertThat(Verbs.reqNotifyCq(cq, true).ok()).isTrue();
@@ -142,6 +144,7 @@ class OpsDispatchTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void queryPortUsesTheExtendedContextWithTheFullStructSize() {
         vctxMem.setPointer(Verbs.VCTX_QUERY_PORT_OFFSET,
                 CallbackReference.getFunctionPointer(queryPort));

@@ -58,6 +58,7 @@ class SafetyLayerTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void externalQpNumberIsRequiredWhenTheIdHasNoQp() {
         RdmaResult<Void> r = RdmaCm.connect(id, ConnParam.forQp(0));
         assertRejected(r, Errno.EINVAL);
@@ -80,6 +81,7 @@ class SafetyLayerTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void addressesAndTimeoutsAreChecked() {
         assertRejected(RdmaCm.bindAddr(id, null), Errno.EINVAL);
         assertRejected(RdmaCm.bindAddr(id, InetSocketAddress.createUnresolved("host", 1)),
@@ -99,6 +101,7 @@ class SafetyLayerTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void destroyedHandlesAreNeverPassedToNativeCode() {
         RdmaResult<Void> gone = NativeHandle.destroying("test", id,
                 () -> RdmaResult.success("test", null));
@@ -134,6 +137,7 @@ class SafetyLayerTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void anEventIsAckedAtMostOnce() {
         Memory fakeEvent = new Memory(80);
         fakeEvent.clear();
@@ -162,6 +166,7 @@ class SafetyLayerTest {
     }
 
     @Test
+    @RequiresRdmaCore
     void verbsArgumentsAreChecked() {
         Memory ctxMem = new Memory(new VerbsStructs.IbvContext().size());
         ctxMem.clear();
