@@ -30,7 +30,7 @@ try:
 
     p, s = cli("list", "providers")
     print(f"dist-check: list providers: exit {p.returncode} in {s:.1f} s")
-    if p.returncode != 0 or "simulated" not in p.stdout:
+    if p.returncode != 0 or "simulated" not in p.stdout or "remote" not in p.stdout:
         problems.append(f"list providers: exit {p.returncode}, output {p.stdout[-300:]!r} {p.stderr[-300:]!r}")
 
     out = os.path.join(tmp, "run")
