@@ -432,7 +432,7 @@ public final class RunCommand implements Callable<Integer> {
                         });
                 boolean finishedNow = ended.events().stream().anyMatch(e -> e.path("event").asText().equals("suite-finished"));
                 boolean preflightFailed = ended.events().stream().anyMatch(e -> e.path("event").asText().equals("preflight")
-                        && !e.path("status").asText().equals("ok") && !e.path("status").asText().equals(Preflight.NOT_IMPLEMENTED));
+                        && !Preflight.suiteRuns(e.path("status").asText()));
                 if (finishedNow || ended.stopped() || preflightFailed || (lab && (ended.exitCode() == 124 || ended.exitCode() == 125))) {
                     break;
                 }
@@ -477,8 +477,7 @@ public final class RunCommand implements Callable<Integer> {
             r.adapterInfo = preflight.get("adapterInfo");
             r.identity = Preflight.identityOf(preflight);
             // a provider skeleton (not-implemented) is not an environment error: its scenarios say unsupported
-            String pfStatus = preflight.path("status").asText();
-            if (!pfStatus.equals("ok") && !pfStatus.equals(Preflight.NOT_IMPLEMENTED)) {
+            if (!Preflight.suiteRuns(preflight.path("status").asText())) {
                 r.preflightOk = false;
             }
         }

@@ -31,6 +31,7 @@ import org.ndkkit.cli.model.LabConditionUse;
 import org.ndkkit.cli.model.ScenarioResult;
 import org.ndkkit.cli.model.Verdict;
 import org.ndkkit.cli.spec.Spec;
+import org.ndkkit.cli.suite.Preflight;
 import org.ndkkit.cli.waiver.Waiver;
 import org.ndkkit.cli.waiver.WaiverEngine;
 import org.ndkkit.cli.waiver.WaiverFile;
@@ -389,7 +390,7 @@ public final class Rejudge {
         }
         JsonNode pf = evidence("evidence/preflight.json");
         // not-implemented (a provider skeleton) is no environment error: its scenarios are unsupported
-        if (pf != null && !pf.path("status").asText().equals("ok") && !pf.path("status").asText().equals("not-implemented")) {
+        if (pf != null && !Preflight.suiteRuns(pf.path("status").asText())) {
             ok = false;
         }
         String recorded = s.path("preflight").path("status").asText();

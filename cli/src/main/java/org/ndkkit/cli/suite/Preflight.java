@@ -57,6 +57,14 @@ public final class Preflight {
     private boolean notImplemented;
     public static final String NOT_IMPLEMENTED = Session.NOT_IMPLEMENTED;
 
+    /**
+     * Whether a preflight of this status lets the suite run: {@code ok}, and {@code not-implemented}
+     * (a provider skeleton, whose scenarios all end unsupported); anything else is an environment error.
+     */
+    public static boolean suiteRuns(String status) {
+        return "ok".equals(status) || NOT_IMPLEMENTED.equals(status);
+    }
+
     public static ObjectNode run(KitConfig config) {
         Preflight p = new Preflight();
         p.doRun(config);

@@ -86,7 +86,7 @@ public final class SuiteMain {
         json.writeValue(raw.resolve("preflight.json").toFile(), pf);
         String status = pf.path("status").asText();
         log.event("preflight", n -> n.put("status", status));
-        if (!status.equals("ok") && !status.equals(Preflight.NOT_IMPLEMENTED)) {
+        if (!Preflight.suiteRuns(status)) {
             log.event("run-finished", n -> n.put("exitCode", 2));
             System.out.println("preflight failed; see " + raw.resolve("preflight.json"));
             System.exit(2);
