@@ -294,8 +294,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
             log("connect " + localEp + " -> " + dest + ": route lookup errno " + routeErrno + " -> " + s);
             return s;
         }
-        if (!q.associate(this)) {
-            return NtStatus.INVALID_DEVICE_STATE;
+        NtStatus refused = q.associate(this);
+        if (refused != null) {
+            return refused;
         }
         undo.add(() -> q.dissociate(this));
         FourTupleTable.FourTuple t = new FourTupleTable.FourTuple(localEp, dest);
@@ -505,8 +506,9 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         if (state != State.REQUESTED) {
             return NtStatus.INVALID_DEVICE_STATE;
         }
-        if (!q.associate(this)) {
-            return NtStatus.INVALID_DEVICE_STATE;
+        NtStatus refused = q.associate(this);
+        if (refused != null) {
+            return refused;
         }
         int effIn = ReadLimits.effective(capIn, peerOutbound);
         int effOut = ReadLimits.effective(capOut, peerInbound);

@@ -52,13 +52,20 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
         return qp.qpNum();
     }
 
-    /** Makes {@code c} the QP's connector; false when another connector has it or it is closing. */
-    synchronized boolean associate(RefConnector c) {
-        if (owner != null || !lifetime.acquire()) {
-            return false;
+    /**
+     * Makes {@code c} the QP's connector: null, or why not. A QP another connector has gives
+     * CONNECTION_ACTIVE, as ND's Connect and Accept do for a QP already connected (NDK names no
+     * status); a closing QP INVALID_DEVICE_STATE.
+     */
+    synchronized NtStatus associate(RefConnector c) {
+        if (owner != null) {
+            return NtStatus.CONNECTION_ACTIVE;
+        }
+        if (!lifetime.acquire()) {
+            return NtStatus.INVALID_DEVICE_STATE;
         }
         owner = c;
-        return true;
+        return null;
     }
 
     /** Ends {@code c}'s use of the QP; may finish a pending close of the QP (outside any lock). */
