@@ -4,7 +4,7 @@
 # The C ABI end to end, no lab: builds providers/native with CMake (one AddressSanitizer +
 # UndefinedBehaviorSanitizer build, in providers/native/target/asan; --release also builds the
 # Release agent in providers/native/target/release and runs the kit's checks on it instead), runs the
-# agent's own tests with CTest, then:
+# agent's own tests with CTest, builds and tests rdmacm-provider/ the same way (its own CMake), then:
 #   1. serves the skeleton provider (libndk-skeleton-provider.so) with ndk-agent-native on loopback
 #      and runs the kit against it through the remote provider (cli/ndk-cli run --provider remote):
 #      every scenario must be unsupported with reason not-implemented and the skeleton's message
@@ -84,6 +84,28 @@ else
 fi
 ctest_s=$(since "$t")
 echo "native-check: ctest in $ctest_s s: $ctest_line"
+
+# The independent C provider (rdmacm-provider/): its own CMake project, built and tested under
+# AddressSanitizer and UBSan here (its pure modules, its entry and bad handles, its whole state
+# machine over a fake rdma_cm); its run on real rdma_cm is the two-host lab's (lab-native-suite.sh).
+t=$(date +%s.%N)
+RDMACM_ASAN=$NATIVE/target/rdmacm-asan
+if { cmake -S "$NATIVE/rdmacm-provider" -B "$RDMACM_ASAN" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNDK_SANITIZE=ON &&
+     cmake --build "$RDMACM_ASAN" -j 2; } >"$OUT/build-rdmacm-asan.log" 2>&1; then
+  if ctest --test-dir "$RDMACM_ASAN" --output-on-failure >"$OUT/ctest-rdmacm.log" 2>&1; then
+    rdmacm_line=$(grep -E 'tests passed' "$OUT/ctest-rdmacm.log" || true)
+  else
+    grep -E 'FAILED|Failed|ERROR' "$OUT/ctest-rdmacm.log" | head -20 >&2
+    deviate "rdmacm-provider's tests failed under AddressSanitizer (log: $OUT/ctest-rdmacm.log)"
+    rdmacm_line=$(grep -E 'tests passed|tests failed' "$OUT/ctest-rdmacm.log" || true)
+  fi
+  grep -hE '^[a-z_]+: [0-9]+ checks' "$OUT/ctest-rdmacm.log" | head -5 || true
+else
+  grep -E 'error|Error' "$OUT/build-rdmacm-asan.log" | head -20 >&2
+  echo "native-check: the rdmacm-provider build failed (log: $OUT/build-rdmacm-asan.log)" >&2
+  exit 2
+fi
+echo "native-check: rdmacm-provider built and tested (AddressSanitizer, UBSan) in $(since "$t") s: $rdmacm_line"
 
 AGENT=$SERVE/agent/ndk-agent-native
 SKELETON=$SERVE/skeleton-provider/libndk-skeleton-provider.so

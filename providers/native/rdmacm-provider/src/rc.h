@@ -241,7 +241,10 @@ struct ndk_testbed {
     nd_addr silent_host, host_unreachable, network_unreachable, foreign;
     int have_silent_host, have_host_unreachable, have_network_unreachable, have_foreign;
     char device[64];
-    char lift_netdev[32];         /* lift-netdev: where lift_condition adds addresses (empty: unavailable) */
+    int lift_side;                /* enum rc_lift_side (liftplan.h): LIFT_OFF, LIFT_ADDRESS, LIFT_TEST_MACHINE */
+    char lift_netdev[32];         /* the netdev lift_condition changes */
+    char lift_off[256];           /* LIFT_OFF: why */
+    char silent_mac[32];          /* silent-mac / NDK_LAB_SILENT_MAC, as given (empty: none) */
     rc_adapter *adapters[2];
     nd_port_table ports;
     nd_tuple_table tuples;
@@ -369,8 +372,10 @@ void rc_discard_request(rc_connector *c);           /* a request never handed ou
 /* route.c: the route lookup rdma_cm does not do for a bound id */
 int rc_route_check(const nd_addr *source, const nd_addr *destination);   /* 0 or errno */
 
-/* lift.c: an address added to or removed from a netdev; rxe's GID for it */
-int rc_netdev_address(int add, const char *netdev, const nd_addr *ip);   /* 0 or errno */
+/* lift.c: an address added to or removed from a netdev; a step of liftplan.h (mac: the
+   permanent neighbour entry's); rxe's GID for an address. 0 or errno; no entry is 0 for a flush. */
+int rc_netdev_address(int add, const char *netdev, const nd_addr *ip);
+int rc_lift_step(int step, const char *netdev, const nd_addr *ip, const uint8_t *mac);
 int rc_wait_for_gid(const char *device, unsigned port, const nd_addr *ip, unsigned timeout_ms);
 
 /* rdmanl.c: the kernel's resource counts over RDMA netlink */

@@ -6,6 +6,7 @@
  */
 #include "rc.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <link.h>
@@ -16,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "liftplan.h"
 #include "status_map.h"
 
 enum { HELD_EXHAUSTION = 1, HELD_PORTS, HELD_LIFT };
@@ -23,8 +25,11 @@ enum { HELD_EXHAUSTION = 1, HELD_PORTS, HELD_LIFT };
 struct ndk_held {
     struct ndk_held *next;
     int kind;
-    rc_adapter *adapter;
+    rc_adapter *adapter;          /* HELD_EXHAUSTION; HELD_LIFT: the adapter it lent the IP to, or NULL */
     nd_addr ip;
+    int release;                  /* HELD_LIFT: the step that puts the condition back (liftplan.h) */
+    char netdev[32];
+    uint8_t mac[6];
 };
 
 static struct ndk_testbed *open_testbeds[8];
@@ -122,8 +127,16 @@ static int read_settings(struct ndk_testbed *tb, const ndk_testbed_options *o, c
                       &tb->have_network_unreachable, why, size)
         || setting_ip(&s, "foreign", "NDK_LAB_FOREIGN", &tb->foreign, &tb->have_foreign, why, size))
         return -1;
-    const char *netdev = settings_get(&s, "lift-netdev", NULL);
-    snprintf(tb->lift_netdev, sizeof tb->lift_netdev, "%s", netdev != NULL ? netdev : "");
+    rc_lift_config lift;
+    if (lift_config(settings_get(&s, "lift-conditions", NULL), settings_get(&s, "lift-netdev", NULL),
+                    settings_get(NULL, "role", "NDK_LAB_ROLE"), settings_get(NULL, "netdev", "NDK_LAB_NETDEV"), &lift,
+                    why, size) != 0)
+        return -1;
+    tb->lift_side = lift.side;
+    snprintf(tb->lift_netdev, sizeof tb->lift_netdev, "%s", lift.netdev != NULL ? lift.netdev : "");
+    snprintf(tb->lift_off, sizeof tb->lift_off, "%s", lift.off != NULL ? lift.off : "");
+    const char *mac = settings_get(&s, "silent-mac", "NDK_LAB_SILENT_MAC");
+    snprintf(tb->silent_mac, sizeof tb->silent_mac, "%s", mac != NULL ? mac : "");
     const char *device = settings_get(&s, "device", "NDK_LAB_DEVICE");
     snprintf(tb->device, sizeof tb->device, "%s", device != NULL ? device : "");
     uint64_t backlog, port;
@@ -163,6 +176,7 @@ static int read_settings(struct ndk_testbed *tb, const ndk_testbed_options *o, c
 /* ---------------------------------------------------------------------- open and close */
 
 static void free_testbed(struct ndk_testbed *tb);
+static void put_back(ndk_testbed *tb, const struct ndk_held *h);
 
 static int p_open_testbed(const ndk_testbed_options *options, ndk_testbed **testbed, char *why, size_t why_size)
 {
@@ -303,13 +317,8 @@ static void free_testbed(struct ndk_testbed *tb)
         if (open_testbeds[i] == tb)
             open_testbeds[i] = NULL;
     sweep(tb, NULL);
-    while (tb->held != NULL) {
-        struct ndk_held *h = tb->held;
-        tb->held = h->next;
-        if (h->kind == HELD_LIFT)
-            rc_netdev_address(0, tb->lift_netdev, &h->ip);
-        free(h);
-    }
+    struct ndk_held *held = tb->held;   /* the conditions are put back after the unlock */
+    tb->held = NULL;
     for (int h = 0; h < 2; h++) {
         if (tb->adapters[h] != NULL) {
             rc_unregister(&tb->adapters[h]->hdr);
@@ -322,6 +331,13 @@ static void free_testbed(struct ndk_testbed *tb)
     if (tb->event_log != NULL)
         fclose(tb->event_log);
     pthread_mutex_unlock(&rc_lock);
+    while (held != NULL) {
+        struct ndk_held *h = held;
+        held = h->next;
+        if (h->kind == HELD_LIFT)
+            put_back(tb, h);
+        free(h);
+    }
     free(tb);
 }
 
@@ -519,6 +535,55 @@ static int p_exhaust_ephemeral_ports(ndk_testbed *tb, const uint8_t *ip, uint8_t
     return 1;
 }
 
+/* The condition's IP (lab port cleared), or NULL when the testbed has none. */
+static const nd_addr *condition_ip(const ndk_testbed *tb, ndk_lab_condition condition)
+{
+    switch (condition) {
+    case NDK_LAB_NETWORK_UNREACHABLE:
+        return tb->have_network_unreachable ? &tb->network_unreachable : NULL;
+    case NDK_LAB_HOST_UNREACHABLE:
+        return tb->have_host_unreachable ? &tb->host_unreachable : NULL;
+    case NDK_LAB_SILENT_HOST:
+        return tb->have_silent_host ? &tb->silent_host : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/* The IP alone (nd_addr_str adds the port). */
+static void ip_text(const nd_addr *a, char *buf, size_t size)
+{
+    if (inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->ip, buf, (socklen_t)size) == NULL)
+        snprintf(buf, size, "?");
+}
+
+static void step_text(int step, const struct ndk_held *h, char *buf, size_t size)
+{
+    char ip[64];
+    ip_text(&h->ip, ip, sizeof ip);
+    lift_step_text(step, ip, h->ip.family == 6, h->netdev, h->mac, buf, size);
+}
+
+/* Runs the lifted condition's release step (lock NOT held: rtnetlink and the kernel take time). */
+static void put_back(ndk_testbed *tb, const struct ndk_held *h)
+{
+    int rc = rc_lift_step(h->release, h->netdev, &h->ip, h->mac);
+    char text[160];
+    step_text(h->release, h, text, sizeof text);
+    if (rc != 0)
+        fprintf(stderr, "rdmacm-c: cannot put a lab condition back: %s: %s\n", text, strerror(rc));
+    pthread_mutex_lock(&rc_lock);
+    if (testbed_valid(tb))
+        rc_log(tb, "condition back: %s%s%s", text, rc != 0 ? " FAILED: " : "", rc != 0 ? strerror(rc) : "");
+    pthread_mutex_unlock(&rc_lock);
+}
+
+/*
+ * One-VM lab and the two-host lab's support machine: the condition's IP becomes an address of the
+ * netdev (then of the PEER adapter, once rxe has its GID); the test machine: the route or the
+ * neighbour entry that keeps it unreachable from there goes (liftplan.h). The netlink work runs
+ * without the lock; a failure undoes what was done and is "cannot-lift-condition".
+ */
 static int p_lift_condition(ndk_testbed *tb, ndk_lab_condition condition, ndk_held **held, ndk_unavailable *why)
 {
     if (held != NULL)
@@ -527,65 +592,92 @@ static int p_lift_condition(ndk_testbed *tb, ndk_lab_condition condition, ndk_he
         unavailable(why, "bad-argument", "no testbed or no handle");
         return 0;
     }
-    const nd_addr *ip = condition == NDK_LAB_NETWORK_UNREACHABLE ? (tb->have_network_unreachable ? &tb->network_unreachable : NULL)
-                      : condition == NDK_LAB_HOST_UNREACHABLE ? (tb->have_host_unreachable ? &tb->host_unreachable : NULL)
-                      : condition == NDK_LAB_SILENT_HOST ? (tb->have_silent_host ? &tb->silent_host : NULL) : NULL;
-    if (condition != NDK_LAB_NETWORK_UNREACHABLE && condition != NDK_LAB_HOST_UNREACHABLE
-        && condition != NDK_LAB_SILENT_HOST) {
+    rc_lift_plan plan;
+    if (lift_plan(LIFT_ADDRESS, condition, &plan) != 0) {
         unavailable(why, "nothing-to-lift", "condition %d is not a network condition", (int)condition);
         return 0;
     }
-    if (tb->lift_netdev[0] == '\0') {
-        unavailable(why, "cannot-lift-condition", "set lift-netdev=NETDEV (the one-VM lab: ndk0) to let the testbed add "
-                    "the condition's address to that netdev; in the two-host lab it belongs on the other machine");
+    if (tb->lift_side == LIFT_OFF || lift_plan(tb->lift_side, condition, &plan) != 0) {
+        unavailable(why, "cannot-lift-condition", "%s", tb->lift_off);
         return 0;
     }
+    const nd_addr *ip = condition_ip(tb, condition);
     if (ip == NULL) {
         unavailable(why, "no-condition-address", "the testbed has no address for condition %d", (int)condition);
         return 0;
     }
+    struct ndk_held *h = calloc(1, sizeof *h);
+    if (h == NULL) {
+        unavailable(why, "out-of-memory", "cannot allocate the handle");
+        return 0;
+    }
+    h->kind = HELD_LIFT;
+    h->ip = *ip;
+    h->ip.port = 0;
+    h->release = plan.release;
+    snprintf(h->netdev, sizeof h->netdev, "%s", tb->lift_netdev);
+    if (plan.needs_mac && lift_parse_mac(tb->silent_mac, h->mac) != 0) {
+        unavailable(why, "cannot-lift-condition",
+                    tb->silent_mac[0] == '\0' ? "no NDK_LAB_SILENT_MAC (silent-mac) to put the silent host back with%s"
+                                              : "NDK_LAB_SILENT_MAC (silent-mac) '%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+                    tb->silent_mac);
+        free(h);
+        return 0;
+    }
     rc_adapter *peer = tb->adapters[1];
-    if (peer->lifted_count >= sizeof peer->lifted / sizeof peer->lifted[0]) {
+    pthread_mutex_lock(&rc_lock);
+    int full = testbed_valid(tb) && plan.lend && peer->lifted_count >= sizeof peer->lifted / sizeof peer->lifted[0];
+    pthread_mutex_unlock(&rc_lock);
+    if (full) {
         unavailable(why, "too-many-lifts", "too many conditions lifted at once");
+        free(h);
         return 0;
     }
-    int rc = rc_netdev_address(1, tb->lift_netdev, ip);
-    char text[64];
-    nd_addr_str(ip, text, sizeof text);
+    char text[160];
+    step_text(plan.lift, h, text, sizeof text);
+    int rc = rc_lift_step(plan.lift, h->netdev, &h->ip, h->mac);
     if (rc != 0) {
-        unavailable(why, "cannot-lift-condition", "adding %s to %s failed: %s", text, tb->lift_netdev, strerror(rc));
+        unavailable(why, "cannot-lift-condition", "%s failed: %s", text, strerror(rc));
+        free(h);
         return 0;
     }
-    rc = rc_wait_for_gid(tb->device, peer->port_num, ip, 5000);
-    if (rc != 0) {
-        rc_netdev_address(0, tb->lift_netdev, ip);
-        unavailable(why, "cannot-lift-condition", "%s did not get a GID on %s within 5 s", text, tb->device);
+    if (plan.lend && rc_wait_for_gid(tb->device, peer->port_num, &h->ip, 5000) != 0) {
+        char addr[64];
+        ip_text(&h->ip, addr, sizeof addr);
+        unavailable(why, "cannot-lift-condition", "%s did not get a GID on %s within 5 s of %s", addr, tb->device, text);
+        rc_lift_step(plan.release, h->netdev, &h->ip, h->mac);
+        free(h);
         return 0;
     }
     pthread_mutex_lock(&rc_lock);
-    struct ndk_held *h = hold(tb, HELD_LIFT);
-    if (h != NULL) {
-        h->adapter = peer;
-        h->ip = *ip;
-        h->ip.port = 0;
-        peer->lifted[peer->lifted_count++] = h->ip;
+    int ok = testbed_valid(tb) && !tb->closing
+             && (!plan.lend || peer->lifted_count < sizeof peer->lifted / sizeof peer->lifted[0]);
+    if (ok) {
+        if (plan.lend) {
+            h->adapter = peer;
+            peer->lifted[peer->lifted_count++] = h->ip;
+        }
+        h->next = tb->held;
+        tb->held = h;
+        rc_log(tb, "lifted: %s%s", text, plan.lend ? "; the IP is an address of PEER" : "");
     }
-    rc_log(tb, "lifted: %s is an address of PEER on %s", text, tb->lift_netdev);
     pthread_mutex_unlock(&rc_lock);
-    if (h == NULL) {
-        rc_netdev_address(0, tb->lift_netdev, ip);
-        unavailable(why, "out-of-memory", "cannot allocate the handle");
+    if (!ok) {
+        rc_lift_step(plan.release, h->netdev, &h->ip, h->mac);
+        free(h);
+        unavailable(why, "cannot-lift-condition", "the testbed closed, or too many conditions were lifted at once");
         return 0;
     }
     *held = h;
     return 1;
 }
 
-/* Puts a lifted condition back (lock held; the netdev is changed after the unlock). */
+/* Takes a lifted condition's IP back from the adapter it was lent to (lock held; the condition is
+   put back after the unlock). */
 static void unlift(struct ndk_held *h)
 {
     rc_adapter *a = h->adapter;
-    for (size_t i = 0; i < a->lifted_count; i++)
+    for (size_t i = 0; a != NULL && i < a->lifted_count; i++)
         if (nd_same_ip(&a->lifted[i], &h->ip)) {
             a->lifted[i] = a->lifted[--a->lifted_count];
             break;
@@ -594,9 +686,7 @@ static void unlift(struct ndk_held *h)
 
 static void p_release_held(ndk_testbed *tb, ndk_held *held)
 {
-    nd_addr unlifted;
-    int lifted = 0;
-    char netdev[32] = "";
+    struct ndk_held *lifted = NULL;
     pthread_mutex_lock(&rc_lock);
     if (testbed_valid(tb)) {
         for (struct ndk_held **pp = &tb->held; *pp != NULL; pp = &(*pp)->next) {
@@ -609,17 +699,18 @@ static void p_release_held(ndk_testbed *tb, ndk_held *held)
                 pt_unexhaust(&tb->ports, &held->ip);
             } else if (held->kind == HELD_LIFT) {
                 unlift(held);
-                unlifted = held->ip;
-                lifted = 1;
-                snprintf(netdev, sizeof netdev, "%s", tb->lift_netdev);
+                lifted = held;
+                break;
             }
             free(held);
             break;
         }
     }
     pthread_mutex_unlock(&rc_lock);
-    if (lifted)
-        rc_netdev_address(0, netdev, &unlifted);   /* the condition is back */
+    if (lifted != NULL) {
+        put_back(tb, lifted);   /* the condition is back */
+        free(lifted);
+    }
 }
 
 static int p_listener_backlog(ndk_testbed *tb, uint32_t *backlog, ndk_unavailable *why)

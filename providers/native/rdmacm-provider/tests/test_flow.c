@@ -387,8 +387,14 @@ static void test_open(void)
     CHECK_EQ(backlog, 2);
     uint8_t sa[28];
     uint32_t len = 28;
-    CHECK_EQ(p->testbed_lab_address(tb, NDK_LAB_HOST_UNREACHABLE, sa, &len, &why2), 0);
-    CHECK(strcmp(why2.code, "no-host-unreachable-address") == 0);
+    /* not among the settings: unavailable, unless the lab's plan names one (NDK_LAB_HOST_UNREACHABLE) */
+    if (getenv("NDK_LAB_HOST_UNREACHABLE") == NULL) {
+        CHECK_EQ(p->testbed_lab_address(tb, NDK_LAB_HOST_UNREACHABLE, sa, &len, &why2), 0);
+        CHECK(strcmp(why2.code, "no-host-unreachable-address") == 0);
+    } else {
+        CHECK_EQ(p->testbed_lab_address(tb, NDK_LAB_HOST_UNREACHABLE, sa, &len, &why2), 1);
+        CHECK_EQ(len, 16);
+    }
     len = 28;
     CHECK_EQ(p->testbed_lab_address(tb, NDK_LAB_SILENT_HOST, sa, &len, &why2), 1);
     CHECK_EQ(len, 16);
@@ -1069,6 +1075,90 @@ static void test_lifetime(void)
 
 static struct counts before;
 
+/* Opens a second testbed with 'role' as NDK_LAB_ROLE and the given extra settings. */
+static ndk_testbed *open_lift_testbed(const char *role, const char *netdev, const char *mode, const char *mac,
+                                      char *why, size_t size)
+{
+    const char *keys[] = { "local", "peer", "silent-host", "host-unreachable", "network-unreachable", "lift-netdev",
+                           "lift-conditions", "silent-mac" };
+    const char *values[] = { "198.18.0.1", "198.18.1.1", "198.18.1.77", "198.18.2.1", "198.19.255.1", netdev,
+                             mode, mac };
+    ndk_testbed_options o = { sizeof o, 400, 8, keys, values };
+    const char *had = getenv("NDK_LAB_ROLE");
+    char saved[32];
+    snprintf(saved, sizeof saved, "%s", had != NULL ? had : "");
+    if (role != NULL)
+        setenv("NDK_LAB_ROLE", role, 1);
+    else
+        unsetenv("NDK_LAB_ROLE");
+    ndk_testbed *t = NULL;
+    if (p->open_testbed(&o, &t, why, size) != NDK_TESTBED_OPENED)
+        t = NULL;
+    if (had != NULL)
+        setenv("NDK_LAB_ROLE", saved, 1);
+    else
+        unsetenv("NDK_LAB_ROLE");
+    return t;
+}
+
+/* lift_condition's wiring, without privileges and without changing this machine: every netlink
+   step is aimed at a netdev that does not exist, so the kernel never sees a change. */
+static void test_lift_wiring(void)
+{
+    char why[512] = "";
+    ndk_unavailable u;
+    ndk_held *h = NULL;
+    CHECK(open_lift_testbed(NULL, "", "sometimes", "", why, sizeof why) == NULL);   /* a bad lift-conditions */
+    CHECK(strstr(why, "lift-conditions=sometimes") != NULL);
+    /* the two-host test machine: on (lift-netdev names the netdev), but the netdev is not there */
+    ndk_testbed *t = open_lift_testbed("test", "rcnosuch0", "", "", why, sizeof why);
+    CHECK(t != NULL);
+    if (t != NULL) {
+        memset(&u, 0, sizeof u);
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_NETWORK_UNREACHABLE, &h, &u), 0);
+        CHECK(h == NULL && strcmp(u.code, "cannot-lift-condition") == 0);
+        CHECK(strstr(u.detail, "ip route replace 198.19.255.1/32 dev rcnosuch0") != NULL);
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_HOST_UNREACHABLE, &h, &u), 0);
+        CHECK(strstr(u.detail, "ip neigh flush to 198.18.2.1 dev rcnosuch0") != NULL);
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_SILENT_HOST, &h, &u), 0);                /* no MAC to put back */
+        CHECK(strcmp(u.code, "cannot-lift-condition") == 0 && strstr(u.detail, "NDK_LAB_SILENT_MAC") != NULL);
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_NO_LISTENER, &h, &u), 0);
+        CHECK(strcmp(u.code, "nothing-to-lift") == 0);
+        p->close_testbed(t);
+    }
+    t = open_lift_testbed("test", "rcnosuch0", "", "52:54:00:18:01", why, sizeof why);
+    CHECK(t != NULL);
+    if (t != NULL) {
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_SILENT_HOST, &h, &u), 0);                /* a MAC that is not one */
+        CHECK(strstr(u.detail, "not a MAC address") != NULL);
+        p->close_testbed(t);
+    }
+    t = open_lift_testbed("test", "rcnosuch0", "", "52:54:00:18:01:77", why, sizeof why);
+    CHECK(t != NULL);
+    if (t != NULL) {
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_SILENT_HOST, &h, &u), 0);
+        CHECK(strstr(u.detail, "ip neigh del 198.18.1.77 dev rcnosuch0") != NULL);
+        p->close_testbed(t);
+    }
+    /* the support machine: the address, on the missing netdev */
+    t = open_lift_testbed("support", "rcnosuch0", "", "", why, sizeof why);
+    CHECK(t != NULL);
+    if (t != NULL) {
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_SILENT_HOST, &h, &u), 0);
+        CHECK(strstr(u.detail, "ip addr add 198.18.1.77/32 dev rcnosuch0") != NULL);
+        p->close_testbed(t);
+    }
+    /* lift-conditions=unavailable wins over the role and the netdev */
+    t = open_lift_testbed("test", "rcnosuch0", "unavailable", "52:54:00:18:01:77", why, sizeof why);
+    CHECK(t != NULL);
+    if (t != NULL) {
+        CHECK_EQ(p->lift_condition(t, NDK_LAB_NETWORK_UNREACHABLE, &h, &u), 0);
+        CHECK(strcmp(u.code, "cannot-lift-condition") == 0 && strcmp(u.detail, "lift-conditions=unavailable") == 0);
+        p->close_testbed(t);
+    }
+    CHECK(h == NULL);
+}
+
 static void test_counts_back(void)
 {
     /* the verbs objects of the scenario close in the kit's order: CQ and PD last */
@@ -1123,6 +1213,7 @@ int main(void)
     RUN(test_teardown);
     RUN(test_close_in_completion);
     RUN(test_lifetime);
+    RUN(test_lift_wiring);
     RUN(test_counts_back);
     p->close_testbed(tb);
     if (!real_rdma) {

@@ -1,7 +1,9 @@
 /*
  * test_pure.c - the provider's pure parts, on a host without RDMA: SOCKADDR parsing and
  * validation, the read-limit arithmetic, the ND port table and the four-tuple table, the buffer
- * protocols, private-data checks, the status mapping and the settings.
+ * protocols, private-data checks, the status mapping, the settings and lift_condition's plan
+ * (which machine does what; the silent host's MAC). The rtnetlink steps themselves need
+ * CAP_NET_ADMIN and the lab's netdev: they run only in the lab.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 
 #include "buffers.h"
 #include "check.h"
+#include "liftplan.h"
 #include "negotiate.h"
 #include "settings.h"
 #include "sockaddr.h"
@@ -495,6 +498,105 @@ static void test_settings(void)
     CHECK_EQ(settings_u64("", &v), -1);
 }
 
+/* --------------------------------------------------------------------------- lift plan */
+
+static void test_lift_config(void)
+{
+    rc_lift_config c;
+    char err[160] = "";
+    /* nothing set (a host, or the one-VM lab without the opt-in): off */
+    CHECK_EQ(lift_config(NULL, NULL, NULL, NULL, &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_OFF && c.netdev == NULL && c.off != NULL && strstr(c.off, "lift-netdev") != NULL);
+    /* the one-VM lab has NDK_LAB_NETDEV but no role: still off without lift-netdev */
+    CHECK_EQ(lift_config(NULL, NULL, NULL, "ndk0", &c, err, sizeof err), 0);
+    CHECK_EQ(c.side, LIFT_OFF);
+    CHECK_EQ(lift_config(NULL, NULL, "", "ndk0", &c, err, sizeof err), 0);
+    CHECK_EQ(c.side, LIFT_OFF);
+    CHECK_EQ(lift_config(NULL, NULL, "bystander", "ndk0", &c, err, sizeof err), 0);   /* not a role of the lab */
+    CHECK_EQ(c.side, LIFT_OFF);
+    /* lift-netdev: the one-VM opt-in */
+    CHECK_EQ(lift_config(NULL, "ndk0", NULL, NULL, &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_ADDRESS && strcmp(c.netdev, "ndk0") == 0 && c.off == NULL);
+    /* the two-host lab: on by default with NDK_LAB_NETDEV */
+    CHECK_EQ(lift_config(NULL, NULL, "support", "ndk0", &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_ADDRESS && strcmp(c.netdev, "ndk0") == 0);
+    CHECK_EQ(lift_config(NULL, NULL, "test", "ndk0", &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_TEST_MACHINE && strcmp(c.netdev, "ndk0") == 0);
+    CHECK_EQ(lift_config(NULL, NULL, "test", NULL, &c, err, sizeof err), 0);          /* ... but only with one */
+    CHECK_EQ(c.side, LIFT_OFF);
+    CHECK_EQ(lift_config(NULL, "eth9", "test", "ndk0", &c, err, sizeof err), 0);     /* lift-netdev wins */
+    CHECK(c.side == LIFT_TEST_MACHINE && strcmp(c.netdev, "eth9") == 0);
+    /* lift-conditions=unavailable turns it off whatever else is set */
+    CHECK_EQ(lift_config("unavailable", "ndk0", "test", "ndk0", &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_OFF && strcmp(c.off, "lift-conditions=unavailable") == 0);
+    CHECK_EQ(lift_config("unavailable", NULL, "support", "ndk0", &c, err, sizeof err), 0);
+    CHECK_EQ(c.side, LIFT_OFF);
+    /* lift-conditions=ip: on with NDK_LAB_NETDEV, also without a role */
+    CHECK_EQ(lift_config("ip", NULL, NULL, "ndk0", &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_ADDRESS && strcmp(c.netdev, "ndk0") == 0);
+    CHECK_EQ(lift_config("ip", NULL, NULL, NULL, &c, err, sizeof err), 0);
+    CHECK(c.side == LIFT_OFF && strstr(c.off, "no netdev") != NULL);
+    /* another value: an error of the settings */
+    CHECK_EQ(lift_config("yes", NULL, "test", "ndk0", &c, err, sizeof err), -1);
+    CHECK(strstr(err, "lift-conditions=yes") != NULL);
+}
+
+static void test_lift_plan(void)
+{
+    rc_lift_plan p;
+    /* one-VM lab and the support machine: the address, lent to PEER, for each network condition */
+    const int conditions[] = { NDK_LAB_NETWORK_UNREACHABLE, NDK_LAB_HOST_UNREACHABLE, NDK_LAB_SILENT_HOST };
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_EQ(lift_plan(LIFT_ADDRESS, conditions[i], &p), 0);
+        CHECK(p.lift == STEP_ADDRESS_ADD && p.release == STEP_ADDRESS_DEL && p.lend && !p.needs_mac);
+    }
+    /* the test machine: no address, no lending; what keeps the IP unreachable goes */
+    CHECK_EQ(lift_plan(LIFT_TEST_MACHINE, NDK_LAB_NETWORK_UNREACHABLE, &p), 0);
+    CHECK(p.lift == STEP_ROUTE_ADD && p.release == STEP_ROUTE_DEL && !p.lend && !p.needs_mac);
+    CHECK_EQ(lift_plan(LIFT_TEST_MACHINE, NDK_LAB_SILENT_HOST, &p), 0);
+    CHECK(p.lift == STEP_NEIGH_DEL && p.release == STEP_NEIGH_PERMANENT && !p.lend && p.needs_mac);
+    CHECK_EQ(lift_plan(LIFT_TEST_MACHINE, NDK_LAB_HOST_UNREACHABLE, &p), 0);
+    CHECK(p.lift == STEP_NEIGH_FLUSH && p.release == STEP_NEIGH_FLUSH && !p.lend && !p.needs_mac);
+    /* nothing to lift */
+    CHECK_EQ(lift_plan(LIFT_ADDRESS, NDK_LAB_NO_LISTENER, &p), -1);
+    CHECK_EQ(lift_plan(LIFT_TEST_MACHINE, NDK_LAB_FOREIGN_LOCAL_ADDRESS, &p), -1);
+    CHECK_EQ(lift_plan(LIFT_TEST_MACHINE, 99, &p), -1);
+    CHECK_EQ(lift_plan(LIFT_OFF, NDK_LAB_SILENT_HOST, &p), -1);
+    CHECK_EQ(p.lift, STEP_NONE);
+}
+
+static void test_lift_mac_and_text(void)
+{
+    uint8_t mac[6] = { 0 };
+    const uint8_t want[6] = { 0x52, 0x54, 0x00, 0x18, 0x01, 0x77 };
+    CHECK_EQ(lift_parse_mac("52:54:00:18:01:77", mac), 0);
+    CHECK(memcmp(mac, want, 6) == 0);
+    CHECK_EQ(lift_parse_mac("AA:bb:Cc:00:ff:0F", mac), 0);
+    CHECK(mac[0] == 0xAA && mac[1] == 0xBB && mac[2] == 0xCC && mac[4] == 0xFF && mac[5] == 0x0F);
+    memcpy(mac, want, 6);
+    const char *bad[] = { "", "52:54:00:18:01", "52:54:00:18:01:77:", "52:54:00:18:01:77:00", "52-54-00-18-01-77",
+                          "52:54:00:18:01:7g", "5:54:00:18:01:777", "52:54:00:18:01: 7", " 52:54:00:18:01:77",
+                          "52:54:00:18:01:77 ", "525400180177", "52:54:00:18:01" ":" "7" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_EQ(lift_parse_mac(bad[i], mac), -1);
+        if (lift_parse_mac(bad[i], mac) == 0)
+            fprintf(stderr, "  accepted '%s'\n", bad[i]);
+    }
+    CHECK_EQ(lift_parse_mac(NULL, mac), -1);
+    CHECK(memcmp(mac, want, 6) == 0);                         /* untouched by a refusal */
+    char t[160];
+    lift_step_text(STEP_ROUTE_ADD, "198.19.255.1", 0, "ndk0", NULL, t, sizeof t);
+    CHECK(strcmp(t, "ip route replace 198.19.255.1/32 dev ndk0 scope link") == 0);
+    lift_step_text(STEP_ROUTE_DEL, "2001:2::9", 1, "ndk0", NULL, t, sizeof t);
+    CHECK(strcmp(t, "ip route del 2001:2::9/128 dev ndk0") == 0);
+    lift_step_text(STEP_NEIGH_PERMANENT, "198.18.1.77", 0, "ndk0", want, t, sizeof t);
+    CHECK(strcmp(t, "ip neigh replace 198.18.1.77 lladdr 52:54:00:18:01:77 dev ndk0 nud permanent") == 0);
+    lift_step_text(STEP_NEIGH_FLUSH, "198.18.2.1", 0, "ndk0", NULL, t, sizeof t);
+    CHECK(strcmp(t, "ip neigh flush to 198.18.2.1 dev ndk0") == 0);
+    lift_step_text(STEP_ADDRESS_ADD, "198.18.2.1", 0, "ndk0", NULL, t, sizeof t);
+    CHECK(strcmp(t, "ip addr add 198.18.2.1/32 dev ndk0") == 0);
+}
+
 int main(void)
 {
     RUN(test_sockaddr_valid);
@@ -508,5 +610,8 @@ int main(void)
     RUN(test_connection_data_buffer);
     RUN(test_status_map);
     RUN(test_settings);
+    RUN(test_lift_config);
+    RUN(test_lift_plan);
+    RUN(test_lift_mac_and_text);
     return check_summary("test_pure");
 }
