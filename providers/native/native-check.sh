@@ -99,7 +99,6 @@ if { cmake -S "$NATIVE/rdmacm-provider" -B "$RDMACM_ASAN" -DCMAKE_BUILD_TYPE=Rel
     deviate "rdmacm-provider's tests failed under AddressSanitizer (log: $OUT/ctest-rdmacm.log)"
     rdmacm_line=$(grep -E 'tests passed|tests failed' "$OUT/ctest-rdmacm.log" || true)
   fi
-  grep -hE '^[a-z_]+: [0-9]+ checks' "$OUT/ctest-rdmacm.log" | head -5 || true
 else
   grep -E 'error|Error' "$OUT/build-rdmacm-asan.log" | head -20 >&2
   echo "native-check: the rdmacm-provider build failed (log: $OUT/build-rdmacm-asan.log)" >&2
