@@ -318,7 +318,7 @@ class CliEndToEndIT {
 
         // the binaries that were tested: the kit's jars and the provider's class folder, by SHA-256
         JsonNode summary = JSON.readTree(certification.out().resolve("summary.json").toFile());
-        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.1.0.jar");
+        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.2.0.jar");
         assertThat(summary.path("provider").path("artifacts").findValuesAsText("kind")).containsExactly("folder");
         Run identity = cli("verify-provider-path", "verify", dir.toString(), "--provider-path", TEST_CLASSES.toString(),
                 "--require-kit-spec");
@@ -599,6 +599,33 @@ class CliEndToEndIT {
                     .anyMatch(n -> n.endsWith("evidence/progress-2.ndjson"))
                     .anyMatch(n -> n.matches(".*evidence/hs_err_\\d+\\.log"));
         }
+    }
+
+    @Test
+    @Order(30)
+    void aProviderThatCrashesBehindItsAgentFailsItsScenarioAndTheRunResumesWithANewTestbed() throws Exception {
+        Run r = cli("remote-crash", "run", "-p", "faulty", "-s", "fault=remote-crash", "-s", "fault-after=3", "--tags", FEW,
+                "--no-report", "--no-probes");
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+        List<String> verdicts = new ArrayList<>();
+        r.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        // the second scenario took the third connector and the crash; the suite process ended after its
+        // verdict, and a fresh one (a new testbed) ran the third
+        assertThat(verdicts).as(r.output()).containsExactly("passed:null", "failed:crashed", "passed:null");
+        JsonNode crashed = r.summary().path("scenarios").get(1);
+        assertThat(crashed.path("reason").asText()).as("its own reason, once").isEqualTo("the provider crashed: signal 11 "
+                + "(SIGSEGV) in call 3 (create_connector) of session 1, as the agent at 127.0.0.1:7400 reports");
+        assertThat(r.summary().toString()).contains("suite-process-crashes").contains("attempt 1 in " + crashed.path("id").asText());
+        try (ZipFile z = new ZipFile(r.out().resolve("bundle/ndk-conformance-bundle.zip").toFile())) {
+            assertThat(z.stream().map(ZipEntry::getName).toList()).anyMatch(n -> n.endsWith("evidence/progress-2.ndjson"));
+        }
+        // --max-restarts bounds it as it bounds a crash of the suite process
+        Run none = cli("remote-crash-0", "run", "-p", "faulty", "-s", "fault=remote-crash", "-s", "fault-after=3", "--tags",
+                FEW, "--no-report", "--no-probes", "--max-restarts", "0");
+        assertThat(none.exit()).as(none.output()).isEqualTo(1);
+        verdicts.clear();
+        none.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        assertThat(verdicts).containsExactly("passed:null", "failed:crashed", "not-reached:run-stopped");
     }
 
     @Test
