@@ -13,13 +13,17 @@
 #   2. serves the agent's test provider with every completion made inside its call and runs the four
 #      SE-LOCAL-ADDRESS-BUFFER scenarios (IPv4) through it: all must pass;
 #   3. serves the agent's test provider told to crash (SIGSEGV) in connect_with_shared_endpoint and
-#      runs the kit's @clause:CSE-SUCCESS scenarios through it twice. What the kit reports for an
-#      agent that died in a scenario: that scenario and every later one environment-error, naming the
-#      agent ("the callback stream of the agent at ... broke"), exit 2, as for a Java agent that is
-#      killed. The agent logs "failed (crashed): signal 11 (SIGSEGV) in call N
-#      (connect_with_shared_endpoint) of session S" and a new worker serves the same port: the second
-#      run's preflight opens a new session, and its report's identity facts carry the crash
-#      (agent.worker-restarts=1, agent.last-crash); SIGTERM then stops the agent with exit 0.
+#      runs the kit's @clause:CSE-SUCCESS scenarios through it. The agent logs "failed (crashed):
+#      signal 11 (SIGSEGV) in call N (connect_with_shared_endpoint) of session S" and a new worker
+#      serves the same port; the kit, whose connection broke, asks it how session S ended (ndk.wire.v1.3
+#      SessionEnd) and reports the scenario failed, reason code crashed, "the provider crashed: signal
+#      11 (SIGSEGV) in call N (connect_with_shared_endpoint) of session S, as the agent at ... reports";
+#      its suite process ends and the CLI resumes the scenarios without a verdict in a fresh one, whose
+#      session the new worker serves (its identity facts: agent.worker-restarts, agent.last-crash); a
+#      crash during the probes after the scenarios is an error finding with the same words.
+#      Exit 1 (not certified), never an environment error. Run twice: with --max-restarts 3 (every
+#      scenario gets a verdict) and 0 (the ones after the crash are not reached); SIGTERM then stops
+#      the agent with exit 0.
 # Prints the timings; exits 0 when all of that holds, 1 naming each deviation (2: it could not build).
 # Reports and logs go to OUTDIR (default providers/native/target/native-check).
 set -euo pipefail
@@ -218,30 +222,56 @@ PY
 fi
 
 # ----------------------------------------------------------------------------- 3. a provider that crashes
-check_crash_run() {  # check_crash_run NAME RUN-NUMBER
-  python3 - "$OUT/$1/summary.json" "$kit_rc" "$kit_s" "$port" "$2" <<'PY'
-import json, sys
-path, rc, secs, port, run = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
-s = json.load(open(path))
-c = s["counts"]
+check_crash_run() {  # check_crash_run NAME MAX-RESTARTS LOG-LINES-BEFORE
+  python3 - "$OUT/$1" "$kit_rc" "$kit_s" "$port" "$2" "$OUT/crash-agent.log" "$3" <<'PY'
+import json, os, re, sys
+out, rc, secs, port, restarts, agent_log, before = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], int(sys.argv[7])
+s = json.load(open(os.path.join(out, "summary.json")))
 problems = []
-target = f"the agent at 127.0.0.1:{port}"
-verdicts = [(sc["id"], sc["verdict"], sc.get("reason") or "") for sc in s["scenarios"]]
-if not verdicts or any(v != "environment-error" or target not in r for _, v, r in verdicts):
-    problems.append(f"verdicts {verdicts}: expected every scenario environment-error naming {target}")
-if rc != 2 or s["verdict"]["exitCode"] != 2:
-    problems.append(f"exit {rc} (summary {s['verdict']['exitCode']}); expected 2 (environment-error)")
+agent = f"the agent at 127.0.0.1:{port}"
+# the supervisor's lines for this run's crashes, and what the new worker answered the kit (SessionEnd)
+lines = [l for l in open(agent_log, errors="replace").read().splitlines() if "failed (crashed): " in l][before:]
+said = [re.search(r"failed \(crashed\): (signal 11 \(SIGSEGV\) in call \d+ \(connect_with_shared_endpoint\) of session \d+);", l)
+        for l in lines]
+if not lines or not all(said):
+    problems.append(f"the agent did not log this run's crash(es) as 'failed (crashed): signal 11 (SIGSEGV) in call N "
+                    f"(connect_with_shared_endpoint) of session S': {lines}")
+words = [m.group(1) for m in said if m]
+asked = open(agent_log, errors="replace").read().count("SESSION_STATE_CRASHED")
+if asked < before + len(words):
+    problems.append(f"the new workers answered SessionEnd CRASHED {asked} time(s) for {before + len(words)} crash(es)")
+sc = [(x["id"], x["verdict"], x.get("reasonCode"), x.get("reason") or "") for x in s["scenarios"]]
+crashed = [x for x in sc if x[1] == "failed" and x[2] == "crashed"]
+# a crash during the declared-versus-observed probes (after the scenarios) is an error finding instead
+probe = [f for f in (s.get("findings") or {}).get("items", []) if f.get("observed") == "the provider crashed"]
+told = [x[3] for x in crashed] + [f.get("detail", "") for f in probe]
+if not crashed or len(told) != len(words) or not all(
+        any(t.endswith(f"{w}, as {agent} reports") for t in told) for w in words):
+    problems.append(f"crashed scenarios {crashed}, probe findings {probe}: expected each of this run's crashes "
+                    f"reported with the agent's words {words}, as {agent} reports")
+if any(not x[3].startswith("the provider crashed: ") for x in crashed):
+    problems.append(f"a crashed scenario's reason does not say the provider crashed: {crashed}")
+if any(x[1] == "environment-error" for x in sc):
+    problems.append(f"environment-error verdicts: {[x for x in sc if x[1] == 'environment-error']}")
+resumed = os.path.exists(os.path.join(out, "raw", "progress-2.ndjson"))
+if restarts > 0 and ((len(sc) > len(crashed) and not resumed) or any(x[1] == "not-reached" for x in sc)):
+    problems.append(f"the run did not resume after the crash with the rest: {sc}")
+if restarts == 0 and [x[1] for x in sc if x not in crashed] != ["not-reached"] * (len(sc) - len(crashed)):
+    problems.append(f"--max-restarts 0: expected the scenarios after the crash not reached: {sc}")
+if rc != 1 or s["verdict"]["exitCode"] != 1 or s["verdict"]["status"] != "not-certified":
+    problems.append(f"exit {rc}, summary {s['verdict']['status']} ({s['verdict']['exitCode']}); expected not-certified, exit 1")
+# the identity facts are the last suite process's session: after this run's crash when it resumed
 ident = s["provider"].get("identity") or {}
-if run == 2:
-    if ident.get("agent.worker-restarts") != "1" or "connect_with_shared_endpoint" not in ident.get("agent.last-crash", ""):
-        problems.append(f"the second run's identity facts do not carry the crash: {ident}")
-elif "agent.last-crash" in ident:
-    problems.append(f"the first run's identity facts name a crash before any: {ident['agent.last-crash']}")
-print(f"native-check: crash run {run} in {secs} s: exit {rc}, {s['verdict']['status']}; "
-      + "; ".join(f"{i} {v}: {r}" for i, v, r in verdicts))
-if run == 2:
-    print(f"native-check: crash run 2's identity: agent.worker-restarts={ident.get('agent.worker-restarts')}, "
-          f"agent.last-crash={ident.get('agent.last-crash')}")
+n = int(ident.get("agent.worker-restarts", "0"))
+if (n < before + 1 if restarts > 0 else n != before) or (n and "connect_with_shared_endpoint" not in ident.get("agent.last-crash", "")):
+    problems.append(f"the identity facts of the run's last session (agent.worker-restarts={n}, expected "
+                    f"{'at least ' + str(before + 1) if restarts > 0 else before}): {ident}")
+print(f"native-check: crash run {os.path.basename(out)} (--max-restarts {restarts}) in {secs} s: exit {rc}, "
+      f"{s['verdict']['status']}; " + "; ".join(f"{i} {v}{'/' + c if c else ''}: {r}" for i, v, c, r in sc))
+for f in probe:
+    print(f"native-check: {os.path.basename(out)}: finding {f['id']} {f['severity']}: {f['detail']}")
+print(f"native-check: {os.path.basename(out)}: the last session's identity: agent.worker-restarts="
+      f"{ident.get('agent.worker-restarts')}, agent.last-crash={ident.get('agent.last-crash')}")
 for p in problems:
     print("native-check: NOT as expected: " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
@@ -250,22 +280,14 @@ PY
 
 if start_agent crash "$TEST_PROVIDER" -s crash-in=connect_with_shared_endpoint; then
   echo "native-check: ndk-agent-native serves libndk-abi-test-provider.so (crash-in=connect_with_shared_endpoint) on 127.0.0.1:$port"
-  for run in 1 2; do
+  for restarts in 3 0; do
+    name=crash-restarts-$restarts
     before=$(grep -c 'failed (crashed)' "$OUT/crash-agent.log" || true)
-    if kit "crash-$run" --tags @clause:CSE-SUCCESS; then
-      check_crash_run "crash-$run" "$run" || deviate "the kit's verdicts in crash run $run ($OUT/crash-$run.log)"
+    if kit "$name" --tags @clause:CSE-SUCCESS --max-restarts "$restarts"; then
+      check_crash_run "$name" "$restarts" "$before" || deviate "the kit's verdicts in $name ($OUT/$name.log)"
     fi
-    line=
-    for _ in $(seq 1 50); do
-      line=$(grep 'failed (crashed)' "$OUT/crash-agent.log" | sed -n "$((before + 1))p")
-      [[ -n $line ]] && break
-      sleep 0.1
-    done
-    if [[ $line == *"failed (crashed): signal 11 (SIGSEGV) in call "*" (connect_with_shared_endpoint) of session "* ]]; then
-      echo "native-check: agent log: ${line#* ndk-agent-native: }"
-    else
-      deviate "the agent did not log the crash of run $run as 'failed (crashed): signal 11 (SIGSEGV) in call N (connect_with_shared_endpoint) of session S' (log: $OUT/crash-agent.log)"
-    fi
+    line=$(grep 'failed (crashed)' "$OUT/crash-agent.log" | sed -n "$((before + 1))p")
+    [[ -n $line ]] && echo "native-check: agent log: ${line#* ndk-agent-native: }"
   done
   stop_agent crash
 fi

@@ -6,7 +6,8 @@
 // out-of-order message gets the gRPC error the wire contract names and the agent goes on serving;
 // lengths that disagree with their buffers and garbage from the provider are NTSTATUS values or
 // provider errors, never a crash; callbacks are numbered, held and marked as the contract says; a
-// provider that crashes is reported and the agent serves the next session; SIGTERM stops it cleanly.
+// provider that crashes is reported and the agent serves the next session, whose worker says how the
+// lost session ended (SessionEnd); SIGTERM stops it cleanly.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -305,6 +306,33 @@ public:
         return st;
     }
 
+    grpc::Status session_end(uint64_t session, wire::SessionEndReply* reply, int bound_ms = 2000) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(std::chrono::system_clock::now() + milliseconds(bound_ms));
+        wire::SessionEndRequest req;
+        req.set_session(session);
+        return stub_->SessionEnd(&ctx, req, reply);
+    }
+
+    // SessionEnd, asked again (on a new channel) while the agent does not answer, as the kit asks
+    // while a new worker starts; bounded by 10 s.
+    wire::SessionEndReply session_end_once_answered(uint64_t session) {
+        auto deadline = steady_clock::now() + std::chrono::seconds(10);
+        while (true) {
+            wire::SessionEndReply reply;
+            grpc::Status st = session_end(session, &reply);
+            if (st.ok()) {
+                return reply;
+            }
+            CHECK(st.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                      st.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED,
+                  "session end: " << st.error_code() << " " << st.error_message());
+            CHECK(steady_clock::now() < deadline, "the agent did not answer SessionEnd: " << st.error_message());
+            reconnect();
+            std::this_thread::sleep_for(milliseconds(50));
+        }
+    }
+
     void goodbye(uint64_t session) {
         grpc::ClientContext ctx;
         ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(40));
@@ -502,15 +530,16 @@ void hello() {
     wire::HelloReply r;
     wire::HelloRequest none;
     none.set_client("no version");
-    expect_error(c.hello(none, &r), grpc::StatusCode::FAILED_PRECONDITION, {"ndk.wire.v0.0", "ndk.wire.v1.2"});
+    expect_error(c.hello(none, &r), grpc::StatusCode::FAILED_PRECONDITION, {"ndk.wire.v0.0", "ndk.wire.v1.3"});
     wire::HelloRequest two = Client::request();
     *two.mutable_wire_version() = version(2, 3);
     two.mutable_open()->set_connect_timeout_ms(1000);
-    expect_error(c.hello(two, &r), grpc::StatusCode::FAILED_PRECONDITION, {"ndk.wire.v2.3", "ndk.wire.v1.2"});
+    expect_error(c.hello(two, &r), grpc::StatusCode::FAILED_PRECONDITION, {"ndk.wire.v2.3", "ndk.wire.v1.3"});
     wire::HelloRequest newer = Client::request();
     *newer.mutable_wire_version() = version(1, 7);
     CHECK(c.hello(newer, &r).ok(), "hello 1.7");
-    CHECK(r.wire_version().major() == 1 && r.wire_version().minor() == 2, r.ShortDebugString());
+    CHECK(r.wire_version().major() == 1 && r.wire_version().minor() == 3, r.ShortDebugString());
+    CHECK(r.supervised(), "served by a worker under a supervisor: " << r.ShortDebugString());
     CHECK(r.agent().name() == "ndk-agent-native", r.agent().name());
     CHECK(r.agent().runtime().rfind("c++ grpc 1.", 0) == 0, r.agent().runtime());
     CHECK(!r.agent().host().empty() && !r.agent().version().empty(), r.agent().ShortDebugString());
@@ -1120,6 +1149,90 @@ void crash() {
     CHECK(exit && WIFEXITED(*exit) && WEXITSTATUS(*exit) == 0, "exit after SIGTERM");
 }
 
+// SessionEnd (v1.3): the open session is RUNNING, one that ended CLOSED, one the agent never had
+// UNKNOWN; after the provider crashed the worker, the new worker answers CRASHED for the lost
+// session with the supervisor's words, the call and the provider function (or, for a fault on a
+// provider thread, the session that was open, outside any call). Asking has no side effect, and
+// an agent without a supervisor says so at Hello.
+void session_end() {
+    Served sv({"-s", "crash-in=create_pd"});
+    Agent& a = sv.agent;
+    Client& c = *sv.client;
+    wire::HelloReply plain;
+    CHECK(c.hello(Client::request(), &plain).ok(), "hello");
+    CHECK(plain.supervised(), "a supervised agent says so: " << plain.ShortDebugString());
+    wire::HelloReply r = c.session();
+    uint64_t s = session_of(r);
+    auto stream = attach(c, s);
+    wire::SessionEndReply e;
+    CHECK(c.session_end(s, &e).ok() && e.state() == wire::SESSION_STATE_RUNNING, e.ShortDebugString());
+    CHECK(c.session_end(s + 1000, &e).ok() && e.state() == wire::SESSION_STATE_UNKNOWN, e.ShortDebugString());
+    CHECK(c.session_end(0, &e).ok() && e.state() == wire::SESSION_STATE_UNKNOWN, e.ShortDebugString());
+    still_serves(c, r);  // asking did nothing to the session
+
+    wire::Call q = c.call(s);
+    *q.mutable_create_pd()->mutable_adapter() = arg(adapter_of(r));
+    wire::CallReply reply;
+    CHECK(c.invoke(q, &reply).error_code() == grpc::StatusCode::UNAVAILABLE, "the call in the crash");
+    auto t0 = steady_clock::now();
+    e = c.session_end_once_answered(s);
+    long long answered_ms = std::chrono::duration_cast<milliseconds>(steady_clock::now() - t0).count();
+    const std::string where = "in call " + std::to_string(q.call_id()) + " (create_pd) of session " + std::to_string(s);
+    CHECK(e.state() == wire::SESSION_STATE_CRASHED, e.ShortDebugString());
+    CHECK(e.call_id() == q.call_id() && e.operation() == "create_pd", e.ShortDebugString());
+    CHECK(contains(e.detail(), where), e.ShortDebugString());
+    CHECK(a.log_has("failed (crashed): "), a.log());
+    CHECK(contains(a.log(), e.detail()), "the answer is the supervisor's line: " << e.detail() << "\n" << a.log());
+    printf("  the new worker answered %lld ms after the crash: %s\n", answered_ms, e.ShortDebugString().c_str());
+    stream.reset();
+
+    wire::HelloReply again = c.session_once_free({{"crash-in", ""}});
+    uint64_t s2 = session_of(again);
+    CHECK(c.session_end(s2, &e).ok() && e.state() == wire::SESSION_STATE_RUNNING, e.ShortDebugString());
+    CHECK(c.session_end(s, &e).ok() && e.state() == wire::SESSION_STATE_CRASHED, "still: " << e.ShortDebugString());
+    c.goodbye(s2);
+    CHECK(c.session_end(s2, &e).ok() && e.state() == wire::SESSION_STATE_CLOSED && contains(e.detail(), "goodbye"),
+          e.ShortDebugString());
+
+    // a fault on a provider thread, outside any call: the session that was open crashed
+    r = c.session_once_free({{"crash-in", ""}, {"completion", "pending"}, {"crash-on-thread", "create_connector"}});
+    uint64_t s3 = session_of(r);
+    stream = attach(c, s3);
+    q = c.call(s3);
+    *q.mutable_create_connector()->mutable_adapter() = arg(adapter_of(r));
+    q.mutable_create_connector()->set_completion(1);
+    CHECK(c.ok(q).created().ntstatus() == 0x103, "pending");
+    CHECK(!stream->end().ok(), "the stream broke");
+    e = c.session_end_once_answered(s3);
+    CHECK(e.state() == wire::SESSION_STATE_CRASHED && e.call_id() == 0 && e.operation().empty(), e.ShortDebugString());
+    CHECK(contains(e.detail(), "(the last call begun: call " + std::to_string(q.call_id()) + " (create_connector)"),
+          e.ShortDebugString());
+    printf("  outside any call: %s\n", e.ShortDebugString().c_str());
+    stream.reset();
+
+    // a session whose client went away (it closed its side of the stream): CLOSED
+    r = c.session_once_free({{"crash-in", ""}});
+    uint64_t s4 = session_of(r);
+    stream = attach(c, s4);
+    stream->half_close();
+    auto deadline = steady_clock::now() + std::chrono::seconds(10);
+    while (c.session_end(s4, &e).ok() && e.state() == wire::SESSION_STATE_RUNNING && steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(milliseconds(20));
+    }
+    CHECK(e.state() == wire::SESSION_STATE_CLOSED && contains(e.detail(), "went away"), e.ShortDebugString());
+    stream.reset();
+
+    // an agent without a supervisor says so, and answers for its own sessions
+    Served alone({"--no-supervisor"});
+    CHECK(alone.client->hello(Client::request(), &plain).ok() && !plain.supervised(), plain.ShortDebugString());
+    r = alone.client->session();
+    CHECK(alone.client->session_end(session_of(r), &e).ok() && e.state() == wire::SESSION_STATE_RUNNING,
+          e.ShortDebugString());
+    alone.client->goodbye(session_of(r));
+    CHECK(alone.client->session_end(session_of(r), &e).ok() && e.state() == wire::SESSION_STATE_CLOSED,
+          e.ShortDebugString());
+}
+
 // SIGTERM closes the open session (its held callback is let go) and the agent exits 0.
 void sigterm() {
     for (bool supervised : {true, false}) {
@@ -1155,7 +1268,7 @@ int main(int argc, char** argv) {
         {"bad-tables", bad_tables}, {"hello", hello},         {"wire-errors", wire_errors},
         {"buffers", buffers},       {"garbage", garbage},     {"callbacks", callbacks},
         {"callbacks-misbehaving", callbacks_misbehaving},     {"crash", crash},
-        {"sigterm", sigterm}};
+        {"session-end", session_end},                         {"sigterm", sigterm}};
     if (argc != 2 || !cases.count(argv[1])) {
         fprintf(stderr, "usage: agent_test CASE (");
         for (const auto& kv : cases) {

@@ -272,7 +272,7 @@ void Invocations::create(wire::CallReply* r, const char* fn, int type, uint64_t 
     ndk_object* o = nullptr;
     ndk_status st;
     {
-        ProviderScope scope(in(fn));
+        ProviderScope scope(in(fn), s_.id, c_.call_id(), fn);
         st = call(cc ? ndk_agent_create_completion : nullptr, ctx, &o);
     }
     created(r->mutable_created(), fn, st, o, type);
@@ -295,7 +295,7 @@ void Invocations::request(wire::CallReply* r, const char* fn, uint64_t completio
                           Call call) {
     bool rc = s_.callback(completion, CbKind::Request);
     void* ctx = s_.context(CbKind::Request, completion, context);
-    ProviderScope scope(in(fn));
+    ProviderScope scope(in(fn), s_.id, c_.call_id(), fn);
     r->set_ntstatus(static_cast<uint32_t>(call(rc ? ndk_agent_request_completion : nullptr, ctx)));
 }
 
@@ -307,7 +307,7 @@ void Invocations::exhaust(wire::CallReply* r, const char* fn, Call call) {
     ndk_unavailable why{};
     int ok;
     {
-        ProviderScope scope(in(fn));
+        ProviderScope scope(in(fn), s_.id, c_.call_id(), fn);
         ok = call(&held, &method, description, sizeof description, &why);
     }
     description[sizeof description - 1] = '\0';
@@ -339,14 +339,14 @@ void Invocations::address(const wire::GetAddress& m, wire::AddressResult* out) {
                                                 "endpoint or listener)", signed_id(h)));
             }
             fn = "get_local_address";
-            ProviderScope scope(in(fn));
+            ProviderScope scope(in(fn), s_.id, c_.call_id(), fn);
             st = p_.get_local_address(static_cast<ndk_object*>(r.ptr), buf.data(), len.ptr());
             break;
         }
         case wire::GetAddress::WHICH_PEER: {
             ndk_object* k = connector(m.object());
             fn = "get_peer_address";
-            ProviderScope scope(in(fn));
+            ProviderScope scope(in(fn), s_.id, c_.call_id(), fn);
             st = p_.get_peer_address(k, buf.data(), len.ptr());
             break;
         }
@@ -378,7 +378,7 @@ void Invocations::run(wire::CallReply* r) {
             info.size = sizeof info;
             ndk_status st;
             {
-                ProviderScope scope(in("query_adapter_info"));
+                ProviderScope scope(in("query_adapter_info"), s_.id, c_.call_id(), "query_adapter_info");
                 st = p_.query_adapter_info(a, &info);
             }
             if (st != NDK_STATUS_SUCCESS) {
@@ -446,7 +446,7 @@ void Invocations::run(wire::CallReply* r) {
                                                        "adapters close only with close_testbed"};
             }
             {
-                ProviderScope scope(in("close_adapter"));
+                ProviderScope scope(in("close_adapter"), s_.id, c_.call_id(), "close_adapter");
                 p_.close_adapter(a);
             }
             s_.handles.mark_closed(h);
@@ -508,7 +508,7 @@ void Invocations::run(wire::CallReply* r) {
             const auto& m = c_.reject();
             ndk_object* k = connector(m.connector());
             InBuf pd(m.has_private_data(), m.private_data(), m.private_data_length());
-            ProviderScope scope(in("reject"));
+            ProviderScope scope(in("reject"), s_.id, c_.call_id(), "reject");
             r->set_ntstatus(static_cast<uint32_t>(p_.reject(k, pd.data(), m.private_data_length())));
             break;
         }
@@ -522,7 +522,7 @@ void Invocations::run(wire::CallReply* r) {
             Cell len(m.has_private_data_length(), m.private_data_length());
             ndk_status st;
             {
-                ProviderScope scope(in("get_connection_data"));
+                ProviderScope scope(in("get_connection_data"), s_.id, c_.call_id(), "get_connection_data");
                 st = p_.get_connection_data(k, in_limit.ptr(), out_limit.ptr(), buf.data(), len.ptr());
             }
             if (buf.overran()) {
@@ -574,7 +574,7 @@ void Invocations::run(wire::CallReply* r) {
                 // (a foreign listener answers for itself, as another provider's object would: nothing)
                 non_zero(m.listener(), "listener");
                 ndk_object* l = object(m.listener(), Kind::Listener, "listener");
-                ProviderScope scope(in("control_connect_events"));
+                ProviderScope scope(in("control_connect_events"), s_.id, c_.call_id(), "control_connect_events");
                 p_.control_connect_events(l, m.pause() ? 1 : 0);
             }
             r->mutable_done();
@@ -591,7 +591,7 @@ void Invocations::run(wire::CallReply* r) {
             void* ctx = s_.context(CbKind::Close, m.completion(), m.context(), h);
             ndk_status st;
             {
-                ProviderScope scope(in("close"));
+                ProviderScope scope(in("close"), s_.id, c_.call_id(), "close");
                 st = p_.close(static_cast<ndk_object*>(rec.ptr), cc ? ndk_agent_close_completion : nullptr, ctx);
             }
             if (st == NDK_STATUS_SUCCESS) {
@@ -612,7 +612,7 @@ void Invocations::run(wire::CallReply* r) {
             ndk_unavailable why{};
             int ok;
             {
-                ProviderScope scope(in("testbed_lab_address"));
+                ProviderScope scope(in("testbed_lab_address"), s_.id, c_.call_id(), "testbed_lab_address");
                 ok = p_.testbed_lab_address(tb, cond, buf, &len, &why);
             }
             bool overran = std::any_of(buf + kSize, buf + kSize + kGuard, [](uint8_t b) { return b != kGuardByte; });
@@ -660,7 +660,7 @@ void Invocations::run(wire::CallReply* r) {
             ndk_unavailable why{};
             int ok;
             {
-                ProviderScope scope(in("lift_condition"));
+                ProviderScope scope(in("lift_condition"), s_.id, c_.call_id(), "lift_condition");
                 ok = p_.lift_condition(tb, cond, &held, &why);
             }
             if (ok) {
@@ -676,7 +676,7 @@ void Invocations::run(wire::CallReply* r) {
             auto rec = s_.handles.get(h, "exhaustion", "ResourceExhaustion",
                                       [](Kind k) { return k == Kind::Exhaustion || k == Kind::Lifted; });
             {
-                ProviderScope scope(in("release_held"));
+                ProviderScope scope(in("release_held"), s_.id, c_.call_id(), "release_held");
                 p_.release_held(tb, static_cast<ndk_held*>(rec.ptr));
             }
             s_.handles.mark_closed(h);
@@ -688,7 +688,7 @@ void Invocations::run(wire::CallReply* r) {
             ndk_unavailable why{};
             int ok;
             {
-                ProviderScope scope(in("listener_backlog"));
+                ProviderScope scope(in("listener_backlog"), s_.id, c_.call_id(), "listener_backlog");
                 ok = p_.listener_backlog(tb, &backlog, &why);
             }
             auto* a = r->mutable_count_availability();
@@ -710,7 +710,7 @@ void Invocations::run(wire::CallReply* r) {
             ndk_unavailable why{};
             int ok;
             {
-                ProviderScope scope(in("resource_counts"));
+                ProviderScope scope(in("resource_counts"), s_.id, c_.call_id(), "resource_counts");
                 ok = p_.resource_counts(tb, count_sink, &counts, &why);
             }
             if (ok) {
@@ -735,7 +735,7 @@ void Invocations::run(wire::CallReply* r) {
             ndk_unavailable why{};
             int ok;
             {
-                ProviderScope scope(in("qp_read_limits"));
+                ProviderScope scope(in("qp_read_limits"), s_.id, c_.call_id(), "qp_read_limits");
                 ok = p_.qp_read_limits(tb, qp, &inbound, &outbound, &why);
             }
             if (ok) {
@@ -747,7 +747,7 @@ void Invocations::run(wire::CallReply* r) {
             break;
         }
         case wire::Call::OP_NOT_SET:
-            throw WireError::unimplemented(format("call %lld names no operation this agent knows (ndk.wire.v1.2)",
+            throw WireError::unimplemented(format("call %lld names no operation this agent knows (ndk.wire.v1.3)",
                                                   signed_id(c_.call_id())));
     }
 }

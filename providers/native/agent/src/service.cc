@@ -26,7 +26,7 @@ std::string version_text(const wire::WireVersion& v) { return format("ndk.wire.v
 wire::WireVersion our_version() {
     wire::WireVersion v;
     v.set_major(1);
-    v.set_minor(2);
+    v.set_minor(3);
     return v;
 }
 
@@ -226,8 +226,12 @@ void AgentService::await_idle(std::chrono::milliseconds bound) {
 }
 
 AgentService::AgentService(const LoadedProvider& provider, std::map<std::string, std::string> defaults,
-                           wire::AgentIdentity identity)
-    : provider_(provider), p_(provider.table), defaults_(std::move(defaults)), identity_(std::move(identity)) {}
+                           wire::AgentIdentity identity, bool supervised)
+    : provider_(provider),
+      p_(provider.table),
+      defaults_(std::move(defaults)),
+      identity_(std::move(identity)),
+      supervised_(supervised) {}
 
 grpc::Status AgentService::Hello(grpc::ServerContext* ctx, const wire::HelloRequest* req, wire::HelloReply* reply) {
     Running running(this);
@@ -239,6 +243,7 @@ grpc::Status AgentService::Hello(grpc::ServerContext* ctx, const wire::HelloRequ
     }
     *reply->mutable_wire_version() = our_version();
     *reply->mutable_agent() = identity_;
+    reply->set_supervised(supervised_);
     auto* pi = reply->mutable_provider();
     pi->set_name(p_.name);
     pi->set_version(p_.version);
@@ -295,7 +300,7 @@ void AgentService::open_reserved(grpc::ServerContext* ctx, const wire::HelloRequ
     }
     if (old != nullptr) {
         old->lose("superseded by a new session from " + req.client());
-        close_bounded(old);
+        close_bounded(old, "superseded by a new session from " + req.client());
     }
     const wire::OpenTestbed& o = req.open();
     std::map<std::string, std::string> settings = defaults_;
@@ -361,19 +366,20 @@ void AgentService::open_reserved(grpc::ServerContext* ctx, const wire::HelloRequ
         reply->clear_testbed();
         set_error(reply->mutable_open_threw(), f, format("the facts of session %lld's testbed, provider %s %s (%s)",
                                                           signed_id(id), p_.name, p_.version, provider_.file.c_str()));
-        close_bounded(s);
+        close_bounded(s, "its testbed's facts failed: " + f.message);
         return;
     }
     if (ctx->IsCancelled()) {
         // The client gave up waiting (its deadline): nobody will use or close this testbed.
         log_info(format("session %lld: the client gave up before the testbed opened; closing it", signed_id(id)));
-        close_bounded(s);
+        close_bounded(s, "the client gave up before the testbed opened");
         return;
     }
     {
         std::lock_guard<std::mutex> l(mu_);
         session_ = s;
     }
+    session_opened(id);
     set_current_session(s);
     log_info(format("session %lld opened for %s (%s, settings {%s})", signed_id(id), req.client().c_str(), p_.name,
                     shown.c_str()));
@@ -479,8 +485,9 @@ void AgentService::end_lost(const std::shared_ptr<Session>& s) {
             return;
         }
         session_ = nullptr;
+        leave(*s, "its client went away");  // already, while its testbed closes
     }
-    std::thread([this, s] { close_bounded(s); }).detach();
+    std::thread([this, s] { close_bounded(s, "its client went away"); }).detach();
 }
 
 grpc::Status AgentService::Goodbye(grpc::ServerContext*, const wire::GoodbyeRequest* req, wire::GoodbyeReply*) {
@@ -493,9 +500,46 @@ grpc::Status AgentService::Goodbye(grpc::ServerContext*, const wire::GoodbyeRequ
     {
         std::lock_guard<std::mutex> l(mu_);
         session_ = nullptr;
+        leave(*s, "goodbye");
     }
-    close_bounded(s);
+    close_bounded(s, "goodbye");
     return grpc::Status::OK;
+}
+
+grpc::Status AgentService::SessionEnd(grpc::ServerContext*, const wire::SessionEndRequest* req,
+                                      wire::SessionEndReply* reply) {
+    Running running(this);
+    SessionEndRecord r = find_session_end(req->session());
+    switch (static_cast<EndState>(r.state)) {
+        case EndState::Running:
+            reply->set_state(wire::SESSION_STATE_RUNNING);
+            reply->set_detail("open");
+            break;
+        case EndState::Closed:
+            reply->set_state(wire::SESSION_STATE_CLOSED);
+            reply->set_detail(std::string(r.detail, strnlen(r.detail, sizeof r.detail)));
+            break;
+        case EndState::Crashed:
+            reply->set_state(wire::SESSION_STATE_CRASHED);
+            reply->set_detail(std::string(r.detail, strnlen(r.detail, sizeof r.detail)));
+            reply->set_call_id(r.call_id);
+            reply->set_operation(std::string(r.operation, strnlen(r.operation, sizeof r.operation)));
+            break;
+        default:
+            reply->set_state(wire::SESSION_STATE_UNKNOWN);
+            reply->set_detail(format("this agent has no record of session %lld (never opened here, or one of more "
+                                     "than %zu sessions ago)", signed_id(req->session()),
+                                     sizeof shared()->ends / sizeof shared()->ends[0]));
+            break;
+    }
+    log_info(format("session end of %lld asked: %s %s", signed_id(req->session()),
+                    wire::SessionState_Name(reply->state()).c_str(), reply->detail().c_str()));
+    return grpc::Status::OK;
+}
+
+void AgentService::leave(const Session& s, const std::string& why) {
+    session_left(s.id);
+    record_session_end(s.id, EndState::Closed, 0, "", "closed: " + why);
 }
 
 void AgentService::shutdown() {
@@ -509,11 +553,12 @@ void AgentService::shutdown() {
         // The agent is going away: held callbacks return now, later ones at once, so that the
         // provider's close is not held up by a client that will never answer.
         s->lose("the agent is stopping");
-        close_bounded(s);
+        close_bounded(s, "the agent stopped");
     }
 }
 
-void AgentService::close_bounded(const std::shared_ptr<Session>& s) {
+void AgentService::close_bounded(const std::shared_ptr<Session>& s, const std::string& why) {
+    leave(*s, why);
     struct Done {
         std::mutex mu;
         std::condition_variable cv;
@@ -524,7 +569,7 @@ void AgentService::close_bounded(const std::shared_ptr<Session>& s) {
     // until no callback can come with them.
     std::thread([s, done] {
         {
-            ProviderScope scope(format("close_testbed of session %lld", signed_id(s->id)));
+            ProviderScope scope(format("close_testbed of session %lld", signed_id(s->id)), s->id, 0, "close_testbed");
             s->p.close_testbed(s->testbed);
         }
         std::lock_guard<std::mutex> l(done->mu);

@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include <algorithm>
+
 #include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -442,8 +444,12 @@ void Session::execute(const wire::Call& call, wire::CallReply* reply, grpc::Stat
     int64_t t0 = monotonic_nanos();
     {
         Running running(call.call_id());
+        std::string lower = op;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         ProviderScope scope(format("call %lld (%s, in the agent) of session %lld", signed_id(call.call_id()),
-                                   op.c_str(), signed_id(id)));
+                                   op.c_str(), signed_id(id)),
+                            id, call.call_id(), lower.c_str());
         try {
             Invocations(*this, call).run(reply);
         } catch (const WireError& e) {

@@ -1,7 +1,9 @@
 // The supervisor: a worker process loads the provider and serves; when it dies (the provider crashed
 // it), the supervisor says where and starts another on the same address. The kit's session with the
-// dead worker is broken (its calls fail as the provider unreachable, as when an agent is killed);
-// its next Hello opens a session with the new worker, whose testbed facts name the crash.
+// dead worker is broken; the kit asks the new worker how that session ended (SessionEnd), and
+// its next Hello opens a session with the new worker, whose testbed facts name the crash, and the
+// new worker answers SessionEnd for the lost session (CRASHED, where) from the record the supervisor
+// keeps in the shared page.
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -55,7 +57,11 @@ int supervise(const Options& o) {
         Shared* sh = shared();
         sh->crash_claimed = 0;
         sh->crash[0] = '\0';
+        sh->crash_session = 0;
+        sh->crash_call = 0;
+        sh->crash_operation[0] = '\0';
         sh->last_call[0] = '\0';
+        sh->open_session = 0;
         int fds[2];
         if (pipe2(fds, O_CLOEXEC) != 0) {
             perror("ndk-agent-native: pipe");
@@ -172,6 +178,8 @@ int supervise(const Options& o) {
         log_info(format("worker %d failed (crashed): %s; a new worker serves %s", pid, death.c_str(),
                         grpc_address(o.host, wo.port).c_str()));
         copy_text(sh->last_crash, sizeof sh->last_crash, death);
+        // Before the next worker starts: it answers SessionEnd for the lost session from this record.
+        record_worker_death(death);
         sh->restarts++;
     }
 }

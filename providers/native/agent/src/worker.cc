@@ -54,7 +54,7 @@ int serve(const Options& o, int ready_fd, bool again) {
         fprintf(stderr, "ndk-agent-native: %s\n", refused.c_str());
         return 2;
     }
-    AgentService service(provider, o.settings, agent_identity());
+    AgentService service(provider, o.settings, agent_identity(), ready_fd >= 0);
     std::string address = grpc_address(o.host, o.port);
     std::unique_ptr<grpc::Server> server;
     int port = 0;

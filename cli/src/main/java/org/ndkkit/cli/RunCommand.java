@@ -145,9 +145,9 @@ public final class RunCommand implements Callable<Integer> {
     String labAlso;
 
     @Option(names = "--max-restarts", paramLabel = "N", defaultValue = "3",
-            description = "when the suite process dies (for example a native fault in the provider), fail the scenario "
-                    + "it was running as 'crashed' and resume with the rest in a fresh process, at most N times "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "when the suite process dies (for example a native fault in the provider), or the provider "
+                    + "crashes behind an agent, fail the scenario it was running as 'crashed' and resume with the rest in "
+                    + "a fresh process, at most N times (default: ${DEFAULT-VALUE})")
     int maxRestarts;
 
     @Option(names = "--provider-path", paramLabel = "JAR|DIR", description = "jars or class folders holding the provider (repeatable)")
@@ -436,8 +436,15 @@ public final class RunCommand implements Callable<Integer> {
                 if (finishedNow || ended.stopped() || preflightFailed || (lab && (ended.exitCode() == 124 || ended.exitCode() == 125))) {
                     break;
                 }
-                String crash = CrashReport.find(raw, started).map(CrashReport::summarize).orElse(null);
-                String how = "the suite process died (exit " + ended.exitCode() + ")" + (crash == null ? "" : ": " + crash);
+                // The provider crashed behind its transport (an agent's worker): the suite recorded that
+                // scenario's verdict (failed, crashed, the agent's words) and ended itself to resume afresh.
+                JsonNode providerCrash = ended.events().stream().filter(e -> e.path("event").asText().equals("provider-crashed"))
+                        .findFirst().orElse(null);
+                String crash = providerCrash != null ? null : CrashReport.find(raw, started).map(CrashReport::summarize).orElse(null);
+                String how = providerCrash != null
+                        ? providerCrash.path("reason").asText("the provider crashed") + "; the suite process ended (exit "
+                        + ended.exitCode() + ") to resume with a new testbed"
+                        : "the suite process died (exit " + ended.exitCode() + ")" + (crash == null ? "" : ": " + crash);
                 if (ended.lastStarted() != null) {
                     ObjectNode f = json.createObjectNode().put("event", "scenario-finished").put("id", ended.lastStarted())
                             .put("verdict", "failed").put("code", "crashed").put("reason", how + ", during this scenario")
@@ -445,8 +452,8 @@ public final class RunCommand implements Callable<Integer> {
                     events.add(f);
                     verdicts.add(ended.lastStarted());
                 }
-                crashes.add("attempt " + attempt + (ended.lastStarted() == null ? " (no scenario running)"
-                        : " in " + ended.lastStarted()) + ": " + how);
+                String in = providerCrash != null ? providerCrash.path("id").asText() : ended.lastStarted();
+                crashes.add("attempt " + attempt + (in == null ? " (no scenario running)" : " in " + in) + ": " + how);
                 boolean more = selected.stream().anyMatch(sc -> !verdicts.contains(sc.id()));
                 if (!more || attempt > maxRestarts || System.nanoTime() >= deadline) {
                     break;

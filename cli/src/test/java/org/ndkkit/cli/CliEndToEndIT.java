@@ -318,7 +318,7 @@ class CliEndToEndIT {
 
         // the binaries that were tested: the kit's jars and the provider's class folder, by SHA-256
         JsonNode summary = JSON.readTree(certification.out().resolve("summary.json").toFile());
-        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.1.0.jar");
+        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.2.0.jar");
         assertThat(summary.path("provider").path("artifacts").findValuesAsText("kind")).containsExactly("folder");
         Run identity = cli("verify-provider-path", "verify", dir.toString(), "--provider-path", TEST_CLASSES.toString(),
                 "--require-kit-spec");
@@ -573,8 +573,7 @@ class CliEndToEndIT {
         Run r = cli("crash", "run", "-p", "faulty", "-s", "fault=crash", "-s", "fault-after=3", "--tags", FEW,
                 "--no-report", "--no-probes", "--max-restarts", "0");
         assertThat(r.exit()).as(r.output()).isEqualTo(1);
-        List<String> verdicts = new ArrayList<>();
-        r.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        List<String> verdicts = verdictCodes(r);
         assertThat(verdicts).containsExactly("passed:null", "failed:crashed", "not-reached:run-stopped");
         assertThat(r.summary().path("run").path("state").asText()).isEqualTo("stopped");
         assertThat(Files.readString(r.out().resolve("junit/TEST-ndk-conformance.xml"))).contains("type=\"not-reached\"");
@@ -587,8 +586,7 @@ class CliEndToEndIT {
         Run r = cli("segv", "run", "-p", "faulty", "-s", "fault=segv", "-s", "fault-after=3", "--tags", FEW,
                 "--no-report", "--no-probes");
         assertThat(r.exit()).as(r.output()).isEqualTo(1);
-        List<String> verdicts = new ArrayList<>();
-        r.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        List<String> verdicts = verdictCodes(r);
         // the second scenario took the third connector and the fault; a fresh process ran the third
         assertThat(verdicts).as(r.output()).containsExactly("passed:null", "failed:crashed", "passed:null");
         JsonNode crashed = r.summary().path("scenarios").get(1);
@@ -602,13 +600,38 @@ class CliEndToEndIT {
     }
 
     @Test
+    @Order(30)
+    void aProviderThatCrashesBehindItsAgentFailsItsScenarioAndTheRunResumesWithANewTestbed() throws Exception {
+        Run r = cli("remote-crash", "run", "-p", "faulty", "-s", "fault=remote-crash", "-s", "fault-after=3", "--tags", FEW,
+                "--no-report", "--no-probes");
+        assertThat(r.exit()).as(r.output()).isEqualTo(1);
+        List<String> verdicts = verdictCodes(r);
+        // the second scenario took the third connector and the crash; the suite process ended after its
+        // verdict, and a fresh one (a new testbed) ran the third
+        assertThat(verdicts).as(r.output()).containsExactly("passed:null", "failed:crashed", "passed:null");
+        JsonNode crashed = r.summary().path("scenarios").get(1);
+        assertThat(crashed.path("reason").asText()).as("its own reason, once").isEqualTo("the provider crashed: signal 11 "
+                + "(SIGSEGV) in call 3 (create_connector) of session 1, as the agent at 127.0.0.1:7400 reports");
+        assertThat(r.summary().toString()).contains("suite-process-crashes").contains("attempt 1 in " + crashed.path("id").asText());
+        try (ZipFile z = new ZipFile(r.out().resolve("bundle/ndk-conformance-bundle.zip").toFile())) {
+            assertThat(z.stream().map(ZipEntry::getName).toList()).anyMatch(n -> n.endsWith("evidence/progress-2.ndjson"));
+        }
+        // --max-restarts bounds it as it bounds a crash of the suite process
+        Run none = cli("remote-crash-0", "run", "-p", "faulty", "-s", "fault=remote-crash", "-s", "fault-after=3", "--tags",
+                FEW, "--no-report", "--no-probes", "--max-restarts", "0");
+        assertThat(none.exit()).as(none.output()).isEqualTo(1);
+        verdicts.clear();
+        none.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        assertThat(verdicts).containsExactly("passed:null", "failed:crashed", "not-reached:run-stopped");
+    }
+
+    @Test
     @Order(31)
     void aHangIsATimeoutAndTheRestIsNotReached() throws Exception {
         Run r = cli("hang", "run", "-p", "faulty", "-s", "fault=hang", "-s", "fault-after=3", "--tags", FEW,
                 "--stall-timeout", "3", "--no-report", "--no-probes");
         assertThat(r.exit()).as(r.output()).isEqualTo(1);
-        List<String> verdicts = new ArrayList<>();
-        r.summary().path("scenarios").forEach(s -> verdicts.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        List<String> verdicts = verdictCodes(r);
         assertThat(verdicts).containsExactly("passed:null", "timeout:hung", "not-reached:run-stopped");
         assertThat(r.millis()).isLessThan(60_000);
     }
@@ -707,5 +730,12 @@ class CliEndToEndIT {
         Run badKey = cli("bad-sign-key", "run", "-p", "simulated", "--sign-key", badWaiver.toString());
         assertThat(badKey.exit()).isEqualTo(2);
         assertThat(badKey.output()).contains("--sign-key", "no PRIVATE KEY block");
+    }
+
+    /** Each scenario's "verdict:reasonCode", in the summary's order. */
+    private static List<String> verdictCodes(Run r) throws IOException {
+        List<String> out = new ArrayList<>();
+        r.summary().path("scenarios").forEach(s -> out.add(s.path("verdict").asText() + ":" + s.path("reasonCode").asText()));
+        return out;
     }
 }

@@ -212,6 +212,14 @@ public final class Lab {
             state[0] = true;
             fired = state[1];
         }
+        if (thrown instanceof org.ndkkit.spi.ProviderCrashedException crash) {
+            // The provider crashed behind its transport: that is the story, whatever the bound did
+            // meanwhile (finding it out may take a moment while the agent starts a new worker).
+            Thread.interrupted();
+            session.providerCrashed(crash);
+            trace.note(label + ": the provider crashed: " + crash.getMessage());
+            throw crash;
+        }
         if (fired) {
             Thread.interrupted();
             if (thrown instanceof org.ndkkit.spi.ProviderUnreachableException lost) {

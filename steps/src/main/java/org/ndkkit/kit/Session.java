@@ -26,6 +26,7 @@ public final class Session {
     private final Testbed testbed;
     private final AdapterInfo localInfo;
     private final AdapterInfo peerInfo;
+    private volatile org.ndkkit.spi.ProviderCrashedException crash;
 
     private Session(KitConfig config, NdkProvider provider, Testbed testbed) {
         this.config = config;
@@ -107,5 +108,24 @@ public final class Session {
 
     public AdapterInfo info(Host host) {
         return host == Host.LOCAL ? localInfo : peerInfo;
+    }
+
+    /**
+     * The provider crashed behind its transport (the first report is kept): its testbed is gone.
+     * The scenario that saw it is failed ({@code crashed}); a later scenario in this process cannot
+     * run on this session. Under the CLI the suite process ends after that scenario and a fresh one
+     * resumes with a new session.
+     */
+    public void providerCrashed(org.ndkkit.spi.ProviderCrashedException e) {
+        synchronized (this) {
+            if (crash == null) {
+                crash = e;
+            }
+        }
+    }
+
+    /** The provider's crash that ended this session's testbed, or null. */
+    public org.ndkkit.spi.ProviderCrashedException providerCrash() {
+        return crash;
     }
 }

@@ -33,8 +33,10 @@ import org.ndkkit.spi.ProviderIdentity;
  *
  * <p>Verdicts: {@code passed}; {@code failed}; {@code unsupported} (the provider or its testbed
  * could not produce what the scenario needs; never counted as passed); {@code timeout} (a bounded
- * wait ran out); {@code environment-error} (the provider could not be opened);
- * {@code not-reached} (the scenario was skipped for another reason).
+ * wait ran out); {@code environment-error} (the provider could not be opened, or the transport to
+ * it failed); {@code not-reached} (the scenario was skipped for another reason). A provider that
+ * crashed behind its transport ({@link org.ndkkit.spi.ProviderCrashedException}) is {@code failed}
+ * with reason code {@value #CRASHED} ({@link #reasonCode}).
  */
 public final class SummaryPlugin implements ConcurrentEventListener {
 
@@ -44,6 +46,10 @@ public final class SummaryPlugin implements ConcurrentEventListener {
     }
 
     private static final boolean DRY_RUN = Boolean.getBoolean("cucumber.execution.dry-run");
+    /** The reason code of a scenario during which the provider crashed. */
+    public static final String CRASHED = "crashed";
+    /** How the reason of such a scenario begins; the transport's words follow. */
+    public static final String CRASHED_REASON = "the provider crashed: ";
     private final List<ScenarioResult> results = new ArrayList<>();
     private final PrintStream out = System.out;
     private Instant started = Instant.now();
@@ -71,6 +77,11 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         List<String> clauses = tc.getTags().stream().filter(t -> t.startsWith("@clause:"))
                 .map(t -> t.substring("@clause:".length())).sorted().toList();
         String[] verdict = DRY_RUN ? new String[] {"not-run", "dry run: steps were matched, not executed"} : verdict(r);
+        org.ndkkit.spi.ProviderCrashedException crash = crashed(r.getError());
+        Session open = Session.peek();
+        if (crash != null && open != null) {
+            open.providerCrashed(crash); // its testbed is gone: a later scenario cannot run on it
+        }
         String badStep = firstBadStep.remove(tc.getId());
         if (verdict[0].equals("failed") && badStep != null && verdict[1].startsWith("step ")) {
             verdict[1] = verdict[1] + ": " + badStep.trim();
@@ -91,6 +102,11 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         Status s = r.getStatus();
         if (s == Status.PASSED) {
             return new String[] {"passed", null};
+        }
+        org.ndkkit.spi.ProviderCrashedException crash = crashed(t);
+        if (crash != null) {
+            // The transport's far end says the provider crashed the process serving it: a product failure.
+            return new String[] {"failed", CRASHED_REASON + firstLine(crash.getMessage())};
         }
         org.ndkkit.spi.ProviderUnreachableException lost = unreachable(t);
         if (lost != null) {
@@ -113,6 +129,24 @@ public final class SummaryPlugin implements ConcurrentEventListener {
             return new String[] {"failed", "step " + s.name().toLowerCase() + (msg.isEmpty() ? "" : ": " + firstLine(msg))};
         }
         return new String[] {"failed", firstLine(msg)};
+    }
+
+    /**
+     * The reason code the kit gives a result beyond its verdict: {@value #CRASHED} when the
+     * provider crashed behind its transport, else null (the CLI derives the others).
+     */
+    public static String reasonCode(Result r) {
+        return r.getStatus() != Status.PASSED && crashed(r.getError()) != null ? CRASHED : null;
+    }
+
+    /** The provider's crash behind an error, if that is what it is. */
+    public static org.ndkkit.spi.ProviderCrashedException crashed(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+            if (t instanceof org.ndkkit.spi.ProviderCrashedException c) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** The transport failure behind an error, if that is what it is. */

@@ -5,6 +5,7 @@ import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.ndkkit.kit.EnvironmentError;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.LabConditionRecord;
 import org.ndkkit.kit.Session;
@@ -24,7 +25,13 @@ public final class Hooks {
     @Before(order = 0)
     public void openLab(Scenario scenario) {
         ThreadDump.drain(); // a dump from before this scenario is not its evidence
-        state.lab = new Lab(Session.get());
+        Session session = Session.get();
+        if (session.providerCrash() != null) {
+            // an earlier scenario crashed the provider: its testbed is gone (the CLI resumes in a fresh process)
+            throw new EnvironmentError("the provider crashed in an earlier scenario of this run ("
+                    + session.providerCrash().getMessage() + "): its testbed is gone", null); // not this scenario's crash
+        }
+        state.lab = new Lab(session);
         state.lab.setClauses(scenario.getSourceTagNames().stream()
                 .filter(t -> t.startsWith("@clause:")).map(t -> t.substring("@clause:".length())).sorted().toList());
     }

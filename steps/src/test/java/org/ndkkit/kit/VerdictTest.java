@@ -38,6 +38,28 @@ class VerdictTest {
     }
 
     @Test
+    void aProviderThatCrashedBehindItsAgentIsAFailureOfItsOwnWithReasonCodeCrashed() {
+        String words = "signal 11 (SIGSEGV) in call 30 (connect_with_shared_endpoint) of session 1";
+        var crash = new org.ndkkit.spi.ProviderCrashedException(words + ", as the agent at 127.0.0.1:7400 reports", words,
+                30, "connect_with_shared_endpoint", null);
+        assertThat(of(Status.FAILED, crash)).containsExactly("failed", "the provider crashed: " + words
+                + ", as the agent at 127.0.0.1:7400 reports");
+        assertThat(SummaryPlugin.reasonCode(new Result(Status.FAILED, Duration.ZERO, crash))).isEqualTo("crashed");
+        // wrapped by a step, it is still the crash (and not the transport's environment error)
+        var wrapped = new IllegalStateException("step failed", crash);
+        assertThat(of(Status.FAILED, wrapped)[0]).isEqualTo("failed");
+        assertThat(SummaryPlugin.reasonCode(new Result(Status.FAILED, Duration.ZERO, wrapped))).isEqualTo("crashed");
+        // any other outcome has no reason code from the kit
+        var gone = new org.ndkkit.spi.ProviderUnreachableException("the agent at 127.0.0.1:7400 went away", false, null);
+        assertThat(SummaryPlugin.reasonCode(new Result(Status.FAILED, Duration.ZERO, gone))).isNull();
+        assertThat(SummaryPlugin.reasonCode(new Result(Status.FAILED, Duration.ZERO, new AssertionError("x")))).isNull();
+        assertThat(SummaryPlugin.reasonCode(new Result(Status.PASSED, Duration.ZERO, null))).isNull();
+        // a later scenario of the same process, whose testbed the crash took: an environment error, not a crash
+        assertThat(of(Status.FAILED, new EnvironmentError("the provider crashed in an earlier scenario", null))[0])
+                .isEqualTo("environment-error");
+    }
+
+    @Test
     void aClauseTakesItsWorstScenario() {
         SummaryPlugin.ScenarioResult pass = new SummaryPlugin.ScenarioResult("a", "a", "f", 1, java.util.List.of("X"), "passed", null, 0);
         SummaryPlugin.ScenarioResult unsup = new SummaryPlugin.ScenarioResult("b", "b", "f", 2, java.util.List.of("X"), "unsupported", "r", 0);

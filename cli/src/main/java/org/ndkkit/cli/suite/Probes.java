@@ -13,6 +13,7 @@ import org.ndkkit.kit.Lab.ConnectorRef;
 import org.ndkkit.kit.Lab.ListenerRef;
 import org.ndkkit.kit.Outcome;
 import org.ndkkit.kit.Session;
+import org.ndkkit.kit.SummaryPlugin;
 import org.ndkkit.kit.TrackedCall;
 import org.ndkkit.kit.Violation;
 import org.ndkkit.spi.AdapterInfo;
@@ -20,6 +21,7 @@ import org.ndkkit.spi.Host;
 import org.ndkkit.spi.NdkConnector;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.ProviderCapability;
+import org.ndkkit.spi.ProviderCrashedException;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.UlongRef;
 
@@ -40,6 +42,8 @@ import org.ndkkit.spi.UlongRef;
  * Severity: {@code error} when something declared is not delivered, {@code warning} when the
  * provider delivers more than it declares or a declaration could not be checked, {@code info} when
  * a probe could not run for a reason of its own, {@code ok} when declaration and observation agree.
+ * A provider that crashes behind its transport during a probe ({@code ProviderCrashedException}) is
+ * an {@code error} finding for that probe, and the probes after it are not run (its testbed is gone).
  */
 public final class Probes {
     private final Session session;
@@ -69,14 +73,30 @@ public final class Probes {
         Finding run(Lab lab);
     }
 
+    /** The provider crashed behind its transport during a probe: the testbed is gone for the rest. */
+    private ProviderCrashedException crashed;
+
     private Finding guard(String id, String subject, String labName, Probe p) {
-        Lab lab = new Lab(session);
+        if (crashed != null) {
+            return new Finding(id, subject, Finding.INFO, null, "not probed",
+                    "the provider crashed in an earlier probe; its testbed is gone");
+        }
+        Lab lab;
+        try {
+            lab = new Lab(session);
+        } catch (RuntimeException e) {
+            return failedToStart(id, subject, e);
+        }
         Finding f;
         try {
             f = p.run(lab);
         } catch (RuntimeException | AssertionError e) {
             f = new Finding(id, subject, Finding.INFO, null, "probe did not complete",
                     "the probe could not complete: " + Preflight.firstLine(Preflight.message(e)));
+            noteCrash(e);
+        }
+        if (crashed == null && session.providerCrash() != null) {
+            crashed = session.providerCrash(); // a probe that caught it as its observation
         }
         List<String> violations = new ArrayList<>();
         try {
@@ -85,15 +105,45 @@ public final class Probes {
             }
         } catch (RuntimeException | AssertionError e) {
             violations.add("closing: " + Preflight.firstLine(Preflight.message(e)));
+            noteCrash(e);
         }
-        if (labName != null) {
-            traces.append("== probe ").append(id).append('\n').append(lab.trace().render()).append('\n');
+        if (crashed != null) {
+            // a product failure, as in a scenario: the provider crashed during this probe
+            return withTrace(id, labName, lab, new Finding(id, subject, Finding.ERROR, f.declared(), "the provider crashed",
+                    "the provider crashed during this probe: " + Preflight.firstLine(crashed.getMessage())));
         }
+        withTrace(id, labName, lab, f);
         if (!violations.isEmpty()) {
             f = new Finding(f.id(), f.subject(), f.severity().equals(Finding.ERROR) ? Finding.ERROR : Finding.WARNING,
                     f.declared(), f.observed(), f.detail() + " The kit's rule checks also found: " + String.join("; ", violations));
         }
         return f;
+    }
+
+    private Finding withTrace(String id, String labName, Lab lab, Finding f) {
+        if (labName != null) {
+            traces.append("== probe ").append(id).append('\n').append(lab.trace().render()).append('\n');
+        }
+        return f;
+    }
+
+    /** Remembers the first crash of the provider behind its transport that a probe ran into. */
+    private void noteCrash(Throwable e) {
+        ProviderCrashedException c = SummaryPlugin.crashed(e);
+        if (c != null && crashed == null) {
+            crashed = c;
+        }
+    }
+
+    /** A probe whose lab could not even start (its first call failed). */
+    private Finding failedToStart(String id, String subject, RuntimeException e) {
+        noteCrash(e);
+        if (crashed != null) {
+            return new Finding(id, subject, Finding.ERROR, null, "the provider crashed",
+                    "the provider crashed as this probe began: " + Preflight.firstLine(crashed.getMessage()));
+        }
+        return new Finding(id, subject, Finding.INFO, null, "probe did not complete",
+                "the probe could not begin: " + Preflight.firstLine(Preflight.message(e)));
     }
 
     private Finding adapterInfoStable(Lab lab) {

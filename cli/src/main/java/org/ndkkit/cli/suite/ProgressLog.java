@@ -20,9 +20,12 @@ import java.util.function.Consumer;
  *
  * <p>Events: {@code suite-started}, {@code preflight}, {@code scenario-started},
  * {@code scenario-finished}, {@code suite-finished}, {@code probes-started},
- * {@code probes-finished}, {@code run-finished}. A {@code scenario-finished} event carries {@code id},
- * {@code name}, {@code verdict}, {@code reason}, {@code durationMillis} and, when the scenario used a
- * lab condition, {@code conditions} (see {@link ProgressPlugin}).
+ * {@code probes-finished}, {@code run-finished}, and {@code provider-crashed} ({@code id},
+ * {@code reason}, {@code exitCode}: the provider crashed behind its transport during that scenario,
+ * and the process ends; see {@link SuiteMain}). A {@code scenario-finished} event carries {@code id},
+ * {@code name}, {@code verdict}, {@code reason}, {@code durationMillis}, {@code code} when the kit
+ * gives one ({@code crashed}) and, when the scenario used a lab condition, {@code conditions} (see
+ * {@link ProgressPlugin}).
  */
 public final class ProgressLog {
     /** System property naming the file, set by the CLI for the suite process. */

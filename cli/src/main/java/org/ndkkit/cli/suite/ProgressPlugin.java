@@ -26,10 +26,16 @@ import org.ndkkit.kit.SummaryPlugin;
  * id is the suite's ({@code <feature file>:<line>}). The lab conditions a scenario used, which the
  * steps attach in its After hook ({@value LabConditionUse#MEDIA_TYPE}, a JSON array), go into its
  * {@code scenario-finished} event as {@code conditions}, the array elements as the steps wrote
- * them; a scenario that used none has no {@code conditions}.
+ * them; a scenario that used none has no {@code conditions}. A scenario during which the provider
+ * crashed behind its transport ({@link SummaryPlugin#reasonCode}) carries {@code code}
+ * {@value SummaryPlugin#CRASHED}, and the plugin remembers it ({@link #crashedIn()}): the suite
+ * process ends after it, and the CLI resumes the rest in a fresh one.
  */
 public final class ProgressPlugin implements ConcurrentEventListener {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The scenario during which the provider crashed, and the reason, once one did. */
+    private static volatile String[] crashedIn;
 
     private final Map<UUID, String> firstBadStep = new ConcurrentHashMap<>();
     private final Map<UUID, ArrayNode> conditions = new ConcurrentHashMap<>();
@@ -60,6 +66,7 @@ public final class ProgressPlugin implements ConcurrentEventListener {
         publisher.registerHandlerFor(TestCaseFinished.class, e -> {
             TestCase tc = e.getTestCase();
             String[] v = SummaryPlugin.verdict(e.getResult());
+            String code = SummaryPlugin.reasonCode(e.getResult());
             String bad = firstBadStep.remove(tc.getId());
             ArrayNode used = conditions.remove(tc.getId());
             if (v[0].equals("failed") && bad != null && v[1] != null && v[1].startsWith("step ")) {
@@ -70,12 +77,32 @@ public final class ProgressPlugin implements ConcurrentEventListener {
                 n.put("name", tc.getName());
                 n.put("verdict", v[0]);
                 n.put("reason", v[1]);
+                if (code != null) {
+                    n.put("code", code);
+                }
                 n.put("durationMillis", e.getResult().getDuration().toMillis());
                 if (used != null && !used.isEmpty()) {
                     n.set("conditions", used);
                 }
             });
+            if (SummaryPlugin.CRASHED.equals(code) && crashedIn == null) {
+                crashedIn = new String[] {id(tc), v[1]};
+            }
         });
+    }
+
+    /**
+     * {id, reason} of the first scenario during which the provider crashed behind its transport
+     * (verdict failed, code crashed), or null: after it the suite process ends (SuiteMain).
+     */
+    public static String[] crashedIn() {
+        String[] c = crashedIn;
+        return c == null ? null : c.clone();
+    }
+
+    /** Forgets the crash (tests run many plugins in one JVM). */
+    static void forgetCrash() {
+        crashedIn = null;
     }
 
     /** Adds the objects of one attachment's array to the test case's conditions (a scenario may attach more than once). */

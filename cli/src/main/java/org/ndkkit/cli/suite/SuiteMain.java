@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.discovery.FilePosition;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
@@ -43,10 +46,46 @@ import org.ndkkit.kit.Session;
  * Writes into DIR: {@code progress.ndjson} (incrementally), {@code environment.json},
  * {@code preflight.json}, {@code probes.json}, {@code probes-trace.txt}, {@code kit/summary.json}
  * (the suite's own), {@code cucumber/} (JUnit XML, messages, HTML) and {@code allure-results/}.
- * Exit: 0 no scenario failed, 1 one did, 2 the preflight failed, 3 bad arguments.
+ * Exit: 0 no scenario failed, 1 one did, 2 the preflight failed, 3 bad arguments, {@value #PROVIDER_CRASHED}
+ * the provider crashed behind its transport (an agent's worker): the scenario it crashed in is
+ * failed ({@code crashed}), the progress log says where ({@code provider-crashed}, after that
+ * scenario's verdict), and the process ends at once, without the rest, so that the CLI resumes
+ * them in a fresh process with a new testbed, as after a crash of this process.
  */
 public final class SuiteMain {
+    /** The exit code after the provider crashed behind its transport. */
+    public static final int PROVIDER_CRASHED = 4;
+
     private SuiteMain() {
+    }
+
+    /**
+     * Ends the suite process after the scenario during which the provider crashed behind its
+     * transport: every plugin has had that scenario's verdict by the time JUnit reports it finished.
+     */
+    static final class EndAfterProviderCrash implements TestExecutionListener {
+        private final ProgressLog log;
+
+        EndAfterProviderCrash(ProgressLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+            String[] crashed = test.isTest() ? ProgressPlugin.crashedIn() : null;
+            if (crashed == null) {
+                return;
+            }
+            log.event("provider-crashed", n -> {
+                n.put("id", crashed[0]);
+                n.put("reason", crashed[1]);
+                n.put("exitCode", PROVIDER_CRASHED);
+            });
+            System.out.println("the provider crashed in " + crashed[0] + " (" + crashed[1] + "); ending this suite "
+                    + "process so that a fresh one resumes with the rest");
+            System.out.flush();
+            System.exit(PROVIDER_CRASHED);
+        }
     }
 
     public static void main(String[] args) throws IOException {
@@ -125,7 +164,7 @@ public final class SuiteMain {
                 .selectors(selectors).configurationParameters(params).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
-        launcher.execute(request, listener);
+        launcher.execute(request, listener, new EndAfterProviderCrash(log));
         long failed = listener.getSummary().getTotalFailureCount();
         log.event("suite-finished", n -> n.put("failures", failed));
 

@@ -156,6 +156,48 @@ class SuiteSideTest {
                 .containsExactly("injected", "real-limit");
     }
 
+    @Test
+    void aScenarioDuringWhichTheProviderCrashedBehindItsAgentIsFailedCrashedAndRemembered() throws Exception {
+        ProgressPlugin.forgetCrash();
+        try {
+            Path file = dir.resolve("progress.ndjson");
+            Bus bus = new Bus();
+            new ProgressPlugin().register(bus, ProgressLog.open(file));
+            Case before = new Case(UUID.randomUUID(), "A connect succeeds", 12);
+            Case crashed = new Case(UUID.randomUUID(), "A connect with a shared endpoint succeeds", 24);
+            String words = "signal 11 (SIGSEGV) in call 30 (connect_with_shared_endpoint) of session 1";
+            var crash = new org.ndkkit.spi.ProviderCrashedException(words + ", as the agent at 127.0.0.1:7400 reports", words,
+                    30, "connect_with_shared_endpoint", null);
+            bus.send(new TestCaseFinished(Instant.now(), before, new Result(Status.FAILED, Duration.ofMillis(3),
+                    new AssertionError("[CSE-SUCCESS] expected STATUS_SUCCESS"))));
+            assertThat(ProgressPlugin.crashedIn()).as("a plain failure is no crash").isNull();
+            bus.send(new TestCaseFinished(Instant.now(), crashed, new Result(Status.FAILED, Duration.ofMillis(7),
+                    new IllegalStateException("a step", crash))));
+
+            List<JsonNode> events = new ArrayList<>();
+            for (String l : Files.readAllLines(file)) {
+                events.add(JSON.readTree(l));
+            }
+            assertThat(events.get(0).has("code")).isFalse();
+            JsonNode e = events.get(1);
+            assertThat(e.path("verdict").asText()).isEqualTo("failed");
+            assertThat(e.path("code").asText()).isEqualTo("crashed");
+            assertThat(e.path("reason").asText()).isEqualTo("the provider crashed: " + words
+                    + ", as the agent at 127.0.0.1:7400 reports");
+            assertThat(ProgressPlugin.crashedIn()).containsExactly("connect-with-shared-endpoint.feature:24",
+                    e.path("reason").asText());
+            // and the CLI keeps that verdict, its code and reason as the suite reported them
+            var r = org.ndkkit.cli.exec.Outcomes.assemble(List.of(), events, new org.ndkkit.cli.exec.Outcomes.RunState(
+                    false, null, false, false, false, null, 4, 60));
+            assertThat(r).hasSize(2);
+            assertThat(r.get(1).verdict()).isEqualTo(org.ndkkit.cli.model.Verdict.FAILED);
+            assertThat(r.get(1).reasonCode()).isEqualTo("crashed");
+            assertThat(r.get(1).reason()).isEqualTo(e.path("reason").asText());
+        } finally {
+            ProgressPlugin.forgetCrash();
+        }
+    }
+
     // ------------------------------------------------------------------ Preflight: identity
 
     /** A testbed whose identity() is {@code identity}; anything else it is asked is unsupported. */

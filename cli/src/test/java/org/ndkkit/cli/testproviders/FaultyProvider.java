@@ -13,7 +13,9 @@ import org.ndkkit.spi.TestbedUnavailableException;
 /**
  * Test provider {@code faulty}: the simulated provider with one fault, chosen by settings:
  * {@code fault=crash} halts the JVM, {@code fault=segv} reads address 0 in native code (a real
- * SIGSEGV: the JVM writes its fatal-error log and aborts), {@code fault=hang} blocks forever, all at the local
+ * SIGSEGV: the JVM writes its fatal-error log and aborts), {@code fault=remote-crash} throws what the
+ * remote provider throws when an agent says the provider crashed its worker
+ * ({@code ProviderCrashedException}), {@code fault=hang} blocks forever, all at the local
  * adapter's {@code fault-after}-th createConnector (counted over the run);
  * {@code fault=no-testbed} makes openTestbed fail.
  */
@@ -45,6 +47,11 @@ public final class FaultyProvider implements NdkProvider {
                 Runtime.getRuntime().halt(99);
             } else if (fault.equals("segv")) {
                 new com.sun.jna.Pointer(0).getInt(0);
+            } else if (fault.equals("remote-crash")) {
+                // what the remote provider throws when an agent says the provider crashed its worker
+                String words = "signal 11 (SIGSEGV) in call " + CONNECTORS.get() + " (create_connector) of session 1";
+                throw new org.ndkkit.spi.ProviderCrashedException(words + ", as the agent at 127.0.0.1:7400 reports", words,
+                        CONNECTORS.get(), "create_connector", null);
             } else if (fault.equals("hang")) {
                 try {
                     Thread.sleep(Long.MAX_VALUE);

@@ -29,6 +29,9 @@ import org.ndkkit.wire.v1.HelloRequest;
 import org.ndkkit.wire.v1.HostFacts;
 import org.ndkkit.wire.v1.NdkAgentGrpc;
 import org.ndkkit.wire.v1.ProviderIdentity;
+import org.ndkkit.wire.v1.SessionEndReply;
+import org.ndkkit.wire.v1.SessionEndRequest;
+import org.ndkkit.wire.v1.SessionState;
 import org.ndkkit.wire.v1.TestbedFacts;
 
 /**
@@ -44,6 +47,8 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
     static final long CLOSE_BOUND_MS = 30_000;
 
     private static final AtomicLong SESSIONS = new AtomicLong();
+    /** How many ended sessions {@link #sessionEnd} remembers. */
+    static final int ENDS_KEPT = 64;
 
     private final NdkProvider provider;
     private final Map<String, String> defaults;
@@ -52,6 +57,13 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
     private AgentSession session;
     /** A Hello is opening a testbed: the one session slot is taken until it has finished. */
     private boolean opening;
+    /** How the last {@link #ENDS_KEPT} sessions ended, by id (guarded by this). */
+    private final Map<Long, String> ended = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+            return size() > ENDS_KEPT;
+        }
+    };
 
     AgentService(NdkProvider provider, Map<String, String> defaults, AgentLog log, AgentIdentity identity) {
         this.provider = provider;
@@ -123,7 +135,7 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         }
         if (old != null) {
             old.lose("superseded by a new session from " + req.getClient());
-            closeBounded(old);
+            closeBounded(old, "superseded by a new session from " + req.getClient());
         }
         var o = req.getOpen();
         Map<String, String> settings = new HashMap<>(defaults);
@@ -157,13 +169,13 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         } catch (RuntimeException e) {
             log.info("the testbed's facts threw " + e);
             reply.setOpenThrew(AgentSession.error(e));
-            closeBounded(s);
+            closeBounded(s, "its testbed's facts threw " + e);
             return;
         }
         if (io.grpc.Context.current().isCancelled()) {
             // The client gave up waiting (its deadline): nobody will use or close this testbed.
             log.info("session " + id + ": the client gave up before the testbed opened; closing it");
-            closeBounded(s);
+            closeBounded(s, "the client gave up before the testbed opened");
             return;
         }
         synchronized (this) {
@@ -290,8 +302,9 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
                 return;
             }
             session = null;
+            ended.put(s.id, "closed: its client went away"); // already, while its testbed closes
         }
-        Thread t = new Thread(() -> closeBounded(s), "ndk-agent-close-" + s.id);
+        Thread t = new Thread(() -> closeBounded(s, "its client went away"), "ndk-agent-close-" + s.id);
         t.setDaemon(true);
         t.start();
     }
@@ -307,8 +320,9 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
         }
         synchronized (this) {
             session = null;
+            ended.put(s.id, "closed: goodbye");
         }
-        closeBounded(s);
+        closeBounded(s, "goodbye");
         out.onNext(GoodbyeReply.getDefaultInstance());
         out.onCompleted();
     }
@@ -321,12 +335,42 @@ final class AgentService extends NdkAgentGrpc.NdkAgentImplBase {
             session = null;
         }
         if (s != null) {
-            closeBounded(s);
+            closeBounded(s, "the agent stopped");
         }
     }
 
-    /** Closes the testbed with a bound, then ends the stream; a testbed whose close hangs is left behind, logged. */
-    private void closeBounded(AgentSession s) {
+    /**
+     * How a session ended (since v1.3), without opening one: RUNNING while it is open, CLOSED with
+     * how once it ended, UNKNOWN for a session this agent never opened or no longer remembers. A
+     * Java agent has no worker to lose: a provider that crashes the JVM ends the agent, which then
+     * cannot answer at all, so it never says CRASHED.
+     */
+    @Override
+    public void sessionEnd(SessionEndRequest req, StreamObserver<SessionEndReply> out) {
+        SessionEndReply.Builder r = SessionEndReply.newBuilder();
+        synchronized (this) {
+            String how = ended.get(req.getSession());
+            if (session != null && session.id == req.getSession()) {
+                r.setState(SessionState.SESSION_STATE_RUNNING).setDetail("open for " + session.client);
+            } else if (how != null) {
+                r.setState(SessionState.SESSION_STATE_CLOSED).setDetail(how);
+            } else {
+                r.setState(SessionState.SESSION_STATE_UNKNOWN).setDetail("this agent has no record of session "
+                        + req.getSession() + " (never opened here, or one of more than " + ENDS_KEPT + " sessions ago)");
+            }
+        }
+        out.onNext(r.build());
+        out.onCompleted();
+    }
+
+    /**
+     * Closes the testbed with a bound, then ends the stream; a testbed whose close hangs is left
+     * behind, logged. {@code why} is how the session ended, for {@link #sessionEnd}.
+     */
+    private void closeBounded(AgentSession s, String why) {
+        synchronized (this) {
+            ended.put(s.id, "closed: " + why);
+        }
         Thread t = new Thread(() -> {
             try {
                 s.testbed.close();

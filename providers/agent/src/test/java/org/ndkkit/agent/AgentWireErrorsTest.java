@@ -374,6 +374,46 @@ class AgentWireErrorsTest {
         }
     }
 
+    // ------------------------------------------------------------------------- how a session ended (v1.3)
+
+    private org.ndkkit.wire.v1.SessionEndReply sessionEnd(long session) {
+        return stub().sessionEnd(org.ndkkit.wire.v1.SessionEndRequest.newBuilder().setSession(session).build());
+    }
+
+    /**
+     * SessionEnd without a session: the open one is RUNNING, one that ended CLOSED with how, one the
+     * agent never had UNKNOWN; never CRASHED (a Java agent has no worker: a provider that crashes it
+     * ends the agent, which cannot answer), and a Java agent does not say it is supervised. Asking
+     * changes nothing.
+     */
+    @Test
+    void sessionEndSaysHowEachSessionEndedAndNeverCrashed() throws InterruptedException {
+        assertThat(stub().hello(hello().build()).getSupervised()).isFalse();
+        HelloReply r = open("inline");
+        CallbackStream stream = attach(session(r));
+        assertThat(sessionEnd(session(r)).getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_RUNNING);
+        assertThat(sessionEnd(session(r) + 1000).getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_UNKNOWN);
+        assertThat(sessionEnd(0).getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_UNKNOWN);
+        stillServes(r);
+        stub().goodbye(GoodbyeRequest.newBuilder().setSession(session(r)).build());
+        var closed = sessionEnd(session(r));
+        assertThat(closed.getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_CLOSED);
+        assertThat(closed.getDetail()).contains("goodbye");
+        assertThat(closed.getCallId()).isZero();
+        expectEnd(stream, Status.Code.OK);
+
+        // a client that goes away: CLOSED as soon as the agent noticed, while its testbed closes
+        HelloReply second = openOnceFree("inline");
+        CallbackStream gone = attach(session(second));
+        stillServes(second);
+        gone.cancel();
+        awaitGone(second);
+        var lost = sessionEnd(session(second));
+        assertThat(lost.getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_CLOSED);
+        assertThat(lost.getDetail()).contains("went away");
+        assertThat(sessionEnd(session(r)).getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_CLOSED);
+    }
+
     // ------------------------------------------------------------------------- sessions and handles
 
     @Test
@@ -537,11 +577,11 @@ class AgentWireErrorsTest {
     void helloWithAnotherMajorVersionIsRefusedNamingBoth() {
         StatusRuntimeException e = grpcError(() -> stub().hello(hello().setWireVersion(
                 WireVersion.newBuilder().setMajor(2).setMinor(3)).build()));
-        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.3", "ndk.wire.v1.2");
+        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.3", "ndk.wire.v1.3");
         // with a testbed asked for too: refused before anything opens
         e = grpcError(() -> stub().hello(hello().setWireVersion(WireVersion.newBuilder().setMajor(2))
                 .setOpen(OpenTestbed.newBuilder().setConnectTimeoutMs(1000)).build()));
-        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.0", "ndk.wire.v1.2");
+        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.0", "ndk.wire.v1.3");
         assertThat(agent.currentTestbed()).isNull();
         // no version at all is version 0.0, not 1
         e = grpcError(() -> stub().hello(HelloRequest.newBuilder().setClient("no version").build()));

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.ndkkit.spi.CloseCompletion;
 import org.ndkkit.spi.ConnectEventCallback;
 import org.ndkkit.spi.CreateCompletion;
@@ -23,6 +24,7 @@ import org.ndkkit.spi.DisconnectEventCallback;
 import org.ndkkit.spi.NdkConnector;
 import org.ndkkit.spi.NdkObject;
 import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.ProviderCrashedException;
 import org.ndkkit.spi.ProviderUnreachableException;
 import org.ndkkit.spi.RequestCompletion;
 import org.ndkkit.spi.TestbedNotImplementedException;
@@ -41,6 +43,9 @@ import org.ndkkit.wire.v1.NdkAgentGrpc;
 import org.ndkkit.wire.v1.ObjectArg;
 import org.ndkkit.wire.v1.ObjectRef;
 import org.ndkkit.wire.v1.OpenTestbed;
+import org.ndkkit.wire.v1.SessionEndReply;
+import org.ndkkit.wire.v1.SessionEndRequest;
+import org.ndkkit.wire.v1.SessionState;
 
 /**
  * The kit's connection to one agent: the handshake, one testbed session, its calls and its
@@ -56,6 +61,13 @@ import org.ndkkit.wire.v1.OpenTestbed;
  *
  * <p>Contexts and callbacks never cross the wire as pointers: each distinct object gets an id here,
  * and comes back as the same object.
+ *
+ * <p>When the connection breaks during the session, the call that observes it asks the agent
+ * (ndk.wire.v1.3, {@code SessionEnd}) how the session ended, once for the link: a supervised agent
+ * is asked until it answers again (it is starting a new worker), bounded by {@code crash-check-ms}.
+ * If the provider crashed the worker, that call and every later one throw
+ * {@link ProviderCrashedException} with the agent's words; otherwise they throw
+ * {@link ProviderUnreachableException} as before.
  */
 final class AgentLink implements AutoCloseable {
     /** What a waiting call can receive besides its reply. */
@@ -82,6 +94,11 @@ final class AgentLink implements AutoCloseable {
     private final DeliveryClock clock = new DeliveryClock();
     private volatile ProviderUnreachableException lost;
     private volatile boolean closing;
+    /** The kit ended the agent on purpose (the link control killed it): no crash to ask about. */
+    private volatile boolean killed;
+    private final Object crashCheckLock = new Object();
+    private boolean crashChecked;
+    private ProviderCrashedException crashed;
     private final Object acksLock = new Object();
     private StreamObserver<CallbackReturn> acks;
     private boolean closed;
@@ -196,7 +213,7 @@ final class AgentLink implements AutoCloseable {
     CallReply invoke(Call.Builder b) {
         ProviderUnreachableException gone = lost;
         if (gone != null) {
-            throw new ProviderUnreachableException(gone.getMessage(), gone.timedOut(), gone);
+            throw again(settle(gone));
         }
         long id = callIds.incrementAndGet();
         BlockingQueue<Object> box = new LinkedBlockingQueue<>();
@@ -263,9 +280,11 @@ final class AgentLink implements AutoCloseable {
         try {
             if (!clock.awaitStarted(r.getCallbacksBeforeReturn(), TimeUnit.MILLISECONDS.toNanos(settings.rpcTimeoutMs()))) {
                 ProviderUnreachableException gone = lost;
-                throw new ProviderUnreachableException("call " + call.getCallId() + " (" + call.getOpCase()
-                        + ") returned after callback " + r.getCallbacksBeforeReturn() + ", which never arrived from the agent at "
-                        + target + (gone != null ? " (" + gone.getMessage() + ")" : ""), gone == null, gone);
+                ProviderUnreachableException e = new ProviderUnreachableException("call " + call.getCallId() + " ("
+                        + call.getOpCase() + ") returned after callback " + r.getCallbacksBeforeReturn()
+                        + ", which never arrived from the agent at " + target + (gone != null ? " (" + gone.getMessage() + ")" : ""),
+                        gone == null, gone);
+                throw gone != null ? again(settle(e)) : e;
             }
         } catch (InterruptedException e) {
             throw interrupted(call);
@@ -322,9 +341,9 @@ final class AgentLink implements AutoCloseable {
         return switch (s.getCode()) {
             case UNAVAILABLE, CANCELLED -> {
                 ProviderUnreachableException gone = lost;
-                yield gone != null ? new ProviderUnreachableException(gone.getMessage(), false, t)
+                yield again(settle(gone != null ? new ProviderUnreachableException(gone.getMessage(), false, t)
                         : new ProviderUnreachableException("the agent at " + target + " went away during " + what + ": "
-                        + describe(t), false, t);
+                        + describe(t), false, t)));
             }
             case DEADLINE_EXCEEDED -> silent(call, t);
             default -> new IllegalStateException("the agent at " + target + " refused " + what + ": " + describe(t), t);
@@ -344,6 +363,109 @@ final class AgentLink implements AutoCloseable {
         lost = new ProviderUnreachableException(why, timedOut, cause);
         for (BlockingQueue<Object> box : waiting.values()) {
             box.add(new Failure(Status.UNAVAILABLE.withDescription(why).asRuntimeException()));
+        }
+    }
+
+    /** The kit ended the agent on purpose: the link is gone, and there is no crash to ask about. */
+    void kill(String why) {
+        killed = true;
+        lose(false, why, null);
+    }
+
+    // ------------------------------------------------------------------------- a provider that crashed
+
+    /** A fresh exception for this call (its own stack), of the same kind as {@code e}. */
+    private static ProviderUnreachableException again(ProviderUnreachableException e) {
+        if (e instanceof ProviderCrashedException c) {
+            return new ProviderCrashedException(c.getMessage(), c.detail(), c.callId(), c.operation(), c);
+        }
+        return new ProviderUnreachableException(e.getMessage(), e.timedOut(), e);
+    }
+
+    /**
+     * The error for a call that observed the connection's loss: {@code e}, or the provider's crash
+     * when the agent says so. The agent is asked once per link (later calls get the same answer),
+     * and only when the connection broke: not for a silent agent (that is a timeout), not for one
+     * the kit killed, not when the kit is closing, and not for an agent before v1.3.
+     */
+    private ProviderUnreachableException settle(ProviderUnreachableException e) {
+        if (e.timedOut() || killed || closing || hello == null || hello.getWireVersion().getMinor() < 3) {
+            return e;
+        }
+        ProviderCrashedException c;
+        synchronized (crashCheckLock) {
+            if (!crashChecked) {
+                crashChecked = true;
+                crashed = askSessionEnd(e);
+                if (crashed != null) {
+                    ProviderUnreachableException was = lost;
+                    lost = crashed;
+                    if (was == null) {
+                        for (BlockingQueue<Object> box : waiting.values()) {
+                            box.add(new Failure(Status.UNAVAILABLE.withDescription(crashed.getMessage()).asRuntimeException()));
+                        }
+                    }
+                    System.err.println("ndk-remote: " + crashed.getMessage());
+                }
+            }
+            c = crashed;
+        }
+        return c != null ? c : e;
+    }
+
+    /**
+     * {@code SessionEnd} for this link's session: the provider's crash when the agent answers
+     * CRASHED, else null (any other state, no answer, or an agent that does not know the call).
+     * A supervised agent that does not answer yet is asked again every 200 ms (it is starting a
+     * new worker on the same address) until {@code crash-check-ms} runs out; any other agent once.
+     * An interrupt of this thread (the kit's bound on the call) does not cut the question short: it
+     * is bounded anyway, and the thread is interrupted again when it is answered.
+     */
+    private ProviderCrashedException askSessionEnd(ProviderUnreachableException cause) {
+        boolean supervised = hello.getSupervised();
+        long bound = supervised ? settings.crashCheckMs() : Math.min(2000, settings.crashCheckMs());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(bound);
+        SessionEndRequest req = SessionEndRequest.newBuilder().setSession(session).build();
+        boolean interrupted = Thread.interrupted();
+        String last = "no answer";
+        try {
+            while (true) {
+                long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                try {
+                    channel.resetConnectBackoff();
+                    NdkAgentGrpc.NdkAgentBlockingStub stub = blocking.withDeadlineAfter(
+                            Math.max(50, Math.min(1000, leftMs)), TimeUnit.MILLISECONDS);
+                    SessionEndReply r = (supervised ? stub.withWaitForReady() : stub).sessionEnd(req);
+                    if (r.getState() != SessionState.SESSION_STATE_CRASHED) {
+                        System.err.println("ndk-remote: the agent at " + target + " says session " + session + " is "
+                                + r.getState() + (r.getDetail().isEmpty() ? "" : " (" + r.getDetail() + ")")
+                                + ": not a provider crash");
+                        return null;
+                    }
+                    String detail = r.getDetail().isEmpty() ? "session " + session + " crashed" : r.getDetail();
+                    return new ProviderCrashedException(detail + ", as the agent at " + target + " reports", detail,
+                            r.getCallId(), r.getOperation(), cause);
+                } catch (StatusRuntimeException e) {
+                    Status.Code code = e.getStatus().getCode();
+                    if (Thread.interrupted()) {
+                        interrupted = true; // the stub gave up because of it: ask again
+                    } else if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                        return null; // UNIMPLEMENTED (an agent before v1.3) or a refusal: nothing to learn
+                    }
+                    last = describe(e);
+                }
+                if (!supervised || System.nanoTime() >= deadline) {
+                    System.err.println("ndk-remote: the agent at " + target + " did not say how session " + session
+                            + " ended within " + bound + " ms (" + last + ")");
+                    return null;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                interrupted |= Thread.interrupted();
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

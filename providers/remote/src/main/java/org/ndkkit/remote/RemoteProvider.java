@@ -18,8 +18,12 @@ import org.ndkkit.wire.v1.OpenTestbed;
  * {@code remote}: the kit's side of ndk.wire.v1. It drives the provider an agent serves on the
  * machine under test, as if it were in this JVM. Settings: {@code local=HOST:PORT} (the agent for
  * the host under test), {@code peer=HOST:PORT} (the agent for its peer; default the same agent),
- * {@code rpc-timeout-ms}, {@code hello-timeout-ms}, {@code open-timeout-ms}, {@code callback-timeout-ms}; every other
- * setting goes to the provider behind the agent.
+ * {@code rpc-timeout-ms}, {@code hello-timeout-ms}, {@code open-timeout-ms}, {@code callback-timeout-ms},
+ * {@code crash-check-ms}; every other setting goes to the provider behind the agent.
+ *
+ * <p>A call that finds the connection to an agent broken asks the agent how the session ended
+ * (wire v1.3): when it says the provider crashed its worker, the call throws
+ * {@link org.ndkkit.spi.ProviderCrashedException}, else {@link org.ndkkit.spi.ProviderUnreachableException}.
  *
  * <p>Once a testbed is open, {@link #identity()} and {@link #capabilities()} are the served
  * provider's, and the description says what was reached and how ("remote → reference 0.1.0 ..."),

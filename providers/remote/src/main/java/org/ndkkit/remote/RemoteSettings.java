@@ -14,12 +14,14 @@ import java.util.Map;
  * @param openTimeoutMs     bound on the handshake that opens the testbed (a provider may take long
  *                          to open its devices, more so under emulation)
  * @param callbackTimeoutMs how long an agent holds a provider callback for the kit's handler
+ * @param crashCheckMs      after the connection to a supervised agent broke, how long to keep asking
+ *                          it whether the provider crashed (while it starts a new worker)
  * @param linkControl       a command on the kit's machine that disturbs the link between the two
  *                          agents' machines (see {@link LinkControlCommand}), or null
  * @param passThrough       the settings for the provider behind the agent
  */
 record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTimeoutMs, long openTimeoutMs,
-                      long callbackTimeoutMs, String linkControl, Map<String, String> passThrough) {
+                      long callbackTimeoutMs, long crashCheckMs, String linkControl, Map<String, String> passThrough) {
 
     static final String LOCAL = "local";
     static final String PEER = "peer";
@@ -27,6 +29,7 @@ record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTi
     static final String HELLO_TIMEOUT = "hello-timeout-ms";
     static final String OPEN_TIMEOUT = "open-timeout-ms";
     static final String CALLBACK_TIMEOUT = "callback-timeout-ms";
+    static final String CRASH_CHECK = "crash-check-ms";
     static final String LINK_CONTROL = "link-control";
 
     static RemoteSettings of(Map<String, String> all) {
@@ -44,7 +47,8 @@ record RemoteSettings(String local, String peer, long rpcTimeoutMs, long helloTi
         return new RemoteSettings(check(local, LOCAL), peer == null || peer.isBlank() ? local : check(peer, PEER),
                 millis(rest.remove(RPC_TIMEOUT), 30_000, RPC_TIMEOUT), millis(rest.remove(HELLO_TIMEOUT), 10_000, HELLO_TIMEOUT),
                 millis(rest.remove(OPEN_TIMEOUT), 120_000, OPEN_TIMEOUT),
-                millis(rest.remove(CALLBACK_TIMEOUT), 60_000, CALLBACK_TIMEOUT), linkControl, Map.copyOf(rest));
+                millis(rest.remove(CALLBACK_TIMEOUT), 60_000, CALLBACK_TIMEOUT),
+                millis(rest.remove(CRASH_CHECK), 5_000, CRASH_CHECK), linkControl, Map.copyOf(rest));
     }
 
     private static String check(String hostPort, String key) {

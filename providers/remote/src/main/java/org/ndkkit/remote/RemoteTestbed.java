@@ -250,7 +250,7 @@ final class RemoteTestbed implements Testbed {
             return killed;
         }
         AgentLink old = peer();
-        old.lose(false, "the peer's agent at " + old.target + " was killed by the link control", null);
+        old.kill("the peer's agent at " + old.target + " was killed by the link control");
         LinkFault fault = killed.get();
         AtomicBoolean healed = new AtomicBoolean();
         return Availability.of(new LinkFault() {

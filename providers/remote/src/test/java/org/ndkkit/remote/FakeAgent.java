@@ -29,6 +29,8 @@ import org.ndkkit.wire.v1.ObjectRef;
 import org.ndkkit.wire.v1.ObjectType;
 import org.ndkkit.wire.v1.ProviderIdentity;
 import org.ndkkit.wire.v1.RdmaTechnology;
+import org.ndkkit.wire.v1.SessionEndReply;
+import org.ndkkit.wire.v1.SessionEndRequest;
 import org.ndkkit.wire.v1.TestbedFacts;
 import org.ndkkit.wire.v1.WireVersion;
 
@@ -49,6 +51,14 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
     volatile boolean helloHangsAfterOpen;
     /** Every Hello gets no answer. */
     volatile boolean helloHangs;
+    /** What Hello says about a supervisor (v1.3). */
+    volatile boolean supervised;
+    /** What SessionEnd answers (v1.3); null: UNIMPLEMENTED, as an agent before v1.3 answers. */
+    volatile java.util.function.Function<SessionEndRequest, SessionEndReply> onSessionEnd;
+    /** SessionEnd fails UNAVAILABLE this many times before it answers (a worker still starting). */
+    final AtomicInteger sessionEndUnavailable = new AtomicInteger();
+    /** Every SessionEnd asked, answered or not. */
+    final BlockingQueue<SessionEndRequest> sessionEnds = new LinkedBlockingQueue<>();
     /** What to do with an Invoke; the default never replies. */
     volatile BiConsumer<Call, StreamObserver<CallReply>> onInvoke = (c, out) -> { };
 
@@ -106,7 +116,8 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
         HelloReply.Builder r = HelloReply.newBuilder().setWireVersion(version)
                 .setAgent(AgentIdentity.newBuilder().setName("fake-agent").setVersion("0").setRuntime("test")
                         .setHost("loopback"))
-                .setProvider(ProviderIdentity.newBuilder().setName("fake").setVersion("0.0.1").setVendor("tests"));
+                .setProvider(ProviderIdentity.newBuilder().setName("fake").setVersion("0.0.1").setVendor("tests"))
+                .setSupervised(supervised);
         if (req.hasOpen() && notImplemented != null) {
             r.setTestbedNotImplemented(notImplemented);
         } else if (req.hasOpen()) {
@@ -116,6 +127,32 @@ final class FakeAgent extends NdkAgentGrpc.NdkAgentImplBase implements AutoClose
         }
         out.onNext(r.build());
         out.onCompleted();
+    }
+
+    @Override
+    public void sessionEnd(SessionEndRequest req, StreamObserver<SessionEndReply> out) {
+        sessionEnds.add(req);
+        var answer = onSessionEnd;
+        if (answer == null) {
+            out.onError(io.grpc.Status.UNIMPLEMENTED.withDescription("Method not found: SessionEnd").asRuntimeException());
+        } else if (sessionEndUnavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            out.onError(io.grpc.Status.UNAVAILABLE.withDescription("the worker is starting").asRuntimeException());
+        } else {
+            out.onNext(answer.apply(req));
+            out.onCompleted();
+        }
+    }
+
+    /** Breaks the session's stream as a worker that died breaks it (UNAVAILABLE); the server goes on. */
+    void breakStream() {
+        synchronized (streamLock) {
+            if (stream != null) {
+                stream.onError(io.grpc.Status.UNAVAILABLE.withDescription("Network closed for unknown reason")
+                        .asRuntimeException());
+                stream = null;
+            }
+        }
+        open = false;
     }
 
     @Override

@@ -6,7 +6,9 @@ package org.ndkkit.spi;
  * Thrown by transport providers such as {@code remote}, never by a provider about its own
  * behaviour. The kit reports the scenario as {@code timeout} when {@link #timedOut()} (the agent
  * stopped answering), else as {@code environment-error}; never as a product failure, never as a
- * pass. The message names the agent.
+ * pass. The message names the agent. When the far end can say that the provider crashed the
+ * process that served it, the transport throws the subclass {@link ProviderCrashedException}
+ * instead, which the kit reports as a product failure.
  */
 public class ProviderUnreachableException extends RuntimeException {
     private static final long serialVersionUID = 1L;

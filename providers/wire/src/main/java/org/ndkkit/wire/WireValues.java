@@ -26,7 +26,7 @@ import org.ndkkit.wire.v1.WireVersion;
 public final class WireValues {
     /** The wire version this code speaks. */
     public static final int MAJOR = 1;
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
 
     private WireValues() {
     }

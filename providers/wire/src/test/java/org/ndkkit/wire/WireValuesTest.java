@@ -251,7 +251,7 @@ class WireValuesTest {
 
     @Test
     void versionText() {
-        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.2");
+        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.3");
         assertThat(WireValues.version().getMajor()).isEqualTo(WireValues.MAJOR);
     }
 
