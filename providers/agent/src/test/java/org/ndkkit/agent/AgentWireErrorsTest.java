@@ -403,9 +403,11 @@ class AgentWireErrorsTest {
         expectEnd(stream, Status.Code.OK);
 
         // a client that goes away: CLOSED as soon as the agent noticed, while its testbed closes
-        HelloReply second = openOnceFree("inline");
+        HelloReply second = openOnceFree("pending");
         CallbackStream gone = attach(session(second));
-        stillServes(second);
+        // a callback over the stream proves the agent attached it: a stream cancelled before its
+        // first message arrived never was the session's, and the agent could not see it go
+        oneCallback(second, gone, 7);
         gone.cancel();
         awaitGone(second);
         var lost = sessionEnd(session(second));
