@@ -1,41 +1,86 @@
 #!/usr/bin/env bash
-# .ci/without-rdma-core.sh [MAVEN ARGS]: `mvn verify` as on a machine without rdma-core (a vendor's
-# workstation or CI runner): in a private mount namespace, /dev/null is bind-mounted over
-# librdmacm.so* and libibverbs.so*, so they cannot load; everything else is as on this machine.
-# The build must pass; the tests that need rdma-core skip with the reason, and this lists them.
-# Then it runs those modules again with the libraries (-Dndk.require-rdma-core=true: what skipped
-# there must now run and pass), so nothing that needs rdma-core goes untested on a machine that has it.
-# Needs root (unshare -m, mount --bind). Exit 0 when both passed.
+# .ci/without-rdma-core.sh [MAVEN ARGS]: `mvn verify` as on a vendor's workstation or CI runner:
+# no rdma-core, no Chromium, not root. In a private mount namespace /dev/null is bind-mounted over
+# librdmacm.so*, libibverbs.so* and the chromium executables, so they cannot load or run, and the
+# build runs as an unprivileged user (NDK_BUILD_USER, default ndk-build, created when missing, with
+# a copy of the Maven repository; the tree is theirs for the build and given back after).
+# The build must pass; the tests that need what is missing skip with the reason, and this lists them.
+# Then the test classes that skipped for rdma-core or Chromium run again, as root, with both
+# (-Dndk.require-rdma-core=true -Dndk.require-chromium=true: they may not skip now), so nothing
+# that needs them goes untested on a machine that has them.
+# Needs root (unshare -m, mount --bind, setpriv). Exit 0 when both passed.
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 cd -- "$ROOT"
 libs=$(ls /usr/lib/*-linux-gnu/librdmacm.so* /usr/lib/*-linux-gnu/libibverbs.so* 2>/dev/null || true)
 [[ -n $libs ]] || { echo "without-rdma-core: rdma-core is not installed here: nothing to hide" >&2; exit 2; }
-mkdir -p -- "$ROOT/target"
+# Chromium installed first (as ./ndk test needs it for the second part), so hiding it is real
+cli/setup
+browsers=$(ls /usr/bin/chromium /usr/bin/chromium-browser /usr/lib/chromium/chromium 2>/dev/null || true)
+user=${NDK_BUILD_USER:-ndk-build}
+if ! id -u "$user" >/dev/null 2>&1; then
+  useradd --system --create-home --home-dir "/var/tmp/$user" --shell /usr/sbin/nologin "$user"
+fi
+uid=$(id -u "$user") gid=$(id -g "$user") home=$(getent passwd "$user" | cut -d: -f6)
+((uid != 0)) || { echo "without-rdma-core: $user is root" >&2; exit 2; }
+m2=${MAVEN_REPO:-$HOME/.m2/repository}
+mkdir -p -- "$m2" "$home/.m2/repository" "$ROOT/target"
+cp -a -- "$m2/." "$home/.m2/repository/"
+chown -R "$uid:$gid" "$home"
+owner=$(stat -c %u:%g "$ROOT")
+chown -R "$uid:$gid" "$ROOT"
+# the folders above the tree (a mktemp folder, /root) searchable by the user for the build only
+opened=()
+d=$(dirname -- "$ROOT")
+while [[ $d != / ]]; do
+  if [[ $(stat -c %A "$d") != *x ]]; then chmod o+x "$d"; opened+=("$d"); fi
+  d=$(dirname -- "$d")
+done
+# the tree back to its owner, those folders closed again, and what the build downloaded into
+# root's repository, on every path
+give_back() {
+  chown -R "$owner" "$ROOT"
+  ((${#opened[@]} == 0)) || chmod o-x "${opened[@]}"
+  opened=()
+  cp -rn --preserve=timestamps -- "$home/.m2/repository/." "$m2/" 2>/dev/null || true
+}
+trap give_back EXIT
 start=$SECONDS
+rc=0
 # shellcheck disable=SC2016 # expanded by the inner bash
-unshare -m bash -c 'for f in '"$(echo $libs)"'; do mount --bind /dev/null "$f"; done; exec "$@"' _ \
-  mvn -B -ntp verify "$@"
+unshare -m bash -c 'for f in '"$(echo $libs $browsers)"'; do mount --bind /dev/null "$f"; done; exec "$@"' _ \
+  setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+  env HOME="$home" USER="$user" LOGNAME="$user" \
+  mvn -B -ntp verify -Dmaven.repo.local="$home/.m2/repository" -Dndk.cli.setup.skip=true "$@" || rc=$?
+give_back
+trap - EXIT
+((rc == 0)) || { echo "without-rdma-core: mvn verify as $user without rdma-core or Chromium failed (exit $rc)" >&2; exit 1; }
 hidden_s=$((SECONDS - start))
-python3 - "$ROOT" "$hidden_s" <<'PY' >"$ROOT/target/without-rdma-core.txt"
-import glob, os, re, sys, xml.etree.ElementTree as ET
-root, secs = sys.argv[1], sys.argv[2]
+python3 - "$ROOT" "$hidden_s" "$user" <<'PY' >"$ROOT/target/without-rdma-core.txt"
+import glob, os, sys, xml.etree.ElementTree as ET
+root, secs, user = sys.argv[1], sys.argv[2], sys.argv[3]
 run = skipped = 0
-reasons, modules = {}, set()
+reasons, again = {}, {"surefire": set(), "failsafe": set()}
+modules = set()
 for f in glob.glob(os.path.join(root, "**", "target", "*-reports", "**", "TEST-*.xml"), recursive=True):
     t = ET.parse(f).getroot()
     run += int(t.get("tests", 0)); skipped += int(t.get("skipped", 0))
-    mod = os.path.relpath(f, root).split(os.sep + "target" + os.sep)[0]
+    rel = os.path.relpath(f, root)
+    mod = rel.split(os.sep + "target" + os.sep)[0]
+    plugin = "failsafe" if os.sep + "failsafe-reports" + os.sep in rel else "surefire"
     for tc in t.iter("testcase"):
         s = tc.find("skipped")
-        if s is not None:
-            msg = s.get("message") or ""
-            why = (msg.split(":")[0] + ": " + (msg.split(":", 1) + [""])[1][:90]) if msg else \
-                "a scenario the simulated provider cannot run (unsupported: the suite's summary.json says why)"
-            reasons.setdefault(why.strip(), []).append(f"{mod} {tc.get('classname').rsplit('.', 1)[-1]}.{tc.get('name')}")
-            if "rdma-core" in (s.get("message") or ""):
-                modules.add(mod)
-print(f"without rdma-core: mvn verify passed in {secs} s: {run} tests, {skipped} skipped")
+        if s is None:
+            continue
+        msg = s.get("message") or ""
+        why = (msg.split(":")[0] + ": " + (msg.split(":", 1) + [""])[1][:90]) if msg else \
+            "a scenario the simulated provider cannot run (unsupported: the suite's summary.json says why)"
+        cls = tc.get("classname") or ""
+        reasons.setdefault(why.strip(), []).append(f"{mod} {cls.rsplit('.', 1)[-1]}.{tc.get('name')}")
+        if "rdma-core" in msg or "Chromium" in msg:
+            again[plugin].add(cls.rsplit(".", 1)[-1])
+            modules.add(mod)
+print(f"without rdma-core or Chromium, as {user} (not root): mvn verify passed in {secs} s: {run} tests, {skipped} skipped")
 for why, tests in sorted(reasons.items()):
     print(f"  skipped ({len(tests)}): {why}")
     for t in tests[:8]:
@@ -43,10 +88,19 @@ for why, tests in sorted(reasons.items()):
     if len(tests) > 8:
         print(f"      ... and {len(tests) - 8} more")
 print("MODULES " + ",".join(sorted(modules)))
+print("SUREFIRE " + ",".join(sorted(again["surefire"])))
+print("FAILSAFE " + ",".join(sorted(again["failsafe"])))
 PY
-grep -v '^MODULES' "$ROOT/target/without-rdma-core.txt"
-mods=$(sed -n 's/^MODULES //p' "$ROOT/target/without-rdma-core.txt")
-[[ -n $mods ]] || { echo "without-rdma-core: no test skipped for rdma-core: is the hiding working?" >&2; exit 1; }
-echo "without-rdma-core: the modules whose tests needed rdma-core, again with it: $mods"
-# (-am: mvn verify installs nothing, so the modules they depend on are built here again)
-mvn -B -ntp verify -pl "$mods" -am -Dndk.require-rdma-core=true
+grep -v -E '^(MODULES|SUREFIRE|FAILSAFE)' "$ROOT/target/without-rdma-core.txt"
+field() { sed -n "s/^$1 //p" "$ROOT/target/without-rdma-core.txt"; }
+mods=$(field MODULES) unit=$(field SUREFIRE) it=$(field FAILSAFE)
+[[ $mods == *reference-impl* ]] || { echo "without-rdma-core: no test skipped for rdma-core: is the hiding working?" >&2; exit 1; }
+[[ -n $browsers ]] && [[ $mods != *spec-site* ]] &&
+  { echo "without-rdma-core: no spec-site test skipped for Chromium: is the hiding working?" >&2; exit 1; }
+echo "without-rdma-core: the test classes that skipped, again as root with rdma-core and Chromium ($mods):"
+echo "  unit: ${unit:-none}; integration: ${it:-none}"
+# (-am: mvn verify installs nothing, so the modules they depend on are built here again, their own
+# tests filtered out by the class names)
+mvn -B -ntp verify -pl "$mods" -am -Dndk.require-rdma-core=true -Dndk.require-chromium=true \
+  -Dtest="${unit:-NoSuchTest}" -Dit.test="${it:-NoSuchTest}" \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
