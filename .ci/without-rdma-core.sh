@@ -72,7 +72,9 @@ for f in glob.glob(os.path.join(root, "**", "target", "*-reports", "**", "TEST-*
         s = tc.find("skipped")
         if s is None:
             continue
-        msg = s.get("message") or ""
+        # the reason: the skip's message, else the first line of its text without the exception's name
+        text = (s.text or "").strip().splitlines()
+        msg = s.get("message") or (text[0].split(": ", 1)[-1] if text else "")
         why = (msg.split(":")[0] + ": " + (msg.split(":", 1) + [""])[1][:90]) if msg else \
             "a scenario the simulated provider cannot run (unsupported: the suite's summary.json says why)"
         cls = tc.get("classname") or ""
