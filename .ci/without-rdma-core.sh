@@ -5,7 +5,7 @@
 # build runs as an unprivileged user (NDK_BUILD_USER, default ndk-build, created when missing, with
 # a copy of the Maven repository; the tree is theirs for the build and given back after).
 # The build must pass; the tests that need what is missing skip with the reason, and this lists them.
-# Then the test classes that skipped for rdma-core or Chromium run again, as root, with both
+# Then the tests that skipped for rdma-core or Chromium run again, as root, with both
 # (-Dndk.require-rdma-core=true -Dndk.require-chromium=true: they may not skip now), so nothing
 # that needs them goes untested on a machine that has them.
 # Needs root (unshare -m, mount --bind, setpriv). Exit 0 when both passed.
@@ -57,10 +57,10 @@ trap - EXIT
 ((rc == 0)) || { echo "without-rdma-core: mvn verify as $user without rdma-core or Chromium failed (exit $rc)" >&2; exit 1; }
 hidden_s=$((SECONDS - start))
 python3 - "$ROOT" "$hidden_s" "$user" <<'PY' >"$ROOT/target/without-rdma-core.txt"
-import glob, os, sys, xml.etree.ElementTree as ET
+import glob, os, re, sys, xml.etree.ElementTree as ET
 root, secs, user = sys.argv[1], sys.argv[2], sys.argv[3]
 run = skipped = 0
-reasons, again = {}, {"surefire": set(), "failsafe": set()}
+reasons, again = {}, {"surefire": {}, "failsafe": {}}
 modules = set()
 for f in glob.glob(os.path.join(root, "**", "target", "*-reports", "**", "TEST-*.xml"), recursive=True):
     t = ET.parse(f).getroot()
@@ -80,7 +80,9 @@ for f in glob.glob(os.path.join(root, "**", "target", "*-reports", "**", "TEST-*
         cls = tc.get("classname") or ""
         reasons.setdefault(why.strip(), []).append(f"{mod} {cls.rsplit('.', 1)[-1]}.{tc.get('name')}")
         if "rdma-core" in msg or "Chromium" in msg:
-            again[plugin].add(cls.rsplit(".", 1)[-1])
+            # only the tests that skipped, by method (a parameterised test's name carries its arguments)
+            method = re.split(r"[(\[]", tc.get("name") or "", maxsplit=1)[0]
+            again[plugin].setdefault(cls.rsplit(".", 1)[-1], set()).add(method)
             modules.add(mod)
 print(f"without rdma-core or Chromium, as {user} (not root): mvn verify passed in {secs} s: {run} tests, {skipped} skipped")
 for why, tests in sorted(reasons.items()):
@@ -90,8 +92,8 @@ for why, tests in sorted(reasons.items()):
     if len(tests) > 8:
         print(f"      ... and {len(tests) - 8} more")
 print("MODULES " + ",".join(sorted(modules)))
-print("SUREFIRE " + ",".join(sorted(again["surefire"])))
-print("FAILSAFE " + ",".join(sorted(again["failsafe"])))
+for plugin in ("surefire", "failsafe"):
+    print(plugin.upper() + " " + ",".join(c + "#" + "+".join(sorted(ms)) for c, ms in sorted(again[plugin].items())))
 PY
 grep -v -E '^(MODULES|SUREFIRE|FAILSAFE)' "$ROOT/target/without-rdma-core.txt"
 field() { sed -n "s/^$1 //p" "$ROOT/target/without-rdma-core.txt"; }
@@ -99,10 +101,10 @@ mods=$(field MODULES) unit=$(field SUREFIRE) it=$(field FAILSAFE)
 [[ $mods == *reference-impl* ]] || { echo "without-rdma-core: no test skipped for rdma-core: is the hiding working?" >&2; exit 1; }
 [[ -n $browsers ]] && [[ $mods != *spec-site* ]] &&
   { echo "without-rdma-core: no spec-site test skipped for Chromium: is the hiding working?" >&2; exit 1; }
-echo "without-rdma-core: the test classes that skipped, again as root with rdma-core and Chromium ($mods):"
+echo "without-rdma-core: the tests that skipped, again as root with rdma-core and Chromium ($mods):"
 echo "  unit: ${unit:-none}; integration: ${it:-none}"
 # (-am: mvn verify installs nothing, so the modules they depend on are built here again, their own
-# tests filtered out by the class names)
+# tests filtered out by the test names)
 mvn -B -ntp verify -pl "$mods" -am -Dndk.require-rdma-core=true -Dndk.require-chromium=true \
   -Dtest="${unit:-NoSuchTest}" -Dit.test="${it:-NoSuchTest}" \
   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
