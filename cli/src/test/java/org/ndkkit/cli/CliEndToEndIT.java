@@ -318,7 +318,7 @@ class CliEndToEndIT {
 
         // the binaries that were tested: the kit's jars and the provider's class folder, by SHA-256
         JsonNode summary = JSON.readTree(certification.out().resolve("summary.json").toFile());
-        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.2.0.jar");
+        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.3.0.jar");
         assertThat(summary.path("provider").path("artifacts").findValuesAsText("kind")).containsExactly("folder");
         Run identity = cli("verify-provider-path", "verify", dir.toString(), "--provider-path", TEST_CLASSES.toString(),
                 "--require-kit-spec");

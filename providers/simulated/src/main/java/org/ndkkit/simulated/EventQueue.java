@@ -17,10 +17,14 @@ final class EventQueue {
     private static final System.Logger LOG = System.getLogger(EventQueue.class.getName());
 
     private final ScheduledThreadPoolExecutor executor;
-    private final CallbackTracker posted = new CallbackTracker();
+    private final CallbackTracker posted;
+    private final CallbackTracker activity;
     private volatile Thread thread;
 
-    EventQueue() {
+    /** {@code activity}: the testbed's count of queued and running callbacks and pending timers. */
+    EventQueue(CallbackTracker activity) {
+        this.activity = activity;
+        this.posted = new CallbackTracker();
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true); // a testbed the consumer forgot to close must not keep the JVM alive
@@ -53,18 +57,50 @@ final class EventQueue {
         }
     }
 
-    /** Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. */
-    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    /**
+     * Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. A
+     * timer counts in the testbed's activity from now until it has run or is cancelled.
+     */
+    Timer schedule(Duration delay, Runnable task) {
+        activity.enter();
+        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable done = () -> {
+            if (counted.compareAndSet(true, false)) {
+                activity.exit();
+            }
+        };
         try {
-            return executor.schedule(() -> {
+            ScheduledFuture<?> f = executor.schedule(() -> {
                 try {
                     task.run();
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator timer failed", t);
+                } finally {
+                    done.run();
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return new Timer(f, done);
         } catch (RejectedExecutionException e) {
+            done.run();
             return null;
+        }
+    }
+
+    /** A scheduled timer. */
+    static final class Timer {
+        private final ScheduledFuture<?> future;
+        private final Runnable done;
+
+        Timer(ScheduledFuture<?> future, Runnable done) {
+            this.future = future;
+            this.done = done;
+        }
+
+        /** Cancels the timer unless it already runs; a cancelled timer no longer counts. */
+        void cancel() {
+            if (future.cancel(false)) {
+                done.run();
+            }
         }
     }
 

@@ -17,7 +17,12 @@ import org.ndkkit.spi.NdkObjectType;
 final class SimContext {
     final ReentrantLock lock = new ReentrantLock();
     final SimSettings settings;
-    final EventQueue events = new EventQueue();
+    /**
+     * Every callback queued or running for either adapter's objects, and every pending timer: zero
+     * means the testbed is quiescent (nothing more happens until the consumer calls).
+     */
+    final CallbackTracker activity = new CallbackTracker();
+    final EventQueue events = new EventQueue(activity);
     final SimNetwork network = new SimNetwork();
     final Completions completions;
     /** Live objects by kind, from construction until closed: what the kit's leak check reads. */
