@@ -83,14 +83,15 @@ public final class Lab {
     /**
      * What the provider still holds beyond its counts before the scenario, once everything is
      * closed: empty when nothing leaked. Native resources may be freed a little after the close
-     * completes (a kernel's deferred work), so the check polls for up to the settle time plus
-     * {@code ndk.leak-grace.ms}.
+     * completes (a kernel's deferred work), so the check polls for up to the settle time plus the
+     * leak grace ({@code ndk.leak-grace.ms}); a testbed that says it is quiescent has no such work
+     * left, so what it still holds then is final.
      */
     public Map<String, String> leaks() {
         if (!countsBefore.isAvailable()) {
             return Map.of();
         }
-        long deadline = System.nanoTime() + session.config().settle().toNanos() + LEAK_GRACE.toNanos();
+        long deadline = System.nanoTime() + session.config().settle().toNanos() + session.config().leakGrace().toNanos();
         while (true) {
             Map<String, String> out = new TreeMap<>();
             Availability<Map<String, Long>> now = resourceCounts();
@@ -107,6 +108,11 @@ public final class Lab {
             if (out.isEmpty() || System.nanoTime() >= deadline) {
                 return out;
             }
+            if (quiescence(Duration.ZERO) == org.ndkkit.spi.Quiescence.QUIET) {
+                // counted while nothing more can happen: a later count cannot differ
+                trace.note("leak check: the testbed is quiescent, so the counts are final");
+                return out;
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -115,8 +121,6 @@ public final class Lab {
             }
         }
     }
-
-    private static final Duration LEAK_GRACE = Duration.ofMillis(Long.getLong("ndk.leak-grace.ms", 500));
 
     // ----------------------------------------------------------------- basics
 
@@ -529,29 +533,75 @@ public final class Lab {
         return events.stream().filter(e -> e.owner.equals(owner) && e.kind.equals(kind)).toList();
     }
 
-    /** Waits (bounded) until {@code condition} holds. */
+    /**
+     * Waits (bounded) until {@code condition} holds. The condition is tested again as soon as the
+     * trace grows (a call, a callback, a note), and at the latest every {@value #RECHECK_MS} ms for
+     * conditions on state the trace does not show.
+     */
     public boolean eventually(Duration bound, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        while (true) {
+            long seen = trace.size();
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 return false;
             }
             try {
-                Thread.sleep(2);
+                trace.awaitGrowth(seen, Math.min(left, TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return true;
     }
 
+    private static final long RECHECK_MS = 20;
+
+    /**
+     * A window in which the kit watches that nothing more happens (a stray or second callback, a
+     * completion that must not come yet), and after which it checks: {@code ndk.settle.ms} long.
+     * It ends early only when the testbed says its provider is quiescent (nothing more can happen
+     * until the consumer calls again); a provider that cannot say (UNKNOWN) or is still busy gets
+     * the whole window, and so does every provider with {@code ndk.quiescence=ignore}.
+     */
     public void settle() {
-        try {
-            Thread.sleep(session.config().settle().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Duration window = session.config().settle();
+        long end = System.nanoTime() + window.toNanos();
+        Duration ask = window.compareTo(timeout().dividedBy(2)) > 0 ? timeout().dividedBy(2) : window;
+        if (quiescence(ask) == org.ndkkit.spi.Quiescence.QUIET) {
+            return;
         }
+        long left = end - System.nanoTime();
+        if (left > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Asks the testbed whether its provider is quiescent, waiting at most {@code max}; UNKNOWN when
+     * the run ignores quiescence ({@code ndk.quiescence=ignore}) or the testbed fails to answer.
+     */
+    public org.ndkkit.spi.Quiescence quiescence(Duration max) {
+        if (!session.config().useQuiescence()) {
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        }
+        org.ndkkit.spi.Quiescence q;
+        try {
+            q = bounded("Testbed.awaitQuiescence(" + max.toMillis() + " ms)", () -> session.testbed().awaitQuiescence(max));
+        } catch (KitTimeout | org.ndkkit.spi.ProviderCrashedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            trace.note("Testbed.awaitQuiescence failed (" + e + "): the window runs its full length");
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        }
+        return q == null ? org.ndkkit.spi.Quiescence.UNKNOWN : q;
     }
 
     // ----------------------------------------------------------------- close

@@ -25,7 +25,7 @@ public final class Hooks {
     @Before(order = 0)
     public void openLab(Scenario scenario) {
         ThreadDump.drain(); // a dump from before this scenario is not its evidence
-        Session session = Session.get();
+        Session session = Session.forScenario();
         if (session.providerCrash() != null) {
             // an earlier scenario crashed the provider: its testbed is gone (the CLI resumes in a fresh process)
             throw new EnvironmentError("the provider crashed in an earlier scenario of this run ("
