@@ -425,16 +425,27 @@ public final class Lab {
 
     /** A listener on {@code host}: created, then listening on {@code address}; fails the scenario otherwise. */
     public ListenerRef newListener(String name, Host host, SockAddr address) {
-        ListenerRef ref = new ListenerRef(name, host, this);
-        NdkListener l = create("NdkCreateListener(" + name + ")", name,
-                t -> adapter(host).createListener(ref::onConnectEvent, name, t.createCompletion(), t.context()));
-        ref.listener = l;
-        listeners.put(name, ref);
-        TrackedCall listen = request("NdkListen(" + name + ", " + address + ")", name,
-                t -> l.listen(address, t.requestCompletion(), t.context()));
+        ListenerRef ref = newIdleListener(name, host);
+        NdkListener l = ref.listener;
+        TrackedCall listen = listen(ref, address);
         expectStatus("NdkListen(" + name + ")", NtStatus.SUCCESS, listen.await(timeout()));
         ref.address = readAddress("NdkGetListenerLocalAddress(" + name + ")", l::getLocalAddress);
         return ref;
+    }
+
+    /** A listener on {@code host}, created but not listening yet. */
+    public ListenerRef newIdleListener(String name, Host host) {
+        ListenerRef ref = new ListenerRef(name, host, this);
+        ref.listener = create("NdkCreateListener(" + name + ")", name,
+                t -> adapter(host).createListener(ref::onConnectEvent, name, t.createCompletion(), t.context()));
+        listeners.put(name, ref);
+        return ref;
+    }
+
+    /** NdkListen on a listener of the scenario, tracked; the caller judges the outcome. */
+    public TrackedCall listen(ListenerRef ref, SockAddr address) {
+        return request("NdkListen(" + ref.name() + ", " + address + ")", ref.name(),
+                t -> ref.listener.listen(address, t.requestCompletion(), t.context()));
     }
 
     public ListenerRef listener(String name) {
