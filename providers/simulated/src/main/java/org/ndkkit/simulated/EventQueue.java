@@ -9,8 +9,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The testbed's single event thread, {@value #THREAD_NAME}. Every callback that does not run inside
- * the consumer's call runs here, one at a time in posting order, so a run is deterministic. Timers
- * (the silent host's connect timeout) run here too.
+ * the consumer's call runs here, one at a time in posting order. Before a callback it may wait a
+ * little, as long as the testbed's randomness says ({@link SimRandom#callbackDelayNanos}, drawn when
+ * the callback is posted), so that the same seed gives the same schedule and different seeds let
+ * the consumer's thread and the callbacks interleave differently. Timers (the silent host's connect
+ * timeout) run here too.
  */
 final class EventQueue {
     static final String THREAD_NAME = "ndk-sim-events";
@@ -21,10 +24,16 @@ final class EventQueue {
     private final CallbackTracker activity;
     private volatile Thread thread;
 
-    /** {@code activity}: the testbed's count of queued and running callbacks and pending timers. */
-    EventQueue(CallbackTracker activity) {
+    private final SimRandom random;
+
+    /**
+     * {@code activity}: the testbed's count of queued and running callbacks and pending timers;
+     * {@code random}: the completion timing's draws.
+     */
+    EventQueue(CallbackTracker activity, SimRandom random) {
         this.activity = activity;
         this.posted = new CallbackTracker();
+        this.random = random;
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true); // a testbed the consumer forgot to close must not keep the JVM alive
@@ -39,9 +48,13 @@ final class EventQueue {
     void post(CallbackTracker owner, Runnable task) {
         owner.enter();
         posted.enter();
+        long delay = random.callbackDelayNanos();
         try {
             executor.execute(() -> {
                 try {
+                    if (delay > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(delay);
+                    }
                     task.run();
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator task failed", t);

@@ -47,12 +47,15 @@ final class Lab implements AutoCloseable {
     }
 
     static Lab open(Map<String, String> settings) {
-        return new Lab(new HashMap<>(settings), CONNECT_TIMEOUT);
+        Map<String, String> s = new HashMap<>(settings);
+        s.putIfAbsent("ephemeral-ports", "lowest"); // the tests name the ports port-0 binds take
+        return new Lab(s, CONNECT_TIMEOUT);
     }
 
     /** A testbed whose silent host times a connect out after {@code connectTimeout}. */
     static Lab open(String completionPath, Duration connectTimeout) {
-        return new Lab(new HashMap<>(Map.of("completion-path", completionPath)), connectTimeout);
+        return new Lab(new HashMap<>(Map.of("completion-path", completionPath,
+                "ephemeral-ports", "lowest")), connectTimeout);
     }
 
     void quiet() {
