@@ -28,20 +28,50 @@ import java.util.Properties;
  *       work; default 500); cut short when the testbed is quiescent</li>
  *   <li>{@code ndk.testbed} — {@code per-run} (default): one testbed for the whole run;
  *       {@code per-scenario}: a fresh testbed for every scenario (mutation testing)</li>
+ *   <li>{@code ndk.seed} — the run seed (a decimal or 0x-hex 64-bit number): every value a
+ *       scenario draws comes from it ({@link Draws}), and it is passed to the provider as its setting
+ *       {@code seed} unless {@code ndk.provider.seed} is given. When absent, the run draws one from
+ *       the clock ({@link #runSeed()}), prints it and records it in the summary and in every
+ *       scenario's report, so that a run can be repeated with {@code -Dndk.seed=...}</li>
  *   <li>{@code ndk.provider.<key>} — provider-specific settings, passed through</li>
  * </ul>
+ *
+ * @param seed the seed {@code ndk.seed} gave, or null when the run draws its own
  */
 public record KitConfig(String providerName, Path outDir, Duration timeout, Duration connectTimeout,
                         Duration settle, Map<String, String> providerSettings, boolean useQuiescence,
-                        Duration leakGrace, boolean freshTestbedPerScenario) {
+                        Duration leakGrace, boolean freshTestbedPerScenario, Long seed) {
 
     /** The default leak grace, {@code ndk.leak-grace.ms}. */
     public static final Duration DEFAULT_LEAK_GRACE = Duration.ofMillis(500);
 
-    /** Settings that use the testbed's quiescence and the default leak grace. */
+    /** The provider setting the run seed is passed as. */
+    public static final String PROVIDER_SEED = "seed";
+
+    /** One seed per JVM for runs that do not give one, so that a run's resets all draw from the same. */
+    private static final long CLOCK_SEED = System.nanoTime() ^ System.currentTimeMillis() * 0x9E3779B97F4A7C15L;
+
+    /** Settings that use the testbed's quiescence, the default leak grace and a seed from the clock. */
     public KitConfig(String providerName, Path outDir, Duration timeout, Duration connectTimeout,
                      Duration settle, Map<String, String> providerSettings) {
-        this(providerName, outDir, timeout, connectTimeout, settle, providerSettings, true, DEFAULT_LEAK_GRACE, false);
+        this(providerName, outDir, timeout, connectTimeout, settle, providerSettings, true, DEFAULT_LEAK_GRACE, false, null);
+    }
+
+    /** The run seed: the one {@code ndk.seed} gave, else one drawn from the clock once per JVM. */
+    public long runSeed() {
+        return seed != null ? seed : CLOCK_SEED;
+    }
+
+    /** How the seed came about, for the run's output. */
+    public String seedOrigin() {
+        return seed != null ? "given by ndk.seed" : "drawn from the clock";
+    }
+
+    /** The settings the provider's testbed is opened with: the run seed is its {@code seed} unless one is given. */
+    public Map<String, String> testbedSettings() {
+        Map<String, String> s = new HashMap<>(providerSettings);
+        s.putIfAbsent(PROVIDER_SEED, Long.toString(runSeed()));
+        return s;
     }
 
     public static KitConfig fromSystemProperties() {
@@ -64,7 +94,8 @@ public record KitConfig(String providerName, Path outDir, Duration timeout, Dura
                 settings,
                 choice(p, "ndk.quiescence", "ignore", "use", true),
                 millis(p, "ndk.leak-grace.ms", DEFAULT_LEAK_GRACE.toMillis(), 0),
-                choice(p, "ndk.testbed", "per-run", "per-scenario", false));
+                choice(p, "ndk.testbed", "per-run", "per-scenario", false),
+                seed(p.getProperty("ndk.seed")));
     }
 
     /** A two-valued setting: true for {@code whenTrue}, false for {@code whenFalse} (the default when absent). */
@@ -77,6 +108,18 @@ public record KitConfig(String providerName, Path outDir, Duration timeout, Dura
             return v.trim().equals(whenTrue);
         }
         throw new IllegalArgumentException(key + " must be " + whenFalse + " or " + whenTrue + ", got '" + v + "'");
+    }
+
+    private static Long seed(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            String t = v.trim();
+            return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("ndk.seed must be a 64-bit number (decimal or 0x-hex), got '" + v + "'");
+        }
     }
 
     private static Duration millis(Properties p, String key, long defaultValue) {

@@ -53,6 +53,7 @@ public final class Lab {
     private final java.util.Set<String> peerObjects = new java.util.HashSet<>();
     private List<String> clauses = List.of();
     private int unnamedPassive;
+    private Draws draws;
 
     /** An event callback (connect or disconnect event) with the object it was for. */
     public record Event(String owner, String kind, long nanos, String thread) {
@@ -144,6 +145,24 @@ public final class Lab {
         return session.config().timeout();
     }
 
+    /** The values this scenario draws; set by the hook that opens the scenario. */
+    public void setDraws(Draws draws) {
+        this.draws = draws;
+    }
+
+    /** The scenario's draws (a stream from the run seed alone when no hook set one). */
+    public Draws draws() {
+        if (draws == null) {
+            draws = new Draws(session.config().runSeed(), "unnamed scenario");
+        }
+        return draws;
+    }
+
+    /** The line a failure gives so that it can be reproduced: the run seed and what the scenario drew. */
+    public String reproduce() {
+        return draws().reproduce();
+    }
+
     public void setClauses(List<String> clauses) {
         this.clauses = List.copyOf(clauses);
     }
@@ -154,11 +173,12 @@ public final class Lab {
 
     /** A failure naming the scenario's clauses, the expectation, and the call sequence. */
     public AssertionError failure(String message) {
-        return new AssertionError("[" + String.join(", ", clauses) + "] " + message + "\nCall sequence:\n" + trace.render());
+        return new AssertionError("[" + String.join(", ", clauses) + "] " + message + "\n" + reproduce()
+                + "\nCall sequence:\n" + trace.render());
     }
 
     public AssertionError failure(Violation v) {
-        return new AssertionError(v + "\nCall sequence:\n" + trace.render());
+        return new AssertionError(v + "\n" + reproduce() + "\nCall sequence:\n" + trace.render());
     }
 
     /** Fails unless {@code actual} equals {@code expected}, naming both by name and hex. */

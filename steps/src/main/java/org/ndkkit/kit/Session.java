@@ -55,7 +55,9 @@ public final class Session {
         KitConfig config = KitConfig.fromSystemProperties();
         try {
             NdkProvider provider = Providers.byName(config.providerName());
-            Testbed testbed = provider.openTestbed(new TestbedOptions(config.connectTimeout(), config.providerSettings()));
+            System.out.println("ndk: run seed " + config.runSeed() + " (" + config.seedOrigin() + "; the same draws again with -Dndk.seed="
+                    + config.runSeed() + "), provider seed " + config.testbedSettings().get(KitConfig.PROVIDER_SEED));
+            Testbed testbed = provider.openTestbed(new TestbedOptions(config.connectTimeout(), config.testbedSettings()));
             current = new Session(config, provider, testbed);
             if (!closeHookAdded) {
                 Runtime.getRuntime().addShutdownHook(new Thread(Session::closeQuietly, "ndk-session-close"));

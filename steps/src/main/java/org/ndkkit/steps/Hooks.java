@@ -5,6 +5,7 @@ import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.ndkkit.kit.Draws;
 import org.ndkkit.kit.EnvironmentError;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.LabConditionRecord;
@@ -32,6 +33,8 @@ public final class Hooks {
                     + session.providerCrash().getMessage() + "): its testbed is gone", null); // not this scenario's crash
         }
         state.lab = new Lab(session);
+        String feature = java.nio.file.Path.of(scenario.getUri().getSchemeSpecificPart()).getFileName().toString();
+        state.lab.setDraws(new Draws(session.config().runSeed(), feature + ":" + scenario.getLine()));
         state.lab.setClauses(scenario.getSourceTagNames().stream()
                 .filter(t -> t.startsWith("@clause:")).map(t -> t.substring("@clause:".length())).sorted().toList());
     }
@@ -62,6 +65,8 @@ public final class Hooks {
             lab.trace().note("VIOLATION " + v);
         }
         scenario.attach(lab.trace().render(), "text/plain", "SPI call trace");
+        scenario.attach(lab.draws().render(), "text/plain", "drawn inputs and run seed");
+        lab.draws().publish(scenario.getId());
         if (!state.conditions.isEmpty()) {
             scenario.attach(LabConditionRecord.json(state.conditions), LabConditionRecord.MEDIA_TYPE, "lab conditions");
         }
@@ -70,7 +75,7 @@ public final class Hooks {
         }
         if (!found.isEmpty() && !scenario.isFailed()) {
             throw new AssertionError(found.stream().map(Violation::toString).collect(Collectors.joining("\n"))
-                    + "\nCall sequence:\n" + lab.trace().render());
+                    + "\n" + lab.reproduce() + "\nCall sequence:\n" + lab.trace().render());
         }
     }
 }
