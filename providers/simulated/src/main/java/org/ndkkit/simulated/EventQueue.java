@@ -72,47 +72,59 @@ final class EventQueue {
 
     /**
      * Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. A
-     * timer counts in the testbed's activity from now until it has run or is cancelled.
+     * timer counts in the testbed's activity from now until its task has returned (and so has posted
+     * whatever it owes) or it was cancelled before it started.
      */
     Timer schedule(Duration delay, Runnable task) {
         activity.enter();
-        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Runnable done = () -> {
-            if (counted.compareAndSet(true, false)) {
-                activity.exit();
-            }
-        };
+        Timer timer = new Timer(activity);
         try {
-            ScheduledFuture<?> f = executor.schedule(() -> {
+            timer.future = executor.schedule(() -> {
+                if (!timer.state.compareAndSet(Timer.WAITING, Timer.RUNNING)) {
+                    return; // cancelled first
+                }
                 try {
                     task.run();
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator timer failed", t);
                 } finally {
-                    done.run();
+                    activity.exit();
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return new Timer(f, done);
+            return timer;
         } catch (RejectedExecutionException e) {
-            done.run();
+            activity.exit();
             return null;
         }
     }
 
     /** A scheduled timer. */
     static final class Timer {
-        private final ScheduledFuture<?> future;
-        private final Runnable done;
+        private static final int WAITING = 0;
+        private static final int RUNNING = 1;
+        private static final int CANCELLED = 2;
+        private final java.util.concurrent.atomic.AtomicInteger state =
+                new java.util.concurrent.atomic.AtomicInteger(WAITING);
+        private final CallbackTracker activity;
+        private volatile ScheduledFuture<?> future;
 
-        Timer(ScheduledFuture<?> future, Runnable done) {
-            this.future = future;
-            this.done = done;
+        private Timer(CallbackTracker activity) {
+            this.activity = activity;
         }
 
-        /** Cancels the timer unless it already runs; a cancelled timer no longer counts. */
+        /**
+         * Cancels the timer unless it has started; a cancelled timer no longer counts. A timer
+         * cancelled by its own task (the state change it makes releases it) counts until that task
+         * returns: otherwise the testbed would look quiescent between the cancel and the completion
+         * the task posts next.
+         */
         void cancel() {
-            if (future.cancel(false)) {
-                done.run();
+            if (state.compareAndSet(WAITING, CANCELLED)) {
+                ScheduledFuture<?> f = future;
+                if (f != null) {
+                    f.cancel(false);
+                }
+                activity.exit();
             }
         }
     }
