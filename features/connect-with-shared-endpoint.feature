@@ -11,11 +11,16 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
   after an inline status; exactly one completion, carrying the caller's RequestContext, after
   STATUS_PENDING; a completion called inside the call only if the call returns STATUS_PENDING.
 
+  The listener and the shared endpoint of the background take explicit ports, drawn afresh on every
+  run from the run seed, on an address drawn from each host's IPv4 addresses: the local host's
+  ports from 10000-19999 and the peer's from 20000-29999, so that a local port never equals a
+  destination port by accident (the scenario's report gives the seed and what it drew).
+
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_connect_with_shared_endpoint
 
   Background:
-    Given the peer listens on its first address as L
-    And a shared endpoint SE on the local host's first address with port 0
+    Given the peer listens on an address drawn from its IPv4 addresses, on a port drawn from 20000 to 29999, as L
+    And a shared endpoint SE on an address drawn from the local host's IPv4 addresses, on a port drawn from 10000 to 19999
     And connectors C1 and C2 on the local host, each with its own QP
 
   Rule: A connect the peer accepts succeeds
@@ -32,6 +37,12 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       And the peer accepts the request on L as P1
       Then the connect of C1 succeeds
       And the connect of C1 followed the completion rule
+
+    @clause:CSE-SUCCESS
+    Scenario: A number of connectors drawn from 2 to 8 share one endpoint, each to its own destination
+      Given the number of connectors K is a number drawn from 2 to 8
+      When K connectors connect through SE, each to its own listener of the peer, the peer accepting each
+      Then every one of those connections is established, each from the address of SE
 
   Rule: Each documented error is reported inline or through the completion
 

@@ -41,6 +41,48 @@ Feature: Private data travels intact within the adapter's limits
       Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
       And C1 reads the 12 bytes the peer rejected with
 
+  Rule: Every length from 0 to the limit is delivered intact, odd or even
+
+    The boundaries (0, 1 and the limit) are fixed; lengths between them are drawn afresh on every
+    run from the run seed (the scenario's report gives the seed and the length it drew).
+
+    @clause:PD-CONNECT-DELIVERED
+    Scenario Outline: A connect with private data whose length is <length>
+      Given the private-data length N is <length>
+      When C1 connects through SE to L with N bytes of private data
+      And the peer receives a connect request on L as P1
+      Then P1 reads the N bytes C1 sent
+
+      Examples:
+        | length                                          |
+        | 0                                               |
+        | 1                                               |
+        | an odd number drawn from 3 to MaxCallerData - 1 |
+        | an even number drawn from 2 to MaxCallerData - 1 |
+
+    @clause:PD-ACCEPT-DELIVERED
+    Scenario Outline: An accept with private data whose length is <length>
+      Given the private-data length N is <length>
+      When C1 connects through SE to L
+      And the peer accepts the request on L as P1 with N bytes of private data
+      Then the connect of C1 succeeds
+      And C1 reads the N bytes P1 sent
+
+      Examples:
+        | length                                                     |
+        | 0                                                          |
+        | 1                                                          |
+        | an odd number drawn from 3 to the peer's MaxCalleeData - 1 |
+        | an even number drawn from 2 to the peer's MaxCalleeData - 1 |
+
+    @clause:PD-REJECT-DELIVERED
+    Scenario: A reject with private data of a length drawn from 1 to the limit
+      Given the private-data length N is a number drawn from 1 to the peer's MaxCalleeData
+      When C1 connects through SE to L
+      And the peer rejects the request on L with N bytes of private data
+      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      And C1 reads the N bytes the peer rejected with
+
   Rule: Exactly the limit works; one byte more is an error, not success
 
     @clause:PD-CALLER-LIMIT

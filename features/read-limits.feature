@@ -97,6 +97,19 @@ Feature: Read limits are capped, never refused, and settle on the lower of the t
       Then the connect of C1 succeeds
       And C1 reads inbound read limit min(MaxInboundReadLimit, the peer's MaxOutboundReadLimit) and outbound read limit min(MaxOutboundReadLimit, the peer's MaxInboundReadLimit)
 
+    @clause:LIM-INBOUND-CAP @clause:LIM-OUTBOUND-CAP @clause:LIM-INBOUND-PEER @clause:LIM-OUTBOUND-PEER
+    Scenario: Limits drawn from each side's whole range settle on the lowest value that bounds them
+      Each of the four limits is drawn afresh on every run from 0 to its adapter's maximum (the
+      scenario's report gives the run seed and the values drawn).
+      Given the read limit IRD is a number drawn from 0 to MaxInboundReadLimit
+      And the read limit ORD is a number drawn from 0 to MaxOutboundReadLimit
+      And the peer's read limit PIRD is a number drawn from 0 to the peer's MaxInboundReadLimit
+      And the peer's read limit PORD is a number drawn from 0 to the peer's MaxOutboundReadLimit
+      When C1 connects through SE to L with inbound read limit IRD and outbound read limit ORD
+      And the peer accepts the request on L as P1 with inbound read limit PIRD and outbound read limit PORD
+      Then the connect of C1 succeeds
+      And C1 reads inbound read limit min(IRD, PORD) and outbound read limit min(ORD, PIRD)
+
     @clause:LIM-ZERO
     Scenario: Zero read limits are legal and stay zero
       When C1 connects through SE to L with inbound read limit 0 and outbound read limit 0

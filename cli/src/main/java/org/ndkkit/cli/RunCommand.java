@@ -125,6 +125,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--settle-ms", paramLabel = "MS", description = "how long to watch for stray callbacks (default 100)")
     Long settleMs;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "the run seed (decimal or 0x-hex, 64 bits): every input a scenario draws comes from it, and "
+                    + "the provider gets it as its setting seed (default: drawn once per run; the report records it, "
+                    + "so --seed N repeats a run's draws)")
+    String seed;
+
     @Option(names = "--stall-timeout", paramLabel = "SECONDS",
             description = "stop the run when nothing progresses this long; the running scenario becomes 'timeout' "
                     + "(default: from the timeouts, at least 60)")
@@ -309,6 +315,9 @@ public final class RunCommand implements Callable<Integer> {
         r.settings.put("settleMs", sMs);
         r.settings.put("stallTimeoutSeconds", stall);
         r.settings.put("runTimeoutSeconds", runSeconds);
+        // one seed for every attempt of the run: a resumed suite draws what the crashed one would have
+        runSeed = seed == null ? new java.security.SecureRandom().nextLong() : parseSeed(seed);
+        r.settings.put("seed", Long.toString(runSeed));
         for (Path km : killMatrices) {
             try {
                 JsonNode m = json.readTree(km.toFile());
@@ -374,6 +383,8 @@ public final class RunCommand implements Callable<Integer> {
         outw.println("ndk-cli: " + profile.id() + " run of " + provider + (r.providerVersion == null ? "" : " " + r.providerVersion)
                 + ": " + selected.size() + " of " + specFiles.scenarios().size() + " scenarios" + (lab ? ", in the SoftRoCE lab" : "")
                 + " -> " + outDir);
+        outw.println("ndk-cli: run seed " + runSeed + (seed == null ? " (drawn; repeat this run's inputs with --seed " + runSeed + ")"
+                : " (given)"));
         outw.flush();
 
         final Regression.Baseline baseFinal = base;
@@ -646,6 +657,18 @@ public final class RunCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ the suite process
 
+    private long runSeed;
+
+    /** A seed as the kit reads {@code ndk.seed}: decimal, or 0x-hex for all 64 bits. */
+    static long parseSeed(String v) {
+        String t = v.trim();
+        try {
+            return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new NdkCli.UsageException("--seed must be a 64-bit number (decimal or 0x-hex), got '" + v + "'");
+        }
+    }
+
     /** The suite process's command; {@code suffix} ("" or "-N") keeps a resumed attempt's kit output apart. */
     private List<String> suiteCommand(ProviderPath pp, Path raw, String suffix, long tMs, long cMs, long sMs) {
         List<String> cmd = new ArrayList<>();
@@ -657,6 +680,7 @@ public final class RunCommand implements Callable<Integer> {
         cmd.add("-Dndk.timeout.ms=" + tMs);
         cmd.add("-Dndk.connect-timeout.ms=" + cMs);
         cmd.add("-Dndk.settle.ms=" + sMs);
+        cmd.add("-Dndk.seed=" + runSeed);
         settings.forEach((k, v) -> cmd.add("-Dndk.provider." + k + "=" + v));
         cmd.add("-Dallure.results.directory=" + raw.resolve("allure-results"));
         cmd.add("-D" + ProgressLog.PROPERTY + "=" + raw.resolve("progress.ndjson"));

@@ -318,7 +318,7 @@ class CliEndToEndIT {
 
         // the binaries that were tested: the kit's jars and the provider's class folder, by SHA-256
         JsonNode summary = JSON.readTree(certification.out().resolve("summary.json").toFile());
-        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.2.0.jar");
+        assertThat(summary.path("kit").path("artifacts").findValuesAsText("name")).contains("ndk-cli.jar", "ndk-spi-1.3.0.jar");
         assertThat(summary.path("provider").path("artifacts").findValuesAsText("kind")).containsExactly("folder");
         Run identity = cli("verify-provider-path", "verify", dir.toString(), "--provider-path", TEST_CLASSES.toString(),
                 "--require-kit-spec");
@@ -567,6 +567,32 @@ class CliEndToEndIT {
         assertThat(clean.summary().path("regression").path("newPasses")).hasSize(1);
     }
 
+    @Test
+    @Order(21)
+    void theRunSeedIsRecordedAndTheSameSeedDrawsTheSameInputs() throws Exception {
+        // the read-limit scenario that draws all four limits from their whole ranges
+        String drawing = "@clause:LIM-INBOUND-CAP and @clause:LIM-OUTBOUND-PEER";
+        Run a = cli("seed-hex", "run", "-p", "simulated", "--tags", drawing, "--seed", "0x2a", "--no-report", "--no-probes");
+        Run b = cli("seed-dec", "run", "-p", "simulated", "--tags", drawing, "--seed", "42", "--no-report", "--no-probes");
+        Run c = cli("seed-drawn", "run", "-p", "simulated", "--tags", drawing, "--no-report", "--no-probes");
+        for (Run r : List.of(a, b, c)) {
+            assertThat(r.exit()).as(r.output()).isEqualTo(4);
+        }
+        assertThat(a.summary().path("run").path("settings").path("seed").asText()).isEqualTo("42");
+        assertThat(a.output()).contains("run seed 42 (given)");
+        assertThat(Files.readString(a.out().resolve("summary.md"))).contains("`--seed 42`");
+        JsonNode ka = JSON.readTree(a.out().resolve("raw/kit/summary.json").toFile()).path("seed");
+        JsonNode kb = JSON.readTree(b.out().resolve("raw/kit/summary.json").toFile()).path("seed");
+        assertThat(ka.path("run").asLong()).as("the suite drew from the CLI's seed").isEqualTo(42);
+        assertThat(ka.path("draws").size()).as("the selection draws").isPositive();
+        assertThat(kb.path("draws")).as("the same seed, the same draws").isEqualTo(ka.path("draws"));
+        // without --seed the CLI draws one, records it and says how to repeat it
+        String drawn = c.summary().path("run").path("settings").path("seed").asText();
+        assertThat(c.output()).contains("run seed " + drawn + " (drawn; repeat this run's inputs with --seed " + drawn + ")");
+        assertThat(JSON.readTree(c.out().resolve("raw/kit/summary.json").toFile()).path("seed").path("run").asLong())
+                .isEqualTo(Long.parseLong(drawn));
+    }
+
     // ------------------------------------------------------------------ crashes, hangs, environment
 
     @Test
@@ -594,6 +620,12 @@ class CliEndToEndIT {
         JsonNode crashed = r.summary().path("scenarios").get(1);
         assertThat(crashed.path("reason").asText()).contains("exit 134").contains("SIGSEGV").contains("hs_err_");
         assertThat(r.summary().toString()).contains("suite-process-crashes");
+        // the resumed suite draws from the run's one seed
+        long seed = Long.parseLong(r.summary().path("run").path("settings").path("seed").asText());
+        for (String kit : List.of("raw/kit", "raw/kit-2")) {
+            assertThat(JSON.readTree(r.out().resolve(kit + "/summary.json").toFile()).path("seed").path("run").asLong())
+                    .as(kit).isEqualTo(seed);
+        }
         try (ZipFile z = new ZipFile(r.out().resolve("bundle/ndk-conformance-bundle.zip").toFile())) {
             assertThat(z.stream().map(ZipEntry::getName).toList())
                     .anyMatch(n -> n.endsWith("evidence/progress-2.ndjson"))
@@ -717,6 +749,9 @@ class CliEndToEndIT {
         Run noBaseline = cli("no-baseline", "run", "-p", "simulated", "--profile", "regression");
         assertThat(noBaseline.exit()).isEqualTo(2);
         assertThat(noBaseline.output()).contains("needs --baseline");
+        Run badSeed = cli("bad-seed", "run", "-p", "simulated", "--seed", "forty-two");
+        assertThat(badSeed.exit()).isEqualTo(2);
+        assertThat(badSeed.output()).contains("--seed must be a 64-bit number");
         Run badTags = cli("bad-tags", "run", "-p", "simulated", "--tags", "@a and (");
         assertThat(badTags.exit()).isEqualTo(2);
         assertThat(badTags.output()).contains("invalid tag expression");

@@ -34,6 +34,8 @@ final class ReadLimits {
     private static final Pattern READS_ONE = Pattern.compile("(\\S+) reads an effective (inbound|outbound) read limit of (.+)");
     private static final Pattern READS_EITHER = Pattern.compile("(\\S+) reads inbound read limit (.+) and outbound read limit (.+), "
             + "or inbound read limit (.+) and outbound read limit (.+)");
+    /** A value the scenario draws at run time ({@code DrawSteps}); the site works it at its range's midpoint. */
+    private static final Pattern DRAWN = Pattern.compile("the [a-z' -]+? ([A-Z]{1,4}[0-9]?) is an? (?:(?:odd|even) )?number drawn from (.+) to (.+)");
     private static final Pattern READS_BOTH = Pattern.compile("(\\S+) reads inbound read limit (.+) and outbound read limit (.+)");
 
     /** A value as the scenario writes it and as it evaluates for the pair. */
@@ -105,19 +107,24 @@ final class ReadLimits {
         Value peerOut = null;
         String active = null;
         List<String[]> expectations = new ArrayList<>();
+        java.util.Map<String, Long> drawn = new java.util.HashMap<>();
         for (String step : r.steps()) {
             Matcher m;
-            if ((m = AT_LEAST.matcher(step)).matches()) {
-                if (value(m.group(1), local, peer).value() < value(m.group(2), local, peer).value()) {
+            if ((m = DRAWN.matcher(step)).matches()) {
+                long lo = value(m.group(2), local, peer, drawn).value();
+                long hi = value(m.group(3), local, peer, drawn).value();
+                drawn.put(m.group(1), lo + (hi - lo) / 2);
+            } else if ((m = AT_LEAST.matcher(step)).matches()) {
+                if (value(m.group(1), local, peer, drawn).value() < value(m.group(2), local, peer, drawn).value()) {
                     return null;
                 }
             } else if ((m = CONNECT.matcher(step)).matches()) {
                 active = m.group(1);
-                ownIn = value(m.group(2), local, peer);
-                ownOut = value(m.group(3), local, peer);
+                ownIn = value(m.group(2), local, peer, drawn);
+                ownOut = value(m.group(3), local, peer, drawn);
             } else if ((m = ACCEPT.matcher(step)).matches()) {
-                peerIn = value(m.group(2), local, peer);
-                peerOut = value(m.group(3), local, peer);
+                peerIn = value(m.group(2), local, peer, drawn);
+                peerOut = value(m.group(3), local, peer, drawn);
             } else if ((m = READS_ONE.matcher(step)).matches()) {
                 expectations.add(new String[] {m.group(1), m.group(2), m.group(3)});
             } else if ((m = READS_EITHER.matcher(step)).matches()) {
@@ -144,12 +151,12 @@ final class ReadLimits {
                 if (isActive) {
                     throw new IllegalStateException(r.id() + ": only the passive side's view has two readings");
                 }
-                alternative = value(e[3], local, peer);
+                alternative = value(e[3], local, peer, drawn);
                 String[] asSent = passiveAsSent(inbound, ownIn, ownOut, pair);
                 work = new String[] {work[0] + "; as sent: " + asSent[0], work[1]};
                 computedAlternative = Long.parseLong(asSent[1]);
             }
-            checks.add(new Check(e[0], isActive, e[1], value(e[2], local, peer), work[0], Long.parseLong(work[1]),
+            checks.add(new Check(e[0], isActive, e[1], value(e[2], local, peer, drawn), work[0], Long.parseLong(work[1]),
                     alternative, computedAlternative));
         }
         return new Worked(r, pair, ownIn, ownOut, peerIn, peerOut, checks);
@@ -186,7 +193,10 @@ final class ReadLimits {
         return new String[] {"min(" + offer + ", " + offerMax + ") = " + result, Long.toString(result)};
     }
 
-    private static Value value(String text, AdapterInfo local, AdapterInfo peer) {
-        return new Value(text, LimitExpression.evaluate(text, local, peer));
+    /** A drawn name shows the value it is worked at, so the page's arithmetic can be followed. */
+    private static Value value(String text, AdapterInfo local, AdapterInfo peer, java.util.Map<String, Long> drawn) {
+        long v = LimitExpression.evaluate(text, local, peer, drawn);
+        String shown = drawn.containsKey(text.trim()) ? text.trim() + " (drawn; worked at its range's midpoint)" : text;
+        return new Value(shown, v);
     }
 }

@@ -111,6 +111,21 @@ final class StatusCodes {
                 }
                 return List.of(new Use(NtStatus.named(m.group(1)), f, Path.INLINE, r, step));
             }),
+            // The state table (states.feature): "it" is the call the step before it asked for.
+            new Phrase(Pattern.compile("it returns (STATUS_[A-Z_]+)( or an error)?"), (m, previous, r, step) -> {
+                String[] call = stateTableCall(previous);
+                if (call == null) {
+                    throw new IllegalStateException(r.id() + ": cannot tell which call '" + step + "' judges (step before: '"
+                            + previous + "')");
+                }
+                Path path = call[1].equals("inline") ? Path.INLINE : Path.EITHER;
+                List<Use> uses = new ArrayList<>();
+                uses.add(new Use(NtStatus.named(m.group(1)), call[0], path, r, step));
+                if (m.group(2) != null) {
+                    uses.add(new Use(null, call[0], path, r, step));
+                }
+                return uses;
+            }),
             // A close's or a create's return value is inline by definition (PENDING is a return value).
             phrase("the close of .+ returns (STATUS_[A-Z_]+)", m -> one(NtStatus.named(m.group(1)), "NdkCloseObject", Path.INLINE)),
             phrase("every close returned (STATUS_[A-Z_]+) or (STATUS_[A-Z_]+)", m -> List.of(
@@ -121,6 +136,38 @@ final class StatusCodes {
             phrase("every create returned (STATUS_[A-Z_]+) with the object or (STATUS_[A-Z_]+) and one completion carrying it",
                     m -> List.of(use(NtStatus.named(m.group(1)), CREATES, Path.INLINE),
                             use(NtStatus.named(m.group(2)), CREATES, Path.INLINE))));
+
+
+    private static final Pattern STATE_CALL = Pattern.compile("the (connector|shared endpoint|listener), [^,]+, is asked to (.+)");
+
+    /** {function, "inline" or "either"} for a state-table call, or null. */
+    static String[] stateTableCall(String previous) {
+        Matcher m = STATE_CALL.matcher(previous == null ? "" : previous);
+        if (!m.matches()) {
+            return null;
+        }
+        String object = m.group(1);
+        String call = m.group(2);
+        return switch (call) {
+            case "accept" -> new String[] {"NdkAccept", "either"};
+            case "reject" -> new String[] {"NdkReject", "inline"};
+            case "complete the connection" -> new String[] {"NdkCompleteConnect", "either"};
+            case "disconnect" -> new String[] {"NdkDisconnect", "either"};
+            case "connect with NdkConnect", "lend its address to NdkConnect" -> new String[] {"NdkConnect", "either"};
+            case "connect through a shared endpoint", "carry a connection from C2 to L", "take a connect request from C1" ->
+                    new String[] {"NdkConnectWithSharedEndpoint", "either"};
+            case "listen", "lend its address to a listener" -> new String[] {"NdkListen", "either"};
+            case "lend its address to a new shared endpoint" -> new String[] {"NdkCreateSharedEndpoint", "either"};
+            case "read its connection data" -> new String[] {"NdkGetConnectionData", "inline"};
+            case "read its peer address" -> new String[] {"NdkGetPeerAddress", "inline"};
+            case "read its local address" -> new String[] {switch (object) {
+                case "shared endpoint" -> "NdkGetSharedEndpointLocalAddress";
+                case "listener" -> "NdkGetListenerLocalAddress";
+                default -> "NdkGetLocalAddress";
+            }, "inline"};
+            default -> null;
+        };
+    }
 
     /** A use without its scenario yet; {@link #phrase} fills that in. */
     private record Partial(NtStatus status, String function, Path path) {

@@ -2,6 +2,7 @@ package org.ndkkit.kit;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every SPI call a scenario made, with its inline status, and every callback the provider made,
@@ -29,6 +30,22 @@ public final class CallTrace {
 
     private synchronized void add(String kind, String text) {
         entries.add(new Entry(System.nanoTime(), Thread.currentThread().getName(), kind, text));
+        notifyAll();
+    }
+
+    /** How many lines the trace has. */
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    /** Waits until the trace has more than {@code seen} lines, at most {@code maxNanos}. */
+    public synchronized void awaitGrowth(long seen, long maxNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + maxNanos;
+        long left = maxNanos;
+        while (entries.size() <= seen && left > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+            left = deadline - System.nanoTime();
+        }
     }
 
     public synchronized List<Entry> entries() {

@@ -53,6 +53,7 @@ public final class Lab {
     private final java.util.Set<String> peerObjects = new java.util.HashSet<>();
     private List<String> clauses = List.of();
     private int unnamedPassive;
+    private Draws draws;
 
     /** An event callback (connect or disconnect event) with the object it was for. */
     public record Event(String owner, String kind, long nanos, String thread) {
@@ -83,14 +84,15 @@ public final class Lab {
     /**
      * What the provider still holds beyond its counts before the scenario, once everything is
      * closed: empty when nothing leaked. Native resources may be freed a little after the close
-     * completes (a kernel's deferred work), so the check polls for up to the settle time plus
-     * {@code ndk.leak-grace.ms}.
+     * completes (a kernel's deferred work), so the check polls for up to the settle time plus the
+     * leak grace ({@code ndk.leak-grace.ms}); a testbed that says it is quiescent has no such work
+     * left, so what it still holds then is final.
      */
     public Map<String, String> leaks() {
         if (!countsBefore.isAvailable()) {
             return Map.of();
         }
-        long deadline = System.nanoTime() + session.config().settle().toNanos() + LEAK_GRACE.toNanos();
+        long deadline = System.nanoTime() + session.config().settle().toNanos() + session.config().leakGrace().toNanos();
         while (true) {
             Map<String, String> out = new TreeMap<>();
             Availability<Map<String, Long>> now = resourceCounts();
@@ -107,6 +109,11 @@ public final class Lab {
             if (out.isEmpty() || System.nanoTime() >= deadline) {
                 return out;
             }
+            if (quiescence(Duration.ZERO) == org.ndkkit.spi.Quiescence.QUIET) {
+                // counted while nothing more can happen: a later count cannot differ
+                trace.note("leak check: the testbed is quiescent, so the counts are final");
+                return out;
+            }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -115,8 +122,6 @@ public final class Lab {
             }
         }
     }
-
-    private static final Duration LEAK_GRACE = Duration.ofMillis(Long.getLong("ndk.leak-grace.ms", 500));
 
     // ----------------------------------------------------------------- basics
 
@@ -140,6 +145,24 @@ public final class Lab {
         return session.config().timeout();
     }
 
+    /** The values this scenario draws; set by the hook that opens the scenario. */
+    public void setDraws(Draws draws) {
+        this.draws = draws;
+    }
+
+    /** The scenario's draws (a stream from the run seed alone when no hook set one). */
+    public Draws draws() {
+        if (draws == null) {
+            draws = new Draws(session.config().runSeed(), "unnamed scenario");
+        }
+        return draws;
+    }
+
+    /** The line a failure gives so that it can be reproduced: the run seed and what the scenario drew. */
+    public String reproduce() {
+        return draws().reproduce();
+    }
+
     public void setClauses(List<String> clauses) {
         this.clauses = List.copyOf(clauses);
     }
@@ -150,11 +173,12 @@ public final class Lab {
 
     /** A failure naming the scenario's clauses, the expectation, and the call sequence. */
     public AssertionError failure(String message) {
-        return new AssertionError("[" + String.join(", ", clauses) + "] " + message + "\nCall sequence:\n" + trace.render());
+        return new AssertionError("[" + String.join(", ", clauses) + "] " + message + "\n" + reproduce()
+                + "\nCall sequence:\n" + trace.render());
     }
 
     public AssertionError failure(Violation v) {
-        return new AssertionError(v + "\nCall sequence:\n" + trace.render());
+        return new AssertionError(v + "\n" + reproduce() + "\nCall sequence:\n" + trace.render());
     }
 
     /** Fails unless {@code actual} equals {@code expected}, naming both by name and hex. */
@@ -421,16 +445,27 @@ public final class Lab {
 
     /** A listener on {@code host}: created, then listening on {@code address}; fails the scenario otherwise. */
     public ListenerRef newListener(String name, Host host, SockAddr address) {
-        ListenerRef ref = new ListenerRef(name, host, this);
-        NdkListener l = create("NdkCreateListener(" + name + ")", name,
-                t -> adapter(host).createListener(ref::onConnectEvent, name, t.createCompletion(), t.context()));
-        ref.listener = l;
-        listeners.put(name, ref);
-        TrackedCall listen = request("NdkListen(" + name + ", " + address + ")", name,
-                t -> l.listen(address, t.requestCompletion(), t.context()));
+        ListenerRef ref = newIdleListener(name, host);
+        NdkListener l = ref.listener;
+        TrackedCall listen = listen(ref, address);
         expectStatus("NdkListen(" + name + ")", NtStatus.SUCCESS, listen.await(timeout()));
         ref.address = readAddress("NdkGetListenerLocalAddress(" + name + ")", l::getLocalAddress);
         return ref;
+    }
+
+    /** A listener on {@code host}, created but not listening yet. */
+    public ListenerRef newIdleListener(String name, Host host) {
+        ListenerRef ref = new ListenerRef(name, host, this);
+        ref.listener = create("NdkCreateListener(" + name + ")", name,
+                t -> adapter(host).createListener(ref::onConnectEvent, name, t.createCompletion(), t.context()));
+        listeners.put(name, ref);
+        return ref;
+    }
+
+    /** NdkListen on a listener of the scenario, tracked; the caller judges the outcome. */
+    public TrackedCall listen(ListenerRef ref, SockAddr address) {
+        return request("NdkListen(" + ref.name() + ", " + address + ")", ref.name(),
+                t -> ref.listener.listen(address, t.requestCompletion(), t.context()));
     }
 
     public ListenerRef listener(String name) {
@@ -529,29 +564,75 @@ public final class Lab {
         return events.stream().filter(e -> e.owner.equals(owner) && e.kind.equals(kind)).toList();
     }
 
-    /** Waits (bounded) until {@code condition} holds. */
+    /**
+     * Waits (bounded) until {@code condition} holds. The condition is tested again as soon as the
+     * trace grows (a call, a callback, a note), and at the latest every {@value #RECHECK_MS} ms for
+     * conditions on state the trace does not show.
+     */
     public boolean eventually(Duration bound, java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        while (true) {
+            long seen = trace.size();
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 return false;
             }
             try {
-                Thread.sleep(2);
+                trace.awaitGrowth(seen, Math.min(left, TimeUnit.MILLISECONDS.toNanos(RECHECK_MS)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
         }
-        return true;
     }
 
+    private static final long RECHECK_MS = 20;
+
+    /**
+     * A window in which the kit watches that nothing more happens (a stray or second callback, a
+     * completion that must not come yet), and after which it checks: {@code ndk.settle.ms} long.
+     * It ends early only when the testbed says its provider is quiescent (nothing more can happen
+     * until the consumer calls again); a provider that cannot say (UNKNOWN) or is still busy gets
+     * the whole window, and so does every provider with {@code ndk.quiescence=ignore}.
+     */
     public void settle() {
-        try {
-            Thread.sleep(session.config().settle().toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Duration window = session.config().settle();
+        long end = System.nanoTime() + window.toNanos();
+        Duration ask = window.compareTo(timeout().dividedBy(2)) > 0 ? timeout().dividedBy(2) : window;
+        if (quiescence(ask) == org.ndkkit.spi.Quiescence.QUIET) {
+            return;
         }
+        long left = end - System.nanoTime();
+        if (left > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Asks the testbed whether its provider is quiescent, waiting at most {@code max}; UNKNOWN when
+     * the run ignores quiescence ({@code ndk.quiescence=ignore}) or the testbed fails to answer.
+     */
+    public org.ndkkit.spi.Quiescence quiescence(Duration max) {
+        if (!session.config().useQuiescence()) {
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        }
+        org.ndkkit.spi.Quiescence q;
+        try {
+            q = bounded("Testbed.awaitQuiescence(" + max.toMillis() + " ms)", () -> session.testbed().awaitQuiescence(max));
+        } catch (KitTimeout | org.ndkkit.spi.ProviderCrashedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            trace.note("Testbed.awaitQuiescence failed (" + e + "): the window runs its full length");
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        }
+        return q == null ? org.ndkkit.spi.Quiescence.UNKNOWN : q;
     }
 
     // ----------------------------------------------------------------- close

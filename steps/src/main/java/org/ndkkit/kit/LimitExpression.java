@@ -8,17 +8,23 @@ import org.ndkkit.spi.AdapterInfo;
  * every adapter: a number ({@code 4294967295}), an adapter field ({@code MaxInboundReadLimit} is
  * the local adapter's, {@code the peer's MaxOutboundReadLimit} the peer's), an offset
  * ({@code MaxCallerData + 1}) or a minimum ({@code min(MaxInboundReadLimit, the peer's MaxOutboundReadLimit)}).
+ * A name in capitals ({@code N}, {@code IRD}) is a value the scenario drew earlier ({@link Draws}).
  * Values are 32-bit unsigned.
  */
 public final class LimitExpression {
     /** The regular expression Cucumber matches a limit with. */
-    public static final String REGEX = "(?:min\\([^()]+\\)|(?:the peer's |peer's |the local )?(?:MaxInboundReadLimit|MaxOutboundReadLimit|MaxCallerData|MaxCalleeData)|\\d+)(?: [+-] \\d+)?";
+    public static final String REGEX = "(?:min\\([^()]+\\)|(?:the peer's |peer's |the local )?(?:MaxInboundReadLimit|MaxOutboundReadLimit|MaxCallerData|MaxCalleeData)|\\d+|[A-Z]{1,4}[0-9]?)(?: [+-] \\d+)?";
 
     private LimitExpression() {
     }
 
     /** Evaluates {@code text} against the local and peer adapter info. */
     public static long evaluate(String text, AdapterInfo local, AdapterInfo peer) {
+        return evaluate(text, local, peer, java.util.Map.of());
+    }
+
+    /** Evaluates {@code text}, with the values a scenario drew by name. */
+    public static long evaluate(String text, AdapterInfo local, AdapterInfo peer, java.util.Map<String, Long> drawn) {
         String t = text.trim();
         long value;
         String rest;
@@ -27,12 +33,12 @@ public final class LimitExpression {
             String[] parts = t.substring(4, close).split(",");
             value = Long.MAX_VALUE;
             for (String p : parts) {
-                value = Math.min(value, evaluate(p, local, peer));
+                value = Math.min(value, evaluate(p, local, peer, drawn));
             }
             rest = t.substring(close + 1).trim();
         } else {
             String[] words = t.split(" [+-] ", 2);
-            value = atom(words[0].trim(), local, peer);
+            value = atom(words[0].trim(), local, peer, drawn);
             rest = t.substring(words[0].length()).trim();
         }
         if (!rest.isEmpty()) {
@@ -52,9 +58,16 @@ public final class LimitExpression {
         }
     }
 
-    private static long atom(String a, AdapterInfo local, AdapterInfo peer) {
+    private static long atom(String a, AdapterInfo local, AdapterInfo peer, java.util.Map<String, Long> drawn) {
         if (a.matches("\\d+")) {
             return Long.parseLong(a);
+        }
+        if (a.matches("[A-Z]{1,4}[0-9]?")) {
+            Long v = drawn.get(a);
+            if (v == null) {
+                throw new IllegalArgumentException("'" + a + "' names no value the scenario drew (drawn: " + drawn.keySet() + ")");
+            }
+            return v;
         }
         AdapterInfo info = local;
         String name = a;

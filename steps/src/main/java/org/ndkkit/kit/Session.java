@@ -18,6 +18,7 @@ public final class Session {
     private static EnvironmentError failure;
     /** The provider said its testbed is not implemented: every scenario is unsupported with this. */
     private static Unsupported notImplemented;
+    private static boolean closeHookAdded;
     /** The reason code of a provider whose testbed is not implemented (TestbedNotImplementedException). */
     public static final String NOT_IMPLEMENTED = "not-implemented";
 
@@ -54,9 +55,14 @@ public final class Session {
         KitConfig config = KitConfig.fromSystemProperties();
         try {
             NdkProvider provider = Providers.byName(config.providerName());
-            Testbed testbed = provider.openTestbed(new TestbedOptions(config.connectTimeout(), config.providerSettings()));
+            System.out.println("ndk: run seed " + config.runSeed() + " (" + config.seedOrigin() + "; the same draws again with -Dndk.seed="
+                    + config.runSeed() + "), provider seed " + config.testbedSettings().get(KitConfig.PROVIDER_SEED));
+            Testbed testbed = provider.openTestbed(new TestbedOptions(config.connectTimeout(), config.testbedSettings()));
             current = new Session(config, provider, testbed);
-            Runtime.getRuntime().addShutdownHook(new Thread(Session::closeQuietly, "ndk-session-close"));
+            if (!closeHookAdded) {
+                Runtime.getRuntime().addShutdownHook(new Thread(Session::closeQuietly, "ndk-session-close"));
+                closeHookAdded = true;
+            }
             return current;
         } catch (TestbedNotImplementedException e) {
             notImplemented = new Unsupported(NOT_IMPLEMENTED, "the provider '" + config.providerName()
@@ -81,6 +87,19 @@ public final class Session {
     public static synchronized void reset() {
         closeQuietly();
         failure = null;
+    }
+
+    /**
+     * The session for the next scenario: the run's session, or with {@code ndk.testbed=per-scenario}
+     * a fresh one (the previous testbed closed first), so that no scenario inherits a testbed an
+     * earlier one left in some state; for mutation testing, where every mutant of a provider is a
+     * new provider whose scenarios must not depend on each other.
+     */
+    public static synchronized Session forScenario() {
+        if (current != null && current.config.freshTestbedPerScenario()) {
+            reset();
+        }
+        return get();
     }
 
     private static synchronized void closeQuietly() {

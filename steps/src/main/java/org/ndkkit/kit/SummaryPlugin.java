@@ -51,6 +51,8 @@ public final class SummaryPlugin implements ConcurrentEventListener {
     /** How the reason of such a scenario begins; the transport's words follow. */
     public static final String CRASHED_REASON = "the provider crashed: ";
     private final List<ScenarioResult> results = new ArrayList<>();
+    /** What each scenario drew from the run seed, by scenario id. */
+    private final Map<String, List<String>> draws = new TreeMap<>();
     private final PrintStream out = System.out;
     private Instant started = Instant.now();
 
@@ -91,6 +93,10 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         ScenarioResult sr = new ScenarioResult(feature + ":" + line, tc.getName(), feature, line, clauses, verdict[0],
                 verdict[1], r.getDuration().toMillis());
         results.add(sr);
+        List<String> drawn = Draws.take(tc.getId().toString());
+        if (!drawn.isEmpty()) {
+            draws.put(sr.id(), drawn);
+        }
         out.printf("  %-17s %-40s %s%n", sr.verdict(), String.join(",", clauses), sr.name()
                 + (sr.reason() != null && !sr.verdict().equals("failed") ? "  (" + sr.reason() + ")" : ""));
     }
@@ -179,6 +185,16 @@ public final class SummaryPlugin implements ConcurrentEventListener {
         root.put("started", started.toString());
         root.put("finished", e.getInstant().toString());
         root.put("durationMillis", e.getInstant().toEpochMilli() - started.toEpochMilli());
+        ObjectNode seed = root.putObject("seed");
+        seed.put("run", config.runSeed());
+        seed.put("origin", config.seedOrigin());
+        seed.put("provider", config.testbedSettings().get(KitConfig.PROVIDER_SEED));
+        seed.put("reproduce", "-Dndk.seed=" + config.runSeed());
+        ObjectNode drawsNode = seed.putObject("draws");
+        draws.forEach((id, lines) -> {
+            ArrayNode a = drawsNode.putArray(id);
+            lines.forEach(a::add);
+        });
         ObjectNode provider = root.putObject("provider");
         provider.put("name", config.providerName());
         config.providerSettings().forEach((k, v) -> provider.with("settings").put(k, v));
@@ -218,7 +234,8 @@ public final class SummaryPlugin implements ConcurrentEventListener {
             throw new IllegalStateException("cannot write " + dir.resolve("summary.json") + ": " + ex.getMessage(), ex);
         }
         out.println("conformance " + config.providerName() + config.providerSettings() + ": " + results.size() + " scenarios, "
-                + counts + " -> " + dir.resolve("summary.json"));
+                + counts + " -> " + dir.resolve("summary.json") + "; run seed " + config.runSeed() + " (" + config.seedOrigin()
+                + "; repeat with -Dndk.seed=" + config.runSeed() + ")");
     }
 
     /** A clause's verdict: the worst of its scenarios' (failed > timeout > environment-error > not-reached > unsupported > passed). */

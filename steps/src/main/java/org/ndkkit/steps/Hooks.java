@@ -5,6 +5,7 @@ import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.ndkkit.kit.Draws;
 import org.ndkkit.kit.EnvironmentError;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.LabConditionRecord;
@@ -25,13 +26,15 @@ public final class Hooks {
     @Before(order = 0)
     public void openLab(Scenario scenario) {
         ThreadDump.drain(); // a dump from before this scenario is not its evidence
-        Session session = Session.get();
+        Session session = Session.forScenario();
         if (session.providerCrash() != null) {
             // an earlier scenario crashed the provider: its testbed is gone (the CLI resumes in a fresh process)
             throw new EnvironmentError("the provider crashed in an earlier scenario of this run ("
                     + session.providerCrash().getMessage() + "): its testbed is gone", null); // not this scenario's crash
         }
         state.lab = new Lab(session);
+        String feature = java.nio.file.Path.of(scenario.getUri().getSchemeSpecificPart()).getFileName().toString();
+        state.lab.setDraws(new Draws(session.config().runSeed(), feature + ":" + scenario.getLine()));
         state.lab.setClauses(scenario.getSourceTagNames().stream()
                 .filter(t -> t.startsWith("@clause:")).map(t -> t.substring("@clause:".length())).sorted().toList());
     }
@@ -62,6 +65,8 @@ public final class Hooks {
             lab.trace().note("VIOLATION " + v);
         }
         scenario.attach(lab.trace().render(), "text/plain", "SPI call trace");
+        scenario.attach(lab.draws().render(), "text/plain", "drawn inputs and run seed");
+        lab.draws().publish(scenario.getId());
         if (!state.conditions.isEmpty()) {
             scenario.attach(LabConditionRecord.json(state.conditions), LabConditionRecord.MEDIA_TYPE, "lab conditions");
         }
@@ -70,7 +75,7 @@ public final class Hooks {
         }
         if (!found.isEmpty() && !scenario.isFailed()) {
             throw new AssertionError(found.stream().map(Violation::toString).collect(Collectors.joining("\n"))
-                    + "\nCall sequence:\n" + lab.trace().render());
+                    + "\n" + lab.reproduce() + "\nCall sequence:\n" + lab.trace().render());
         }
     }
 }

@@ -159,7 +159,7 @@ public final class TopologySteps {
 
     long eval(String expr) {
         try {
-            return LimitExpression.evaluate(expr, lab().info(Host.LOCAL), lab().info(Host.PEER));
+            return LimitExpression.evaluate(expr, lab().info(Host.LOCAL), lab().info(Host.PEER), lab().draws().values());
         } catch (LimitExpression.OutOfRange e) {
             // e.g. "MaxInboundReadLimit + 1" on an adapter whose maximum is already 4294967295
             throw new Unsupported("limit-outside-ulong", e.getMessage() + " with these adapters, so the scenario's value"

@@ -43,6 +43,10 @@ public final class MarkdownReport {
         row(b, "Run", r.runId + ", " + r.started + " to " + r.finished + " (" + r.state + ")");
         row(b, "Selection", (r.tags == null ? "the whole spec" : "tags `" + r.tags + "`") + ": " + r.selectedCount
                 + " of " + r.spec.scenarios().size() + " scenarios");
+        if (r.settings.get("seed") != null) {
+            row(b, "Seed", r.settings.get("seed") + " (every drawn input comes from it: `--seed " + r.settings.get("seed")
+                    + "` repeats them)");
+        }
         if (r.environment != null) {
             row(b, "Environment", r.environment.path("os").asText() + " (" + r.environment.path("kernel").asText()
                     + "), Java " + r.environment.path("java").asText()

@@ -4,18 +4,39 @@ import java.time.Duration;
 
 /**
  * Counts callbacks that are queued or running for one adapter's objects, so that
- * {@code NdkAdapter.close} can wait until every one of them has returned (NDK's L19).
+ * {@code NdkAdapter.close} can wait until every one of them has returned (NDK's L19). A tracker
+ * with a parent counts in the parent too: the testbed's tracker counts everything of both adapters
+ * plus its timers, which is how it knows it is quiescent.
  */
 final class CallbackTracker {
+    private final CallbackTracker parent;
     private int inFlight; // guarded by this
 
-    synchronized void enter() {
-        inFlight++;
+    CallbackTracker() {
+        this(null);
     }
 
-    synchronized void exit() {
-        if (--inFlight == 0) {
-            notifyAll();
+    CallbackTracker(CallbackTracker parent) {
+        this.parent = parent;
+    }
+
+    void enter() {
+        synchronized (this) {
+            inFlight++;
+        }
+        if (parent != null) {
+            parent.enter();
+        }
+    }
+
+    void exit() {
+        if (parent != null) {
+            parent.exit();
+        }
+        synchronized (this) {
+            if (--inFlight == 0) {
+                notifyAll();
+            }
         }
     }
 

@@ -39,17 +39,24 @@ final class EndpointTable {
     }
 
     private final Map<IpPort, Binding> bindings = new HashMap<>();
+    private final SimRandom random;
+
+    EndpointTable(SimRandom random) {
+        this.random = random;
+    }
+
     /** IPs whose whole ephemeral range is taken (Testbed.exhaustEphemeralPorts), with a hold count. */
     private final Map<InetAddress, Integer> ephemeralHolds = new HashMap<>();
 
     /**
-     * Takes {@code requested}, or with port 0 the lowest free ephemeral port of its IP. The caller has
+     * Takes {@code requested}, or with port 0 a free ephemeral port of its IP: the first free one from a
+     * port the testbed's randomness chooses, wrapping around the range (like a kernel). The caller has
      * already checked that the IP is the adapter's.
      */
     Bound bind(IpPort requested, Kind kind, Object owner) {
         IpPort address = requested;
         if (requested.port() == 0) {
-            int port = lowestFreeEphemeral(requested.ip());
+            int port = freeEphemeral(requested.ip());
             if (port < 0) {
                 return new Bound(null, NtStatus.TOO_MANY_ADDRESSES);
             }
@@ -95,11 +102,14 @@ final class EndpointTable {
                 || (address.port() >= FIRST_EPHEMERAL && ephemeralHolds.containsKey(address.ip()));
     }
 
-    private int lowestFreeEphemeral(InetAddress ip) {
+    private int freeEphemeral(InetAddress ip) {
         if (ephemeralHolds.containsKey(ip)) {
             return -1;
         }
-        for (int port = FIRST_EPHEMERAL; port <= LAST_EPHEMERAL; port++) {
+        int size = LAST_EPHEMERAL - FIRST_EPHEMERAL + 1;
+        int start = random.ephemeralStart(FIRST_EPHEMERAL, LAST_EPHEMERAL) - FIRST_EPHEMERAL;
+        for (int i = 0; i < size; i++) {
+            int port = FIRST_EPHEMERAL + (start + i) % size;
             if (!bindings.containsKey(new IpPort(ip, port))) {
                 return port;
             }

@@ -9,18 +9,31 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The testbed's single event thread, {@value #THREAD_NAME}. Every callback that does not run inside
- * the consumer's call runs here, one at a time in posting order, so a run is deterministic. Timers
- * (the silent host's connect timeout) run here too.
+ * the consumer's call runs here, one at a time in posting order. Before a callback it may wait a
+ * little, as long as the testbed's randomness says ({@link SimRandom#callbackDelayNanos}, drawn when
+ * the callback is posted), so that the same seed gives the same schedule and different seeds let
+ * the consumer's thread and the callbacks interleave differently. Timers (the silent host's connect
+ * timeout) run here too.
  */
 final class EventQueue {
     static final String THREAD_NAME = "ndk-sim-events";
     private static final System.Logger LOG = System.getLogger(EventQueue.class.getName());
 
     private final ScheduledThreadPoolExecutor executor;
-    private final CallbackTracker posted = new CallbackTracker();
+    private final CallbackTracker posted;
+    private final CallbackTracker activity;
     private volatile Thread thread;
 
-    EventQueue() {
+    private final SimRandom random;
+
+    /**
+     * {@code activity}: the testbed's count of queued and running callbacks and pending timers;
+     * {@code random}: the completion timing's draws.
+     */
+    EventQueue(CallbackTracker activity, SimRandom random) {
+        this.activity = activity;
+        this.posted = new CallbackTracker();
+        this.random = random;
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, THREAD_NAME);
             t.setDaemon(true); // a testbed the consumer forgot to close must not keep the JVM alive
@@ -35,9 +48,13 @@ final class EventQueue {
     void post(CallbackTracker owner, Runnable task) {
         owner.enter();
         posted.enter();
+        long delay = random.callbackDelayNanos();
         try {
             executor.execute(() -> {
                 try {
+                    if (delay > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(delay);
+                    }
                     task.run();
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator task failed", t);
@@ -53,18 +70,62 @@ final class EventQueue {
         }
     }
 
-    /** Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. */
-    ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+    /**
+     * Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. A
+     * timer counts in the testbed's activity from now until its task has returned (and so has posted
+     * whatever it owes) or it was cancelled before it started.
+     */
+    Timer schedule(Duration delay, Runnable task) {
+        activity.enter();
+        Timer timer = new Timer(activity);
         try {
-            return executor.schedule(() -> {
+            timer.future = executor.schedule(() -> {
+                if (!timer.state.compareAndSet(Timer.WAITING, Timer.RUNNING)) {
+                    return; // cancelled first
+                }
                 try {
                     task.run();
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator timer failed", t);
+                } finally {
+                    activity.exit();
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return timer;
         } catch (RejectedExecutionException e) {
+            activity.exit();
             return null;
+        }
+    }
+
+    /** A scheduled timer. */
+    static final class Timer {
+        private static final int WAITING = 0;
+        private static final int RUNNING = 1;
+        private static final int CANCELLED = 2;
+        private final java.util.concurrent.atomic.AtomicInteger state =
+                new java.util.concurrent.atomic.AtomicInteger(WAITING);
+        private final CallbackTracker activity;
+        private volatile ScheduledFuture<?> future;
+
+        private Timer(CallbackTracker activity) {
+            this.activity = activity;
+        }
+
+        /**
+         * Cancels the timer unless it has started; a cancelled timer no longer counts. A timer
+         * cancelled by its own task (the state change it makes releases it) counts until that task
+         * returns: otherwise the testbed would look quiescent between the cancel and the completion
+         * the task posts next.
+         */
+        void cancel() {
+            if (state.compareAndSet(WAITING, CANCELLED)) {
+                ScheduledFuture<?> f = future;
+                if (f != null) {
+                    f.cancel(false);
+                }
+                activity.exit();
+            }
         }
     }
 

@@ -29,7 +29,7 @@ final class SimAdapter implements NdkAdapter {
     final SimContext ctx;
     final Host host;
     final List<InetAddress> addresses;
-    final CallbackTracker tracker = new CallbackTracker();
+    final CallbackTracker tracker;
     final AdapterInfo info;
 
     private boolean closed;      // guarded by ctx.lock
@@ -40,6 +40,7 @@ final class SimAdapter implements NdkAdapter {
         this.host = host;
         this.addresses = addresses;
         this.info = AdapterInfos.of(ctx.settings, host);
+        this.tracker = new CallbackTracker(ctx.activity);
     }
 
     @Override

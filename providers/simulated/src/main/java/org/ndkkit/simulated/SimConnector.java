@@ -1,6 +1,5 @@
 package org.ndkkit.simulated;
 
-import java.util.concurrent.ScheduledFuture;
 import org.ndkkit.spi.AdapterInfo;
 import org.ndkkit.spi.DisconnectEventCallback;
 import org.ndkkit.spi.NdkConnector;
@@ -62,7 +61,7 @@ final class SimConnector extends SimObject implements NdkConnector {
     /** The reference this connector holds on its local address: shared, dedicated or the listener's. */
     private EndpointTable.Binding endpoint;
     private FourTuple tuple;
-    private ScheduledFuture<?> timer;
+    private EventQueue.Timer timer;
     // Passive side: the listener the request came to, and whether it still counts in its backlog
     // and holds a reference on it.
     private SimListener origin;
@@ -653,7 +652,7 @@ final class SimConnector extends SimObject implements NdkConnector {
 
     private void cancelTimer() {
         if (timer != null) {
-            timer.cancel(false);
+            timer.cancel();
             timer = null;
         }
     }

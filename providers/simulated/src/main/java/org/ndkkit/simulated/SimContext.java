@@ -17,14 +17,24 @@ import org.ndkkit.spi.NdkObjectType;
 final class SimContext {
     final ReentrantLock lock = new ReentrantLock();
     final SimSettings settings;
-    final EventQueue events = new EventQueue();
-    final SimNetwork network = new SimNetwork();
+    /**
+     * Every callback queued or running for either adapter's objects, and every pending timer: zero
+     * means the testbed is quiescent (nothing more happens until the consumer calls).
+     */
+    final CallbackTracker activity = new CallbackTracker();
+    /** The testbed's randomness (setting {@code seed}): ephemeral ports and completion timing. */
+    final SimRandom random;
+    final EventQueue events;
+    final SimNetwork network;
     final Completions completions;
     /** Live objects by kind, from construction until closed: what the kit's leak check reads. */
     final Map<NdkObjectType, LongAdder> live = new ConcurrentHashMap<>();
 
     SimContext(SimSettings settings) {
         this.settings = settings;
+        this.random = settings.random();
+        this.events = new EventQueue(activity, random);
+        this.network = new SimNetwork(random);
         this.completions = new Completions(settings.completionPath(), events);
     }
 

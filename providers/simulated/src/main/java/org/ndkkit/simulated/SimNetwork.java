@@ -26,9 +26,13 @@ final class SimNetwork {
         SILENT
     }
 
-    final EndpointTable endpoints = new EndpointTable();
+    final EndpointTable endpoints;
     private final Map<InetAddress, SimAdapter> owners = new HashMap<>();
     private final Map<FourTuple, SimConnector> tuples = new HashMap<>();
+
+    SimNetwork(SimRandom random) {
+        endpoints = new EndpointTable(random);
+    }
 
     void attach(SimAdapter adapter, List<InetAddress> addresses) {
         for (InetAddress ip : addresses) {

@@ -15,10 +15,17 @@ import org.ndkkit.spi.TestbedOptions;
  * @param maxCalleeData        setting {@code max-callee-data} (default 148)
  * @param peerMaxInboundReadLimit  setting {@code peer-max-inbound-read-limit} (default 32)
  * @param peerMaxOutboundReadLimit setting {@code peer-max-outbound-read-limit} (default 32)
+ * @param seed                 setting {@code seed}: the seed of the testbed's randomness (default 0;
+ *                             the kit passes its run seed), decimal or 0x-hex
+ * @param portChoice           setting {@code ephemeral-ports}: {@code random} (default: a port-0 bind
+ *                             searches from a random port of 49152-65535) or {@code lowest} (the lowest free)
+ * @param jitterMicros         setting {@code completion-jitter-us}: the most the event thread waits
+ *                             before a callback, in microseconds (default 300; 0 for none)
  */
 record SimSettings(CompletionPath completionPath, int backlog, Duration connectTimeout,
                    int maxInboundReadLimit, int maxOutboundReadLimit, int maxCallerData, int maxCalleeData,
-                   int peerMaxInboundReadLimit, int peerMaxOutboundReadLimit) {
+                   int peerMaxInboundReadLimit, int peerMaxOutboundReadLimit, long seed,
+                   SimRandom.PortChoice portChoice, long jitterMicros) {
 
     static SimSettings from(TestbedOptions options) {
         CompletionPath path = CompletionPath.parse(options.setting(CompletionPath.SETTING, "pending"));
@@ -30,7 +37,34 @@ record SimSettings(CompletionPath completionPath, int backlog, Duration connectT
                 ulong(options, "max-caller-data", 56),
                 ulong(options, "max-callee-data", 148),
                 ulong(options, "peer-max-inbound-read-limit", 32),
-                ulong(options, "peer-max-outbound-read-limit", 32));
+                ulong(options, "peer-max-outbound-read-limit", 32),
+                seed(options.setting("seed", null)),
+                portChoice(options.setting("ephemeral-ports", "random")),
+                number(options, "completion-jitter-us", 300, 1_000_000));
+    }
+
+    SimRandom random() {
+        return new SimRandom(seed, portChoice, jitterMicros);
+    }
+
+    private static long seed(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 0;
+        }
+        String t = raw.trim();
+        try {
+            return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting seed must be a 64-bit number (decimal or 0x-hex); got '" + raw + "'", e);
+        }
+    }
+
+    private static SimRandom.PortChoice portChoice(String raw) {
+        return switch (raw.trim()) {
+            case "random" -> SimRandom.PortChoice.RANDOM;
+            case "lowest" -> SimRandom.PortChoice.LOWEST;
+            default -> throw new IllegalArgumentException("setting ephemeral-ports must be random or lowest; got '" + raw + "'");
+        };
     }
 
     /** A ULONG setting: 0 to 4294967295, decimal or 0x-hex. */

@@ -13,6 +13,7 @@ import org.ndkkit.spi.LabCondition;
 import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.QpReadLimits;
+import org.ndkkit.spi.Quiescence;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
@@ -167,6 +168,25 @@ final class SimTestbed implements Testbed {
         local.close();
         peer.close();
         ctx.events.shutdown(SHUTDOWN_WAIT);
+    }
+
+    /**
+     * Exact: quiescent when no callback of either adapter's objects is queued or running (on the
+     * event thread or inside a call) and no timer (a silent host's connect timeout) is pending.
+     * Requests that wait on the consumer (a connect the peer has not accepted) do not count: only a
+     * consumer's call can move them. Inside a callback the answer is BUSY (that callback runs);
+     * once the testbed is closed, QUIET (its event thread is stopped).
+     */
+    @Override
+    public Quiescence awaitQuiescence(Duration max) {
+        Objects.requireNonNull(max, "max");
+        if (ctx.locked(() -> closed)) {
+            return Quiescence.QUIET;
+        }
+        if (ctx.events.onEventThread()) {
+            return Quiescence.BUSY;
+        }
+        return ctx.activity.awaitIdle(max) ? Quiescence.QUIET : Quiescence.BUSY;
     }
 
     /** For tests: waits until every callback queued so far (not timers) has run. */

@@ -36,8 +36,8 @@ final class Lab implements AutoCloseable {
     /** Every callback the probes saw, in order. */
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
 
-    private Lab(Map<String, String> settings) {
-        testbed = (SimTestbed) new SimulatedProvider().openTestbed(new TestbedOptions(CONNECT_TIMEOUT, settings));
+    private Lab(Map<String, String> settings, Duration connectTimeout) {
+        testbed = (SimTestbed) new SimulatedProvider().openTestbed(new TestbedOptions(connectTimeout, settings));
         local = testbed.adapter(Host.LOCAL);
         peer = testbed.adapter(Host.PEER);
     }
@@ -47,7 +47,15 @@ final class Lab implements AutoCloseable {
     }
 
     static Lab open(Map<String, String> settings) {
-        return new Lab(new HashMap<>(settings));
+        Map<String, String> s = new HashMap<>(settings);
+        s.putIfAbsent("ephemeral-ports", "lowest"); // the tests name the ports port-0 binds take
+        return new Lab(s, CONNECT_TIMEOUT);
+    }
+
+    /** A testbed whose silent host times a connect out after {@code connectTimeout}. */
+    static Lab open(String completionPath, Duration connectTimeout) {
+        return new Lab(new HashMap<>(Map.of("completion-path", completionPath,
+                "ephemeral-ports", "lowest")), connectTimeout);
     }
 
     void quiet() {

@@ -103,6 +103,44 @@ public interface Testbed extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Waits, at most {@code max}, until the provider is quiescent (see {@link Quiescence#QUIET}):
+     * no callback running or queued, nothing scheduled that could lead to one, no completion
+     * outstanding that the provider would deliver without a further call from the consumer. So
+     * that nothing more can happen until the consumer calls again. Requests that wait on the
+     * consumer (a connect the peer has not yet accepted, a connect event not yet claimed) do not
+     * stop a provider from being quiescent; a connect that a timer will end does.
+     *
+     * <p>The kit asks when it watches a window in which nothing more should happen (no second
+     * completion, no callback after a close, no completion of a close whose successors are open)
+     * and when it lets a scenario settle: on {@code QUIET} it ends the window early, on anything
+     * else it watches the whole window. It asks only while none of its own calls into the provider
+     * is in progress, and never from inside a callback.
+     *
+     * <p>What a provider may answer:
+     * <ul>
+     *   <li>{@link Quiescence#QUIET}, as soon as it is quiescent, and only when it knows it (it
+     *       counts its own queued and running callbacks and its timers, for example). A provider
+     *       whose answer could be wrong must not give it: the kit would end a window early and
+     *       could miss a late callback that breaks a rule.</li>
+     *   <li>{@link Quiescence#BUSY}, when {@code max} passed and it was still not quiescent. It
+     *       should wait up to {@code max} first rather than answer at once.</li>
+     *   <li>{@link Quiescence#UNKNOWN}, at once, when it cannot tell: always conforming (the
+     *       default). A provider behind a transport, or over a device whose firmware or kernel may
+     *       still act on its own, answers this unless it can see all of that work.</li>
+     * </ul>
+     * Must return within about {@code max} and must not change the provider's state. Called from
+     * inside a callback of the provider, it answers {@code BUSY} or {@code UNKNOWN} (a callback is
+     * running).
+     *
+     * @param max how long to wait at most; zero asks without waiting
+     * @return whether the provider became quiescent within {@code max}
+     * @since 1.3.0
+     */
+    default Quiescence awaitQuiescence(Duration max) {
+        return Quiescence.UNKNOWN;
+    }
+
     /** The connect timeout the provider was configured with (see {@link TestbedOptions}). */
     Duration connectTimeout();
 
