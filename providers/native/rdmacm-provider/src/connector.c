@@ -560,13 +560,18 @@ ndk_status rc_disconnect(ndk_object *connector, ndk_request_completion completio
         st = NDK_STATUS_INVALID_HANDLE;
     else if (c->hdr.closing)
         st = NDK_STATUS_INVALID_DEVICE_STATE;
-    else if (c->state == CS_DISCONNECTED)
+    else if (c->disconnect_called)
+        st = NDK_STATUS_INVALID_DEVICE_STATE; /* this side disconnected already */
+    else if (c->state == CS_DISCONNECTED) {
+        c->disconnect_called = 1;
         st = NDK_STATUS_SUCCESS;              /* the peer disconnected first: nothing is left to end */
+    }
     else if (c->state == CS_DISCONNECTING)
         st = NDK_STATUS_INVALID_DEVICE_STATE;
     else if (c->state != CS_ESTABLISHED)
         st = NDK_STATUS_CONNECTION_INVALID;
     else {
+        c->disconnect_called = 1;
         rc_qp_to_error(c->qp);                /* NdkDisconnect flushes the QP */
         if (rdma_disconnect(c->id) != 0) {
             c->state = CS_DISCONNECTED;

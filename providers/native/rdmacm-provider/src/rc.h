@@ -161,6 +161,7 @@ struct rc_connector {
     struct rdma_cm_id *id;
     rc_qp *qp;                    /* the QP associated with this connector's connection (holds a dependant) */
     int qp_used;                  /* the QP was moved towards RTS for this connection */
+    int disconnect_called;        /* NdkDisconnect was accepted once: a second one is an error (ST-DISCONNECT-NOT-CONNECTED) */
     rc_se *se;                    /* the shared endpoint it connected through (holds a dependant) */
     rc_listener *listener;        /* passive: the listener that delivered it (holds a dependant) */
     int backlog_slot;             /* passive: counted in listener->unanswered */

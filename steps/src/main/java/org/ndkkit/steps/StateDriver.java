@@ -38,11 +38,11 @@ final class StateDriver {
     /** The connector's states, as the table names them. */
     enum ConnectorState {
         IDLE("idle"), CONNECTING("connecting"), CONNECT_FAILED("connect failed"), ACCEPTED("accepted by the peer"),
-        CONNECTED("connected"), DISCONNECTING("disconnecting"), DISCONNECTED("disconnected"), CLOSING("closing"),
+        CONNECTED("connected"), DISCONNECTING("disconnecting"), DISCONNECTED("disconnected"),
         INCOMING("an incoming request");
 
         static final String REGEX = "idle|connecting|connect failed|accepted by the peer|connected|disconnecting"
-                + "|disconnected|closing|an incoming request";
+                + "|disconnected|an incoming request";
         final String words;
 
         ConnectorState(String words) {
@@ -106,7 +106,7 @@ final class StateDriver {
                 conn.accept("L", "P1");
                 await(CSE, "C1", NtStatus.SUCCESS);
             }
-            case CONNECTED, DISCONNECTING, DISCONNECTED, CLOSING -> conn.establish("C1", "SE", "L", "P1");
+            case CONNECTED, DISCONNECTING, DISCONNECTED -> conn.establish("C1", "SE", "L", "P1");
         }
         if (s == ConnectorState.DISCONNECTING) {
             conn.disconnect("P1");
@@ -118,8 +118,6 @@ final class StateDriver {
         } else if (s == ConnectorState.DISCONNECTED) {
             conn.disconnect("C1");
             await("NdkDisconnect", "C1", NtStatus.SUCCESS);
-        } else if (s == ConnectorState.CLOSING) {
-            lab().close("C1", lab().connector("C1").connector());
         }
         return s == ConnectorState.INCOMING ? "P1" : "C1";
     }
