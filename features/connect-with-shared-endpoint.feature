@@ -38,7 +38,7 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       Then the connect of C1 succeeds
       And the connect of C1 followed the completion rule
 
-    @clause:CSE-SUCCESS
+    @clause:SE-MANY-DESTINATIONS @clause:SE-CONNECTOR-LOCAL-ADDRESS
     Scenario: A number of connectors drawn from 2 to 8 share one endpoint, each to its own destination
       Given the number of connectors K is a number drawn from 2 to 8
       When K connectors connect through SE, each to its own listener of the peer, the peer accepting each
