@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The testbed's single event thread, {@value #THREAD_NAME}. Every callback that does not run inside
@@ -72,47 +73,68 @@ final class EventQueue {
 
     /**
      * Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. A
-     * timer counts in the testbed's activity from now until it has run or is cancelled.
+     * timer counts in the testbed's activity from now until it is cancelled before its task started,
+     * or until its task has returned: whatever the task queues (a completion) is counted before the
+     * timer stops counting, so the testbed is never quiescent in between.
      */
     Timer schedule(Duration delay, Runnable task) {
         activity.enter();
-        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Runnable done = () -> {
-            if (counted.compareAndSet(true, false)) {
-                activity.exit();
-            }
-        };
+        Timer timer = new Timer(activity);
         try {
-            ScheduledFuture<?> f = executor.schedule(() -> {
+            timer.future = executor.schedule(() -> {
+                if (!timer.start()) {
+                    return; // cancelled first
+                }
                 try {
                     task.run();
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator timer failed", t);
                 } finally {
-                    done.run();
+                    timer.finish();
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
-            return new Timer(f, done);
+            return timer;
         } catch (RejectedExecutionException e) {
-            done.run();
+            timer.finish();
             return null;
         }
     }
 
-    /** A scheduled timer. */
+    /** A scheduled timer: waiting, running, or done (ran or cancelled); it counts until done. */
     static final class Timer {
-        private final ScheduledFuture<?> future;
-        private final Runnable done;
+        private static final int WAITING = 0;
+        private static final int RUNNING = 1;
+        private static final int DONE = 2;
 
-        Timer(ScheduledFuture<?> future, Runnable done) {
-            this.future = future;
-            this.done = done;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final CallbackTracker activity;
+        private ScheduledFuture<?> future; // set before the timer is handed out
+
+        private Timer(CallbackTracker activity) {
+            this.activity = activity;
         }
 
-        /** Cancels the timer unless it already runs; a cancelled timer no longer counts. */
+        /** The task is about to run; false when the timer was cancelled first. */
+        private boolean start() {
+            return state.compareAndSet(WAITING, RUNNING);
+        }
+
+        /** The task returned (or was never scheduled). */
+        private void finish() {
+            if (state.getAndSet(DONE) != DONE) {
+                activity.exit();
+            }
+        }
+
+        /**
+         * Cancels the timer unless its task already started; a cancelled timer no longer counts. A
+         * task that started (it may be waiting for the lock the canceller holds) counts until it
+         * has returned.
+         */
         void cancel() {
-            if (future.cancel(false)) {
-                done.run();
+            if (state.compareAndSet(WAITING, DONE)) {
+                future.cancel(false);
+                activity.exit();
             }
         }
     }
