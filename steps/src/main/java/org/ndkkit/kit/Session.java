@@ -87,16 +87,21 @@ public final class Session {
     public static synchronized void reset() {
         closeQuietly();
         failure = null;
+        notImplemented = null;
     }
 
     /**
      * The session for the next scenario: the run's session, or with {@code ndk.testbed=per-scenario}
      * a fresh one (the previous testbed closed first), so that no scenario inherits a testbed an
      * earlier one left in some state; for mutation testing, where every mutant of a provider is a
-     * new provider whose scenarios must not depend on each other.
+     * new provider whose scenarios must not depend on each other. Per scenario, a testbed that
+     * could not be opened is not remembered either: the next scenario (under PIT, maybe the next
+     * mutant's) tries afresh.
      */
     public static synchronized Session forScenario() {
-        if (current != null && current.config.freshTestbedPerScenario()) {
+        boolean fresh = current != null ? current.config.freshTestbedPerScenario()
+                : KitConfig.fromSystemProperties().freshTestbedPerScenario();
+        if (fresh) {
             reset();
         }
         return get();

@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The testbed's single event thread, {@value #THREAD_NAME}. Every callback that does not run inside
@@ -72,15 +73,16 @@ final class EventQueue {
 
     /**
      * Runs {@code task} on the event thread after {@code delay}; null when the testbed is closed. A
-     * timer counts in the testbed's activity from now until its task has returned (and so has posted
-     * whatever it owes) or it was cancelled before it started.
+     * timer counts in the testbed's activity from now until it is cancelled before its task started,
+     * or until its task has returned: whatever the task queues (a completion) is counted before the
+     * timer stops counting, so the testbed is never quiescent in between.
      */
     Timer schedule(Duration delay, Runnable task) {
         activity.enter();
         Timer timer = new Timer(activity);
         try {
             timer.future = executor.schedule(() -> {
-                if (!timer.state.compareAndSet(Timer.WAITING, Timer.RUNNING)) {
+                if (!timer.start()) {
                     return; // cancelled first
                 }
                 try {
@@ -88,42 +90,50 @@ final class EventQueue {
                 } catch (Throwable t) {
                     LOG.log(Level.WARNING, "simulator timer failed", t);
                 } finally {
-                    activity.exit();
+                    timer.finish();
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
             return timer;
         } catch (RejectedExecutionException e) {
-            activity.exit();
+            timer.finish();
             return null;
         }
     }
 
-    /** A scheduled timer. */
+    /** A scheduled timer: waiting, running, or done (ran or cancelled); it counts until done. */
     static final class Timer {
         private static final int WAITING = 0;
         private static final int RUNNING = 1;
-        private static final int CANCELLED = 2;
-        private final java.util.concurrent.atomic.AtomicInteger state =
-                new java.util.concurrent.atomic.AtomicInteger(WAITING);
+        private static final int DONE = 2;
+
+        private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CallbackTracker activity;
-        private volatile ScheduledFuture<?> future;
+        private ScheduledFuture<?> future; // set before the timer is handed out
 
         private Timer(CallbackTracker activity) {
             this.activity = activity;
         }
 
+        /** The task is about to run; false when the timer was cancelled first. */
+        private boolean start() {
+            return state.compareAndSet(WAITING, RUNNING);
+        }
+
+        /** The task returned (or was never scheduled). */
+        private void finish() {
+            if (state.getAndSet(DONE) != DONE) {
+                activity.exit();
+            }
+        }
+
         /**
-         * Cancels the timer unless it has started; a cancelled timer no longer counts. A timer
-         * cancelled by its own task (the state change it makes releases it) counts until that task
-         * returns: otherwise the testbed would look quiescent between the cancel and the completion
-         * the task posts next.
+         * Cancels the timer unless its task already started; a cancelled timer no longer counts. A
+         * task that started (it may be waiting for the lock the canceller holds) counts until it
+         * has returned.
          */
         void cancel() {
-            if (state.compareAndSet(WAITING, CANCELLED)) {
-                ScheduledFuture<?> f = future;
-                if (f != null) {
-                    f.cancel(false);
-                }
+            if (state.compareAndSet(WAITING, DONE)) {
+                future.cancel(false);
                 activity.exit();
             }
         }

@@ -18,8 +18,9 @@ final class SimContext {
     final ReentrantLock lock = new ReentrantLock();
     final SimSettings settings;
     /**
-     * Every callback queued or running for either adapter's objects, and every pending timer: zero
-     * means the testbed is quiescent (nothing more happens until the consumer calls).
+     * Every callback queued or running for either adapter's objects, every pending or running
+     * timer, and every consumer call in progress: zero means the testbed is quiescent (nothing more
+     * happens until the consumer calls).
      */
     final CallbackTracker activity = new CallbackTracker();
     /** The testbed's randomness (setting {@code seed}): ephemeral ports and completion timing. */
@@ -39,20 +40,27 @@ final class SimContext {
     }
 
     /**
-     * Runs {@code body} under the lock, then, with the lock released, the callbacks it owes on the
-     * calling thread.
+     * A consumer's call: runs {@code body} under the lock, then, with the lock released, the
+     * callbacks it owes on the calling thread. The call counts in {@link #activity} until it
+     * returns: what it decides (a timer cancelled, a completion queued in its place) is never seen
+     * half done, and nothing is quiescent while the consumer is still calling.
      */
     <T> T call(Function<InCall, T> body) {
-        InCall inCall = new InCall();
-        T result;
-        lock.lock();
+        activity.enter();
         try {
-            result = body.apply(inCall);
+            InCall inCall = new InCall();
+            T result;
+            lock.lock();
+            try {
+                result = body.apply(inCall);
+            } finally {
+                lock.unlock();
+            }
+            inCall.run();
+            return result;
         } finally {
-            lock.unlock();
+            activity.exit();
         }
-        inCall.run();
-        return result;
     }
 
     /** Reads {@code read} under the lock. */

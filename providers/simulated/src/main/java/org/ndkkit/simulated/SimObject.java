@@ -50,8 +50,7 @@ abstract class SimObject implements NdkObject {
      */
     @Override
     public final NtStatus close(CloseCompletion completion, Object context) {
-        ctx.lock.lock();
-        try {
+        return ctx.call(inCall -> {
             if (closeIssued) {
                 return NtStatus.INVALID_DEVICE_STATE;
             }
@@ -75,9 +74,7 @@ abstract class SimObject implements NdkObject {
             // close completion can never overtake this close as the consumer sees it.
             finishCloseIfDue();
             return NtStatus.PENDING;
-        } finally {
-            ctx.lock.unlock();
-        }
+        });
     }
 
     /** Under the lock: the consumer will not use the object again; cancel and tell peers now. */

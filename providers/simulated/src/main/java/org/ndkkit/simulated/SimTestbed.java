@@ -172,7 +172,10 @@ final class SimTestbed implements Testbed {
 
     /**
      * Exact: quiescent when no callback of either adapter's objects is queued or running (on the
-     * event thread or inside a call) and no timer (a silent host's connect timeout) is pending.
+     * event thread or inside a call), no timer (a silent host's connect timeout) is pending or
+     * running, and no consumer call is in progress. A timer that fires counts until the completion
+     * it queues is counted, a call that cancels one until the call returns, so QUIET is never
+     * answered while a completion is still owed.
      * Requests that wait on the consumer (a connect the peer has not accepted) do not count: only a
      * consumer's call can move them. Inside a callback the answer is BUSY (that callback runs);
      * once the testbed is closed, QUIET (its event thread is stopped).

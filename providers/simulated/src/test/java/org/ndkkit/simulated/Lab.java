@@ -47,15 +47,19 @@ final class Lab implements AutoCloseable {
     }
 
     static Lab open(Map<String, String> settings) {
+        return open(settings, CONNECT_TIMEOUT);
+    }
+
+    /** A testbed with these settings whose silent host times a connect out after {@code connectTimeout}. */
+    static Lab open(Map<String, String> settings, Duration connectTimeout) {
         Map<String, String> s = new HashMap<>(settings);
         s.putIfAbsent("ephemeral-ports", "lowest"); // the tests name the ports port-0 binds take
-        return new Lab(s, CONNECT_TIMEOUT);
+        return new Lab(s, connectTimeout);
     }
 
     /** A testbed whose silent host times a connect out after {@code connectTimeout}. */
     static Lab open(String completionPath, Duration connectTimeout) {
-        return new Lab(new HashMap<>(Map.of("completion-path", completionPath,
-                "ephemeral-ports", "lowest")), connectTimeout);
+        return open(Map.of("completion-path", completionPath), connectTimeout);
     }
 
     void quiet() {
