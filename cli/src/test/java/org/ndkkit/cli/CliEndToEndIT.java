@@ -620,12 +620,10 @@ class CliEndToEndIT {
         JsonNode crashed = r.summary().path("scenarios").get(1);
         assertThat(crashed.path("reason").asText()).contains("exit 134").contains("SIGSEGV").contains("hs_err_");
         assertThat(r.summary().toString()).contains("suite-process-crashes");
-        // the resumed suite draws from the run's one seed
+        // the resumed suite draws from the run's one seed (the crashed one wrote no summary)
         long seed = Long.parseLong(r.summary().path("run").path("settings").path("seed").asText());
-        for (String kit : List.of("raw/kit", "raw/kit-2")) {
-            assertThat(JSON.readTree(r.out().resolve(kit + "/summary.json").toFile()).path("seed").path("run").asLong())
-                    .as(kit).isEqualTo(seed);
-        }
+        assertThat(JSON.readTree(r.out().resolve("raw/kit-2/summary.json").toFile()).path("seed").path("run").asLong())
+                .isEqualTo(seed);
         try (ZipFile z = new ZipFile(r.out().resolve("bundle/ndk-conformance-bundle.zip").toFile())) {
             assertThat(z.stream().map(ZipEntry::getName).toList())
                     .anyMatch(n -> n.endsWith("evidence/progress-2.ndjson"))
