@@ -93,7 +93,9 @@ class SpecSiteIT {
 
     private static void add(Scenario s) {
         Set<String> clauses = new LinkedHashSet<>();
-        for (Tag t : s.getTags()) {
+        List<Tag> tags = new ArrayList<>(s.getTags());
+        s.getExamples().forEach(e -> tags.addAll(e.getTags())); // an outline's clauses may sit on its Examples
+        for (Tag t : tags) {
             if (t.getName().startsWith("@clause:")) {
                 clauses.add(t.getName().substring("@clause:".length()));
             }
