@@ -24,7 +24,10 @@ fi
 uid=$(id -u "$user") gid=$(id -g "$user") home=$(getent passwd "$user" | cut -d: -f6)
 ((uid != 0)) || { echo "without-rdma-core: $user is root" >&2; exit 2; }
 m2=${MAVEN_REPO:-$HOME/.m2/repository}
-mkdir -p -- "$m2" "$home/.m2/repository" "$ROOT/target"
+# its own temporary folder: /tmp need not be writable by it (it is not on every CI runner)
+tmp=$home/tmp
+rm -rf -- "$tmp"
+mkdir -p -- "$m2" "$home/.m2/repository" "$ROOT/target" "$tmp"
 cp -a -- "$m2/." "$home/.m2/repository/"
 chown -R "$uid:$gid" "$home"
 owner=$(stat -c %u:%g "$ROOT")
@@ -50,7 +53,7 @@ rc=0
 # shellcheck disable=SC2016 # expanded by the inner bash
 unshare -m bash -c 'for f in '"$(echo $libs $browsers)"'; do mount --bind /dev/null "$f"; done; exec "$@"' _ \
   setpriv --reuid="$uid" --regid="$gid" --clear-groups \
-  env HOME="$home" USER="$user" LOGNAME="$user" \
+  env HOME="$home" USER="$user" LOGNAME="$user" TMPDIR="$tmp" JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=$tmp" \
   mvn -B -ntp verify -Dmaven.repo.local="$home/.m2/repository" -Dndk.cli.setup.skip=true "$@" || rc=$?
 give_back
 trap - EXIT

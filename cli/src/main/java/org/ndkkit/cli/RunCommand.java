@@ -51,6 +51,7 @@ import org.ndkkit.cli.suite.SuiteMain;
 import org.ndkkit.cli.waiver.Waiver;
 import org.ndkkit.cli.waiver.WaiverEngine;
 import org.ndkkit.cli.waiver.WaiverFile;
+import org.ndkkit.kit.KitConfig;
 import org.ndkkit.kit.KitVersion;
 import org.ndkkit.spi.NdkProvider;
 import picocli.CommandLine;
@@ -659,12 +660,11 @@ public final class RunCommand implements Callable<Integer> {
 
     private long runSeed;
 
-    /** A seed as the kit reads {@code ndk.seed}: decimal, or 0x-hex for all 64 bits. */
+    /** A seed as the kit reads {@code ndk.seed}; a bad one is a usage error. */
     static long parseSeed(String v) {
-        String t = v.trim();
         try {
-            return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
-        } catch (NumberFormatException e) {
+            return KitConfig.parseSeed(v);
+        } catch (IllegalArgumentException e) {
             throw new NdkCli.UsageException("--seed must be a 64-bit number (decimal or 0x-hex), got '" + v + "'");
         }
     }

@@ -111,11 +111,18 @@ public record KitConfig(String providerName, Path outDir, Duration timeout, Dura
     }
 
     private static Long seed(String v) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
+        return v == null || v.isBlank() ? null : parseSeed(v);
+    }
+
+    /**
+     * A run seed as the kit reads {@code ndk.seed} (and the CLI its {@code --seed}): decimal, or 0x-hex
+     * for all 64 bits.
+     *
+     * @throws IllegalArgumentException when {@code v} is not such a number
+     */
+    public static long parseSeed(String v) {
+        String t = v.trim();
         try {
-            String t = v.trim();
             return t.startsWith("0x") || t.startsWith("0X") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ndk.seed must be a 64-bit number (decimal or 0x-hex), got '" + v + "'");
