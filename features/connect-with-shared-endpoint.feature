@@ -76,6 +76,15 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       Then the connect of C2 fails with STATUS_ADDRESS_ALREADY_EXISTS
       And L receives no further connect event
 
+    @clause:CSE-BACKLOG-FREED
+    Scenario: Answering a held request frees its place in the listener's backlog
+      Given L holds as many unanswered connect requests as its backlog allows
+      When BP1 rejects the connection
+      And C1 connects through SE to L
+      And the peer accepts the request on L as P1
+      Then the reject returns STATUS_SUCCESS
+      And the connect of C1 succeeds
+
     @clause:CSE-ADDRESS-ALREADY-EXISTS
     Scenario: A duplicate four-tuple is refused while the first connect is still in progress
       When C1 connects through SE to L
