@@ -667,6 +667,11 @@ void wire_errors() {
     expect_error(c.error(adapter_as_pd), grpc::StatusCode::INVALID_ARGUMENT, {"not a NdkPd"});
     wire::Call no_op = q();
     expect_error(c.error(no_op), grpc::StatusCode::UNIMPLEMENTED, {"call " + std::to_string(no_op.call_id())});
+    // v1.4's AwaitQuiescence, which a client sends only to an agent that said v1.4: refused, nothing else happens
+    wire::Call quiescence = q();
+    quiescence.mutable_await_quiescence()->set_timeout_ms(1000);
+    expect_error(c.error(quiescence), grpc::StatusCode::UNIMPLEMENTED,
+                 {"call " + std::to_string(quiescence.call_id()), "await_quiescence", "no quiescence"});
     wire::Call three = q();
     three.mutable_exhaust_ephemeral_ports()->set_local_ip(std::string("\xC6\x12\x00", 3));
     expect_error(c.error(three), grpc::StatusCode::INVALID_ARGUMENT, {"local_ip", "4 or 16", "3"});

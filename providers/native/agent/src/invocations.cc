@@ -746,6 +746,13 @@ void Invocations::run(wire::CallReply* r) {
             }
             break;
         }
+        case wire::Call::kAwaitQuiescence:
+            // ndk.wire.v1.4's Testbed.awaitQuiescence. The C provider ABI has no quiescence and this
+            // agent says v1.3 at Hello, so a client does not send it; one that does gets what any
+            // operation this agent does not serve gets (nothing reaches the provider).
+            throw WireError::unimplemented(format("call %lld: await_quiescence (ndk.wire.v1.4) is not served by this "
+                                                  "agent (ndk.wire.v1.3; the C provider ABI has no quiescence)",
+                                                  signed_id(c_.call_id())));
         case wire::Call::OP_NOT_SET:
             throw WireError::unimplemented(format("call %lld names no operation this agent knows (ndk.wire.v1.3)",
                                                   signed_id(c_.call_id())));

@@ -78,6 +78,16 @@ final class AgentSession {
     private ServerCallStreamObserver<Callback> sink;
     private boolean streamEnded;
     private final List<Callback> early = new ArrayList<>();
+    /**
+     * What {@link #awaitQuiescence} needs besides the provider's own answer (guarded by itself, a
+     * leaf lock): the callbacks sent (or queued to send) whose CallbackReturn has not come, the
+     * session's calls running now (AwaitQuiescence itself aside), and a count that grows with every
+     * call that starts and every callback the provider makes.
+     */
+    private final Object activity = new Object();
+    private final java.util.Set<Long> unanswered = new java.util.HashSet<>();
+    private int callsRunning;
+    private long generation;
     /** The client is gone (its stream broke): callbacks go nowhere and return at once. */
     private volatile boolean lost;
     private volatile boolean ended;
@@ -163,6 +173,9 @@ final class AgentSession {
         if (lost) {
             return;
         }
+        synchronized (activity) {
+            generation++;
+        }
         Callback.Builder b = Callback.newBuilder();
         fill.accept(b);
         Mailbox box = new Mailbox();
@@ -177,6 +190,9 @@ final class AgentSession {
                 return;
             }
             held.put(s, box);
+            synchronized (activity) {
+                unanswered.add(s);
+            }
             if (sink == null) {
                 early.add(cb);
             } else {
@@ -184,6 +200,7 @@ final class AgentSession {
                     sink.onNext(cb);
                 } catch (RuntimeException e) {
                     held.remove(s);
+                    answered(s);
                     lose("the callback stream failed: " + e);
                     return;
                 }
@@ -212,6 +229,9 @@ final class AgentSession {
         if (s <= 0 || s > seq.get()) {
             throw WireError.invalid("session " + id + " has sent no callback " + s + " (last sent: " + seq.get() + ")");
         }
+        // The client's handler has returned, also for a callback that no longer waits (it timed out):
+        // it is no longer in flight.
+        answered(s);
         // Taken out here, not when the held thread wakes: a second CallbackReturn for the same
         // callback must find it no longer waiting.
         Mailbox box = held.remove(s);
@@ -220,6 +240,63 @@ final class AgentSession {
                     + " is not waiting (it already returned or timed out)");
         }
         box.release();
+    }
+
+    private void answered(long s) {
+        synchronized (activity) {
+            if (unanswered.remove(s)) {
+                activity.notifyAll();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------- quiescence
+
+    /**
+     * {@code Testbed.awaitQuiescence} for the client (wire v1.4): QUIET only when, at one moment,
+     * the provider says it is quiescent, no callback it made is in flight on the stream (each one
+     * sent has come back with the client's CallbackReturn, so the client's handler has returned,
+     * also for one whose hold timed out), and none of the session's calls is running (a call the
+     * client gave up on may still run here). Nothing then can happen until the client calls again.
+     * The provider is asked only once nothing of the session is in flight, and its QUIET counts
+     * only if no call started and no callback was made while it was asked; otherwise it is asked
+     * again while time is left. BUSY when {@code timeoutMs} ran out first; the provider's own BUSY
+     * or UNKNOWN as it gave them. Changes nothing.
+     */
+    org.ndkkit.spi.Quiescence awaitQuiescence(long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            long seen;
+            synchronized (activity) {
+                while (callsRunning > 0 || !unanswered.isEmpty()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return org.ndkkit.spi.Quiescence.BUSY;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(activity, left);
+                    } catch (InterruptedException e) {
+                        // the client gave up on this call: its answer is read by nobody
+                        Thread.currentThread().interrupt();
+                        return org.ndkkit.spi.Quiescence.BUSY;
+                    }
+                }
+                seen = generation;
+            }
+            org.ndkkit.spi.Quiescence q = testbed.awaitQuiescence(
+                    java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (q != org.ndkkit.spi.Quiescence.QUIET) {
+                return q == null ? org.ndkkit.spi.Quiescence.UNKNOWN : q;
+            }
+            synchronized (activity) {
+                if (generation == seen && callsRunning == 0 && unanswered.isEmpty()) {
+                    return org.ndkkit.spi.Quiescence.QUIET;
+                }
+            }
+            if (deadline - System.nanoTime() <= 0) {
+                return org.ndkkit.spi.Quiescence.BUSY;
+            }
+        }
     }
 
     // ------------------------------------------------------------------------- calls
@@ -249,12 +326,15 @@ final class AgentSession {
     private final class Execution implements Runnable {
         private final Call call;
         private final ServerCallStreamObserver<CallReply> out;
+        /** Whether quiescence waits for it: every call but an AwaitQuiescence. */
+        private final boolean counted;
         private Thread runner;
         private boolean finished;
 
         Execution(Call call, ServerCallStreamObserver<CallReply> out) {
             this.call = call;
             this.out = out;
+            this.counted = call.getOpCase() != Call.OpCase.AWAIT_QUIESCENCE;
         }
 
         synchronized void cancelled() {
@@ -270,6 +350,12 @@ final class AgentSession {
             }
             ArrayDeque<Long> calls = runningCalls.get();
             calls.push(call.getCallId());
+            if (counted) {
+                synchronized (activity) {
+                    generation++;
+                    callsRunning++;
+                }
+            }
             long t0 = System.nanoTime();
             CallReply.Builder reply;
             try {
@@ -302,6 +388,12 @@ final class AgentSession {
 
         private void finish(ArrayDeque<Long> calls) {
             calls.pop();
+            if (counted) {
+                synchronized (activity) {
+                    callsRunning--;
+                    activity.notifyAll();
+                }
+            }
             synchronized (this) {
                 finished = true;
             }

@@ -260,6 +260,16 @@ final class Invocations {
                                 .setInbound((int) a.get().inbound()).setOutbound((int) a.get().outbound()))
                         : QpLimitsAvailability.newBuilder().setUnavailable(unavailable(a)));
             }
+            case AWAIT_QUIESCENCE -> {
+                long ms = Integer.toUnsignedLong(c.getAwaitQuiescence().getTimeoutMs());
+                if (ms > WireValues.MAX_QUIESCENCE_WAIT_MS) {
+                    throw WireError.invalid("await_quiescence.timeout_ms: " + ms + " ms is more than the "
+                            + WireValues.MAX_QUIESCENCE_WAIT_MS + " ms an agent waits for quiescence");
+                }
+                // From inside a callback that callback is still running: BUSY, as the SPI says, without waiting.
+                r.setQuiescence(WireValues.quiescence(c.getWithinCallback() != 0 ? org.ndkkit.spi.Quiescence.BUSY
+                        : s.awaitQuiescence(ms)));
+            }
             case OP_NOT_SET -> throw WireError.unimplemented("call " + c.getCallId()
                     + " names no operation this agent knows (ndk.wire.v" + WireValues.MAJOR + "." + WireValues.MINOR + ")");
         }
@@ -386,6 +396,7 @@ final class Invocations {
                     + (r.getCreated().getObject().getHandle() != 0 ? " handle " + r.getCreated().getObject().getHandle() : "");
             case CONNECTION_DATA -> NtStatus.of(r.getConnectionData().getNtstatus()).toString();
             case ADDRESS -> NtStatus.of(r.getAddress().getNtstatus()).toString();
+            case QUIESCENCE -> r.getQuiescence().name();
             case PROVIDER_THREW -> "threw " + r.getProviderThrew().getType() + ": " + r.getProviderThrew().getMessage();
             default -> r.getResultCase().name().toLowerCase(java.util.Locale.ROOT);
         };

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Timeout;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.Providers;
 import org.ndkkit.wire.WireValues;
+import org.ndkkit.wire.v1.AwaitQuiescence;
 import org.ndkkit.wire.v1.Call;
 import org.ndkkit.wire.v1.CallReply;
 import org.ndkkit.wire.v1.Callback;
@@ -60,6 +61,7 @@ import org.ndkkit.wire.v1.ObjectArg;
 import org.ndkkit.wire.v1.OpenTestbed;
 import org.ndkkit.wire.v1.QpParameters;
 import org.ndkkit.wire.v1.QueryAdapterInfo;
+import org.ndkkit.wire.v1.Quiescence;
 import org.ndkkit.wire.v1.Reject;
 import org.ndkkit.wire.v1.WireVersion;
 
@@ -172,8 +174,13 @@ class AgentWireErrorsTest {
     }
 
     private HelloReply open(String completionPath) {
+        return open(completionPath, 0);
+    }
+
+    /** A session whose callbacks the agent holds {@code callbackTimeoutMs} at most (0: its default). */
+    private HelloReply open(String completionPath, long callbackTimeoutMs) {
         HelloReply r = stub().hello(hello().setOpen(OpenTestbed.newBuilder().setConnectTimeoutMs(2000)
-                .putSettings("completion-path", completionPath)).build());
+                .setCallbackTimeoutMs(callbackTimeoutMs).putSettings("completion-path", completionPath)).build());
         assertThat(r.getTestbedResultCase()).isEqualTo(HelloReply.TestbedResultCase.TESTBED);
         return r;
     }
@@ -416,6 +423,69 @@ class AgentWireErrorsTest {
         assertThat(sessionEnd(session(r)).getState()).isEqualTo(org.ndkkit.wire.v1.SessionState.SESSION_STATE_CLOSED);
     }
 
+    // ------------------------------------------------------------------------- quiescence (v1.4)
+
+    private CallReply awaitQuiescence(HelloReply r, int timeoutMs) {
+        return invoke(call(session(r)).setAwaitQuiescence(AwaitQuiescence.newBuilder().setTimeoutMs(timeoutMs)));
+    }
+
+    /** A wait above 600000 ms is refused, naming the bound (timeout_ms is unsigned); the session goes on. */
+    @Test
+    void awaitQuiescenceAboveTheBoundIsInvalidArgument() {
+        HelloReply r = open("inline");
+        expect(grpcError(() -> awaitQuiescence(r, 600_001)), Status.Code.INVALID_ARGUMENT, "timeout_ms", "600001",
+                "600000");
+        expect(grpcError(() -> awaitQuiescence(r, -1)), Status.Code.INVALID_ARGUMENT, "4294967295");
+        CallReply q = awaitQuiescence(r, 0);
+        assertThat(q.getResultCase()).isEqualTo(CallReply.ResultCase.QUIESCENCE);
+        assertThat(q.getQuiescence()).isEqualTo(Quiescence.QUIESCENCE_QUIET);
+        assertThat(awaitQuiescence(r, 600_000).getQuiescence()).as("the bound itself is accepted")
+                .isEqualTo(Quiescence.QUIESCENCE_QUIET);
+        stillServes(r);
+    }
+
+    /**
+     * A callback is in flight from when the agent makes it until its CallbackReturn: BUSY while the
+     * agent holds it, and still BUSY after the hold timed out (the provider's callback returned and
+     * the provider is quiet, but the client's handler may not have run): only the return, late as
+     * it is, makes it QUIET.
+     */
+    @Test
+    void aCallbackIsInFlightUntilItsReturnAlsoAfterItsHoldTimedOut() throws InterruptedException {
+        HelloReply r = open("pending", 200);
+        CallbackStream stream = attach(session(r));
+        Callback cb = oneCallback(r, stream, 7);
+        long t0 = System.nanoTime();
+        assertThat(awaitQuiescence(r, 100).getQuiescence()).as("held").isEqualTo(Quiescence.QUIESCENCE_BUSY);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).as("it waited first").isGreaterThanOrEqualTo(90);
+        Thread.sleep(400); // the hold times out: the provider's callback returns
+        assertThat(agent.currentTestbed().awaitQuiescence(java.time.Duration.ofSeconds(WAIT_S)))
+                .as("the provider itself is quiet").isEqualTo(org.ndkkit.spi.Quiescence.QUIET);
+        assertThat(awaitQuiescence(r, 100).getQuiescence()).as("no CallbackReturn yet")
+                .isEqualTo(Quiescence.QUIESCENCE_BUSY);
+        returned(r, stream, cb.getSeq()); // late: the agent ignores it as a return, but it ends the flight
+        CallReply quiet = awaitQuiescence(r, (int) TimeUnit.SECONDS.toMillis(WAIT_S));
+        assertThat(quiet.getQuiescence()).isEqualTo(Quiescence.QUIESCENCE_QUIET);
+        assertThat(quiet.getCallbacksBeforeReturn()).isEqualTo(cb.getSeq());
+        stream.quietFor(100);
+        stillServes(r);
+    }
+
+    /** Asked from inside a callback (within_callback): BUSY at once, without waiting; QUIET once it returned. */
+    @Test
+    void awaitQuiescenceFromInsideACallbackIsBusyAtOnce() throws InterruptedException {
+        HelloReply r = open("pending");
+        CallbackStream stream = attach(session(r));
+        Callback cb = oneCallback(r, stream, 7);
+        long t0 = System.nanoTime();
+        CallReply inside = invoke(call(session(r)).setWithinCallback(cb.getSeq())
+                .setAwaitQuiescence(AwaitQuiescence.newBuilder().setTimeoutMs(3000)));
+        assertThat(inside.getQuiescence()).isEqualTo(Quiescence.QUIESCENCE_BUSY);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(1500);
+        returned(r, stream, cb.getSeq());
+        assertThat(awaitQuiescence(r, 3000).getQuiescence()).isEqualTo(Quiescence.QUIESCENCE_QUIET);
+    }
+
     // ------------------------------------------------------------------------- sessions and handles
 
     @Test
@@ -579,11 +649,11 @@ class AgentWireErrorsTest {
     void helloWithAnotherMajorVersionIsRefusedNamingBoth() {
         StatusRuntimeException e = grpcError(() -> stub().hello(hello().setWireVersion(
                 WireVersion.newBuilder().setMajor(2).setMinor(3)).build()));
-        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.3", "ndk.wire.v1.3");
+        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.3", "ndk.wire.v1.4");
         // with a testbed asked for too: refused before anything opens
         e = grpcError(() -> stub().hello(hello().setWireVersion(WireVersion.newBuilder().setMajor(2))
                 .setOpen(OpenTestbed.newBuilder().setConnectTimeoutMs(1000)).build()));
-        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.0", "ndk.wire.v1.3");
+        expect(e, Status.Code.FAILED_PRECONDITION, "ndk.wire.v2.0", "ndk.wire.v1.4");
         assertThat(agent.currentTestbed()).isNull();
         // no version at all is version 0.0, not 1
         e = grpcError(() -> stub().hello(HelloRequest.newBuilder().setClient("no version").build()));
@@ -591,6 +661,7 @@ class AgentWireErrorsTest {
         // a newer minor version of the same major is welcome
         HelloReply ok = stub().hello(hello().setWireVersion(WireVersion.newBuilder().setMajor(1).setMinor(7)).build());
         assertThat(ok.getWireVersion()).isEqualTo(WireValues.version());
+        assertThat(WireValues.text(ok.getWireVersion())).as("this agent has AwaitQuiescence").isEqualTo("ndk.wire.v1.4");
         assertThat(ok.getProvider().getName()).isEqualTo("simulated");
         assertThat(ok.getTestbedResultCase()).isEqualTo(HelloReply.TestbedResultCase.TESTBEDRESULT_NOT_SET);
     }

@@ -99,6 +99,8 @@ final class AgentLink implements AutoCloseable {
     private final Object crashCheckLock = new Object();
     private boolean crashChecked;
     private ProviderCrashedException crashed;
+    /** The agent refused an AwaitQuiescence as a call it does not know: it is not asked again. */
+    private volatile boolean quiescenceRefused;
     private final Object acksLock = new Object();
     private StreamObserver<CallbackReturn> acks;
     private boolean closed;
@@ -370,6 +372,92 @@ final class AgentLink implements AutoCloseable {
     void kill(String why) {
         killed = true;
         lose(false, why, null);
+    }
+
+    // ------------------------------------------------------------------------- quiescence
+
+    /** How much longer than the wait it asked for the client waits for an AwaitQuiescence's reply. */
+    static final long QUIESCENCE_REPLY_SLACK_MS = 1000;
+
+    /** Whether the agent said, at Hello, a wire version that has AwaitQuiescence (v1.4). */
+    boolean hasQuiescence() {
+        return hello != null && hello.getWireVersion().getMinor() >= 4 && !quiescenceRefused;
+    }
+
+    /**
+     * {@code Testbed.awaitQuiescence} of the agent's provider (wire v1.4), waiting at most
+     * {@code maxMs} (capped at {@link WireValues#MAX_QUIESCENCE_WAIT_MS}). Never throws and never
+     * answers QUIET unless the agent did, for this session, in time: an agent before v1.4, a lost
+     * or closing link, an error, no reply within {@code maxMs} plus {@link #QUIESCENCE_REPLY_SLACK_MS}
+     * (the call is then cancelled), an interrupt or an unexpected reply are all UNKNOWN. Unlike
+     * {@link #invoke}, a failure here neither asks how the session ended nor checks that the agent
+     * is alive: the bound the kit puts on this question is short, and the kit's next call finds out.
+     */
+    org.ndkkit.spi.Quiescence awaitQuiescence(long maxMs) {
+        if (!hasQuiescence() || lost != null || closing) {
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        }
+        long wait = Math.max(0, Math.min(maxMs, WireValues.MAX_QUIESCENCE_WAIT_MS));
+        ArrayDeque<Handling> h = HANDLING.get();
+        long within = !h.isEmpty() && h.peek().link() == this ? h.peek().seq() : 0;
+        Call call = Call.newBuilder().setSession(session).setCallId(callIds.incrementAndGet()).setWithinCallback(within)
+                .setAwaitQuiescence(org.ndkkit.wire.v1.AwaitQuiescence.newBuilder().setTimeoutMs((int) wait)).build();
+        BlockingQueue<Object> box = new LinkedBlockingQueue<>();
+        long bound = wait + Math.min(QUIESCENCE_REPLY_SLACK_MS, settings.rpcTimeoutMs());
+        Context.CancellableContext rpc = Context.current().withCancellation();
+        try {
+            rpc.run(() -> async.withDeadlineAfter(bound, TimeUnit.MILLISECONDS).invoke(call, new StreamObserver<>() {
+                @Override
+                public void onNext(CallReply r) {
+                    box.add(r);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    box.add(new Failure(t));
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            }));
+            Object o = box.poll(bound + 100, TimeUnit.MILLISECONDS);
+            if (o instanceof CallReply r) {
+                if (r.getResultCase() != CallReply.ResultCase.QUIESCENCE) {
+                    System.err.println("ndk-remote: the agent at " + target + " answered AwaitQuiescence with "
+                            + r.getResultCase() + (r.hasProviderThrew() ? " (" + r.getProviderThrew().getType() + ": "
+                            + r.getProviderThrew().getMessage() + ")" : "") + ": taken as UNKNOWN");
+                    return org.ndkkit.spi.Quiescence.UNKNOWN;
+                }
+                org.ndkkit.spi.Quiescence q = WireValues.quiescence(r.getQuiescence());
+                // The agent's QUIET says every callback it sent has come back with its CallbackReturn,
+                // so each has been handed over here; if not, something is off: no QUIET on it.
+                if (q == org.ndkkit.spi.Quiescence.QUIET && clock.contiguous() < r.getCallbacksBeforeReturn()) {
+                    return org.ndkkit.spi.Quiescence.UNKNOWN;
+                }
+                return q;
+            }
+            Status.Code code = o instanceof Failure f ? Status.fromThrowable(f.error()).getCode() : Status.Code.DEADLINE_EXCEEDED;
+            if (code == Status.Code.UNIMPLEMENTED) {
+                quiescenceRefused = true;
+            }
+            if (lost == null && !closing) {
+                System.err.println("ndk-remote: " + (code == Status.Code.DEADLINE_EXCEEDED
+                        ? "the agent at " + target + " did not answer AwaitQuiescence(" + wait + " ms) within " + bound + " ms"
+                        : "the agent at " + target + " refused AwaitQuiescence: " + describe(((Failure) o).error())
+                        + (quiescenceRefused ? " (not asked again)" : "")) + "; taken as UNKNOWN");
+            }
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        } catch (RuntimeException e) {
+            System.err.println("ndk-remote: AwaitQuiescence to the agent at " + target + " failed: " + e
+                    + ": taken as UNKNOWN");
+            return org.ndkkit.spi.Quiescence.UNKNOWN;
+        } finally {
+            rpc.cancel(null); // a reply not waited for any longer: the agent interrupts its wait
+        }
     }
 
     // ------------------------------------------------------------------------- a provider that crashed

@@ -25,6 +25,9 @@ import org.ndkkit.wire.v1.OpenTestbed;
  * (wire v1.3): when it says the provider crashed its worker, the call throws
  * {@link org.ndkkit.spi.ProviderCrashedException}, else {@link org.ndkkit.spi.ProviderUnreachableException}.
  *
+ * <p>{@code Testbed.awaitQuiescence} is the agents' (wire v1.4): an agent before v1.4 is not asked
+ * and the answer is UNKNOWN, as it is for any failure; with two agents both are asked at once.
+ *
  * <p>Once a testbed is open, {@link #identity()} and {@link #capabilities()} are the served
  * provider's, and the description says what was reached and how ("remote → reference 0.1.0 ..."),
  * so a report names what was really tested.

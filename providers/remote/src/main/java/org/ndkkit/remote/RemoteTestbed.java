@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.ExhaustionMethod;
@@ -17,6 +21,7 @@ import org.ndkkit.spi.LiftedCondition;
 import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NetworkLink;
 import org.ndkkit.spi.QpReadLimits;
+import org.ndkkit.spi.Quiescence;
 import org.ndkkit.spi.ResourceExhaustion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.Testbed;
@@ -347,6 +352,57 @@ final class RemoteTestbed implements Testbed {
     @Override
     public Duration fourTupleReleaseDelay() {
         return fourTupleReleaseDelay;
+    }
+
+    /**
+     * The agents' answer (wire v1.4, {@code AwaitQuiescence}). With one agent, its answer. With two,
+     * both are asked at once within the one {@code max}: QUIET only if both say QUIET, BUSY if
+     * either says BUSY, otherwise UNKNOWN. An agent before v1.4 (the C++ agent, an older Java agent)
+     * is not asked and makes the answer UNKNOWN at once, without asking the other either (only QUIET
+     * changes what the kit does). Never throws: any failure is UNKNOWN ({@link AgentLink#awaitQuiescence}).
+     */
+    @Override
+    public Quiescence awaitQuiescence(Duration max) {
+        try {
+            long ms = max == null || max.isNegative() ? 0
+                    : max.compareTo(Duration.ofMillis(WireValues.MAX_QUIESCENCE_WAIT_MS)) > 0 ? WireValues.MAX_QUIESCENCE_WAIT_MS
+                    : max.toMillis();
+            AgentLink peer = peer();
+            if (!local.hasQuiescence() || !peer.hasQuiescence()) {
+                return Quiescence.UNKNOWN;
+            }
+            if (peer == local) {
+                return local.awaitQuiescence(ms);
+            }
+            CompletableFuture<Quiescence> peerSays = new CompletableFuture<>();
+            Thread asker = new Thread(() -> peerSays.complete(peer.awaitQuiescence(ms)), "ndk-remote-quiescence-peer");
+            asker.setDaemon(true);
+            asker.start();
+            Quiescence localSays = local.awaitQuiescence(ms);
+            Quiescence p;
+            try {
+                // the peer's own bound is the same as the local one's: this wait ends with it
+                p = peerSays.get(ms + AgentLink.QUIESCENCE_REPLY_SLACK_MS + 500, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                asker.interrupt();
+                Thread.currentThread().interrupt();
+                return Quiescence.UNKNOWN;
+            } catch (ExecutionException | TimeoutException e) {
+                asker.interrupt();
+                return Quiescence.UNKNOWN;
+            }
+            return combine(localSays, p);
+        } catch (RuntimeException e) {
+            return Quiescence.UNKNOWN;
+        }
+    }
+
+    /** Two agents' answers: QUIET only if both are, BUSY if either is, otherwise UNKNOWN. */
+    static Quiescence combine(Quiescence a, Quiescence b) {
+        if (a == Quiescence.QUIET && b == Quiescence.QUIET) {
+            return Quiescence.QUIET;
+        }
+        return a == Quiescence.BUSY || b == Quiescence.BUSY ? Quiescence.BUSY : Quiescence.UNKNOWN;
     }
 
     @Override

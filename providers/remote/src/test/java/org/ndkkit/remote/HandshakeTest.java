@@ -52,7 +52,7 @@ class HandshakeTest {
             Throwable t = openFails(options(fake.target()));
             assertThat(t).isInstanceOf(TestbedUnavailableException.class)
                     .hasMessageContaining(fake.target()).hasMessageContaining("ndk.wire.v2.1")
-                    .hasMessageContaining("ndk.wire.v1.3");
+                    .hasMessageContaining("ndk.wire.v1.4");
             assertThat(fake.invokes).as("no call after a failed handshake").isEmpty();
         }
     }

@@ -53,7 +53,7 @@ class TwoAgentsTest {
                 // v1.2: each machine's identity facts under its own host, and how exhaustion is produced
                 assertThat(t.identity()).containsEntry("local.device", "none (simulated in process)")
                         .containsEntry("peer.driver", "none (simulated)").containsKey("local.agent.provider-sha256")
-                        .containsEntry("peer.agent.wire", "ndk.wire.v1.3").doesNotContainKey("device");
+                        .containsEntry("peer.agent.wire", "ndk.wire.v1.4").doesNotContainKey("device");
                 try (var e = t.exhaustResources(Host.PEER).get()) {
                     assertThat(e.method()).isEqualTo(org.ndkkit.spi.ExhaustionMethod.INJECTED);
                     assertThat(e.description()).contains("PEER adapter");

@@ -26,7 +26,12 @@ import org.ndkkit.wire.v1.WireVersion;
 public final class WireValues {
     /** The wire version this code speaks. */
     public static final int MAJOR = 1;
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
+    /**
+     * The longest wait an {@code AwaitQuiescence} may ask for (v1.4): 10 minutes. A client never
+     * asks more; an agent refuses more (INVALID_ARGUMENT) rather than hold a thread that long.
+     */
+    public static final long MAX_QUIESCENCE_WAIT_MS = 600_000;
 
     private WireValues() {
     }
@@ -130,6 +135,27 @@ public final class WireValues {
             case EXHAUSTION_METHOD_REAL_LIMIT -> ExhaustionMethod.REAL_LIMIT;
             case EXHAUSTION_METHOD_INJECTED -> ExhaustionMethod.INJECTED;
             default -> ExhaustionMethod.UNDECLARED;
+        };
+    }
+
+    /** A provider's answer as it crosses (v1.4); null (a provider's bug) crosses as UNKNOWN. */
+    public static org.ndkkit.wire.v1.Quiescence quiescence(org.ndkkit.spi.Quiescence q) {
+        return switch (q == null ? org.ndkkit.spi.Quiescence.UNKNOWN : q) {
+            case QUIET -> org.ndkkit.wire.v1.Quiescence.QUIESCENCE_QUIET;
+            case BUSY -> org.ndkkit.wire.v1.Quiescence.QUIESCENCE_BUSY;
+            case UNKNOWN -> org.ndkkit.wire.v1.Quiescence.QUIESCENCE_UNKNOWN;
+        };
+    }
+
+    /**
+     * UNSPECIFIED and values this side does not know read as UNKNOWN: only an explicit QUIET may
+     * end a kit's window early.
+     */
+    public static org.ndkkit.spi.Quiescence quiescence(org.ndkkit.wire.v1.Quiescence q) {
+        return switch (q) {
+            case QUIESCENCE_QUIET -> org.ndkkit.spi.Quiescence.QUIET;
+            case QUIESCENCE_BUSY -> org.ndkkit.spi.Quiescence.BUSY;
+            default -> org.ndkkit.spi.Quiescence.UNKNOWN;
         };
     }
 

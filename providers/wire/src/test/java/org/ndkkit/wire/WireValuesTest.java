@@ -251,8 +251,22 @@ class WireValuesTest {
 
     @Test
     void versionText() {
-        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.3");
+        assertThat(WireValues.text(WireValues.version())).isEqualTo("ndk.wire.v1.4");
         assertThat(WireValues.version().getMajor()).isEqualTo(WireValues.MAJOR);
+    }
+
+    @Test
+    void quiescenceRoundTripsAndOnlyAnExplicitQuietReadsAsQuiet() {
+        for (org.ndkkit.spi.Quiescence q : org.ndkkit.spi.Quiescence.values()) {
+            assertThat(WireValues.quiescence(WireValues.quiescence(q))).isEqualTo(q);
+        }
+        assertThat(WireValues.quiescence((org.ndkkit.spi.Quiescence) null))
+                .isEqualTo(org.ndkkit.wire.v1.Quiescence.QUIESCENCE_UNKNOWN);
+        // UNSPECIFIED (a reply that left it out) and a value this side does not know are UNKNOWN, never QUIET
+        assertThat(WireValues.quiescence(org.ndkkit.wire.v1.Quiescence.QUIESCENCE_UNSPECIFIED))
+                .isEqualTo(org.ndkkit.spi.Quiescence.UNKNOWN);
+        assertThat(WireValues.quiescence(org.ndkkit.wire.v1.Quiescence.UNRECOGNIZED))
+                .isEqualTo(org.ndkkit.spi.Quiescence.UNKNOWN);
     }
 
     @Test
