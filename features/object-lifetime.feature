@@ -45,6 +45,13 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       Then SE2 reports the address of SE
 
     @clause:LT-SE-ADDRESS-HELD
+    Scenario: An open shared endpoint keeps its address after its connectors close
+      Given C1 is connected through SE to L, accepted as P1
+      When the consumer closes C1 and the close completes
+      And a shared endpoint is created on the address of SE
+      Then the creation fails with STATUS_SHARING_VIOLATION
+
+    @clause:LT-SE-ADDRESS-HELD
     Scenario: A listener cannot take the address of a closed shared endpoint with open connectors
       Given C1 is connected through SE to L, accepted as P1
       When the consumer closes SE

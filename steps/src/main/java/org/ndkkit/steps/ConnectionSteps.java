@@ -205,7 +205,10 @@ public final class ConnectionSteps {
     }
 
     private void accept(String listener, String as, long ird, long ord, byte[] data) {
-        ConnectorRef p = receive(listener, as);
+        accept(receive(listener, as), as, ird, ord, data);
+    }
+
+    private void accept(ConnectorRef p, String as, long ird, long ord, byte[] data) {
         lab().request("NdkAccept(" + as + ", in " + ird + ", out " + ord + ", " + (data == null ? 0 : data.length) + " bytes)",
                 as, t -> p.connector().accept(lab().qpFor(p), (int) ird, (int) ord, data, data == null ? 0 : data.length,
                         ctx -> lab().disconnectEvent(as, ctx), as, t.requestCompletion(), t.context()));
@@ -214,6 +217,12 @@ public final class ConnectionSteps {
     @When("the peer accepts the request on {name} as {name}")
     public void accept(String listener, String as) {
         accept(listener, as, Integer.toUnsignedLong(peer().maxInboundReadLimit()),
+                Integer.toUnsignedLong(peer().maxOutboundReadLimit()), null);
+    }
+
+    @When("the peer accepts the held request {name}")
+    public void acceptHeld(String as) {
+        accept(lab().connector(as), as, Integer.toUnsignedLong(peer().maxInboundReadLimit()),
                 Integer.toUnsignedLong(peer().maxOutboundReadLimit()), null);
     }
 

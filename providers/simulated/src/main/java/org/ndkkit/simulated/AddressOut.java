@@ -35,9 +35,7 @@ final class AddressOut {
             length.set(sockaddr.length);
             return NtStatus.BUFFER_TOO_SMALL;
         }
-        if (buffer == null || buffer.length < sockaddr.length) {
-            return NtStatus.INVALID_PARAMETER;
-        }
+        // here sockaddr.length <= *length <= buffer.length: the buffer holds it
         System.arraycopy(sockaddr, 0, buffer, 0, sockaddr.length);
         length.set(sockaddr.length);
         return NtStatus.SUCCESS;
