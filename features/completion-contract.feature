@@ -1,4 +1,4 @@
-@function:NdkRequestCompletion @function:NdkCreateCompletion
+@function:NdkRequestCompletion @function:NdkCreateCompletion @function:NdkCreateCq @function:NdkCreateQp
 Feature: The asynchronous contract: a completion if and only if the call returned PENDING
   Every NDK request function returns its status inline. Only STATUS_PENDING obliges the provider
   to call the request completion, exactly once, passing back the caller's RequestContext; after
@@ -12,6 +12,8 @@ Feature: The asynchronous contract: a completion if and only if the call returne
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_request_completion
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_create_completion
   Source: https://learn.microsoft.com/windows-hardware/drivers/network/ndkpi-object-lifetime-requirements
+  Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_create_cq
+  Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_create_qp
 
   Background:
     Given the peer listens on its first address as L
@@ -41,3 +43,21 @@ Feature: The asynchronous contract: a completion if and only if the call returne
   Scenario: Creating each object of a connection follows the create pattern
     When the consumer creates a PD, a CQ, a QP, a connector, a shared endpoint and a listener on the local adapter
     Then every create returned STATUS_SUCCESS with the object or STATUS_PENDING and one completion carrying it
+
+  @clause:CREATE-CQ-DEPTH-LIMIT
+  Scenario: A CQ one entry deeper than the adapter's MaxCqDepth is refused
+    When the consumer creates a CQ on the local adapter with CqDepth one above MaxCqDepth
+    Then that create fails with STATUS_INVALID_PARAMETER
+
+  @clause:CREATE-QP-LIMITS
+  Scenario Outline: A QP whose <size> is one above the adapter's <maximum> is refused
+    When the consumer creates a QP on the local adapter with <size> one above <maximum>
+    Then that create fails with STATUS_INVALID_PARAMETER
+
+    Examples:
+      | size                   | maximum                |
+      | ReceiveQueueDepth      | MaxReceiveQueueDepth   |
+      | InitiatorQueueDepth    | MaxInitiatorQueueDepth |
+      | MaxReceiveRequestSge   | MaxReceiveRequestSge   |
+      | MaxInitiatorRequestSge | MaxInitiatorRequestSge |
+      | InlineDataSize         | MaxInlineDataSize      |

@@ -111,6 +111,15 @@ final class StatusCodes {
                 }
                 return List.of(new Use(NtStatus.named(m.group(1)), f, Path.INLINE, r, step));
             }),
+            // "That create" is the CQ or QP create the step before it made.
+            new Phrase(Pattern.compile("that create fails with (STATUS_[A-Z_]+)"), (m, previous, r, step) -> {
+                String f = previous.contains("creates a CQ") ? "NdkCreateCq" : previous.contains("creates a QP") ? "NdkCreateQp" : null;
+                if (f == null) {
+                    throw new IllegalStateException(r.id() + ": cannot tell which create '" + step + "' judges (step before: '"
+                            + previous + "')");
+                }
+                return List.of(new Use(NtStatus.named(m.group(1)), f, Path.EITHER, r, step));
+            }),
             // The state table (states.feature): "it" is the call the step before it asked for.
             new Phrase(Pattern.compile("it returns (STATUS_[A-Z_]+)( or an error)?"), (m, previous, r, step) -> {
                 String[] call = stateTableCall(previous);

@@ -1,0 +1,87 @@
+package org.ndkkit.steps;
+
+import io.cucumber.java.en.Then;
+import io.cucumber.java.en.When;
+import java.util.function.ToIntFunction;
+import org.ndkkit.kit.Lab;
+import org.ndkkit.kit.Unsupported;
+import org.ndkkit.spi.AdapterInfo;
+import org.ndkkit.spi.Host;
+import org.ndkkit.spi.NdkObject;
+import org.ndkkit.spi.NtStatus;
+import org.ndkkit.spi.QpParameters;
+
+/** CQs and QPs sized one above the adapter's maxima (NdkCreateCq, NdkCreateQp): refused, never created. */
+public final class AdapterLimitSteps {
+    private final ScenarioState state;
+    private String label;
+    private Lab.CreateResult<? extends NdkObject> result;
+
+    public AdapterLimitSteps(ScenarioState state) {
+        this.state = state;
+    }
+
+    private Lab lab() {
+        return state.lab;
+    }
+
+    /** One above {@code max} (a ULONG), or unsupported when the maximum is the largest ULONG. */
+    private static int oneAbove(String maximum, int max) {
+        if (max == -1) {
+            throw new Unsupported("no-size-above-maximum", maximum + " is 0xFFFFFFFF: no ULONG is above it");
+        }
+        return max + 1;
+    }
+
+    @When("the consumer creates a CQ on the local adapter with CqDepth one above MaxCqDepth")
+    public void cqTooDeep() {
+        int depth = oneAbove("MaxCqDepth", lab().info(Host.LOCAL).maxCqDepth());
+        label = "NdkCreateCq(CqDepth " + Integer.toUnsignedString(depth) + ")";
+        result = lab().tryCreate(label, "X-CQ", t -> lab().adapter(Host.LOCAL).createCq(depth, t.createCompletion(), t.context()));
+        keep("X-CQ");
+    }
+
+    @When("the consumer creates a QP on the local adapter with {word} one above {word}")
+    public void qpTooLarge(String size, String maximum) {
+        AdapterInfo info = lab().info(Host.LOCAL);
+        QpParameters small = QpParameters.small();
+        ToIntFunction<AdapterInfo> max = switch (maximum) {
+            case "MaxReceiveQueueDepth" -> AdapterInfo::maxReceiveQueueDepth;
+            case "MaxInitiatorQueueDepth" -> AdapterInfo::maxInitiatorQueueDepth;
+            case "MaxReceiveRequestSge" -> AdapterInfo::maxReceiveRequestSge;
+            case "MaxInitiatorRequestSge" -> AdapterInfo::maxInitiatorRequestSge;
+            case "MaxInlineDataSize" -> AdapterInfo::maxInlineDataSize;
+            default -> throw new IllegalArgumentException("no adapter maximum " + maximum);
+        };
+        int v = oneAbove(maximum, max.applyAsInt(info));
+        QpParameters p = switch (size) {
+            case "ReceiveQueueDepth" -> new QpParameters(v, small.initiatorQueueDepth(), small.maxReceiveRequestSge(),
+                    small.maxInitiatorRequestSge(), small.inlineDataSize());
+            case "InitiatorQueueDepth" -> new QpParameters(small.receiveQueueDepth(), v, small.maxReceiveRequestSge(),
+                    small.maxInitiatorRequestSge(), small.inlineDataSize());
+            case "MaxReceiveRequestSge" -> new QpParameters(small.receiveQueueDepth(), small.initiatorQueueDepth(), v,
+                    small.maxInitiatorRequestSge(), small.inlineDataSize());
+            case "MaxInitiatorRequestSge" -> new QpParameters(small.receiveQueueDepth(), small.initiatorQueueDepth(),
+                    small.maxReceiveRequestSge(), v, small.inlineDataSize());
+            case "InlineDataSize" -> new QpParameters(small.receiveQueueDepth(), small.initiatorQueueDepth(),
+                    small.maxReceiveRequestSge(), small.maxInitiatorRequestSge(), v);
+            default -> throw new IllegalArgumentException("no QP size " + size);
+        };
+        label = "NdkCreateQp(" + size + " " + Integer.toUnsignedString(v) + ")";
+        result = lab().tryCreate(label, "X-QP", t -> lab().pd(Host.LOCAL).createQp(lab().cq(Host.LOCAL), lab().cq(Host.LOCAL),
+                p, t.createCompletion(), t.context()));
+        keep("X-QP");
+    }
+
+    /** An object the provider created after all is closed with the scenario's others. */
+    private void keep(String name) {
+        if (result.object() != null) {
+            lab().adopt(name, result.object());
+        }
+    }
+
+    @Then("that create fails with {status}")
+    public void createFails(NtStatus status) {
+        lab().expectStatus(label, status, result.outcome());
+    }
+}
