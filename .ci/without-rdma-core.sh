@@ -36,7 +36,8 @@ chown -R "$uid:$gid" "$ROOT"
 opened=()
 d=$(dirname -- "$ROOT")
 while [[ $d != / ]]; do
-  if [[ $(stat -c %A "$d") != *x ]]; then chmod o+x "$d"; opened+=("$d"); fi
+  # others' search bit from the octal mode (the symbolic one shows a sticky folder's x as t)
+  if (($(stat -c %a "$d") % 2 == 0)); then chmod o+x "$d"; opened+=("$d"); fi
   d=$(dirname -- "$d")
 done
 # the tree back to its owner, those folders closed again, and what the build downloaded into
