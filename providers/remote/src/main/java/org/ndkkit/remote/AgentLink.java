@@ -220,27 +220,12 @@ final class AgentLink implements AutoCloseable {
         long id = callIds.incrementAndGet();
         BlockingQueue<Object> box = new LinkedBlockingQueue<>();
         waiting.put(id, box);
-        ArrayDeque<Handling> h = HANDLING.get();
-        long within = !h.isEmpty() && h.peek().link() == this ? h.peek().seq() : 0;
+        long within = withinCallback();
         Call call = b.setSession(session).setCallId(id).setWithinCallback(within).build();
         Context.CancellableContext rpc = Context.current().withCancellation();
         try {
             rpc.run(() -> async.withDeadlineAfter(settings.rpcTimeoutMs(), TimeUnit.MILLISECONDS).invoke(call,
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(CallReply r) {
-                            box.add(r);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            box.add(new Failure(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    }));
+                    replyInto(box)));
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.rpcTimeoutMs() + 1000);
             while (true) {
                 Object o;
@@ -398,29 +383,14 @@ final class AgentLink implements AutoCloseable {
             return org.ndkkit.spi.Quiescence.UNKNOWN;
         }
         long wait = Math.max(0, Math.min(maxMs, WireValues.MAX_QUIESCENCE_WAIT_MS));
-        ArrayDeque<Handling> h = HANDLING.get();
-        long within = !h.isEmpty() && h.peek().link() == this ? h.peek().seq() : 0;
+        long within = withinCallback();
         Call call = Call.newBuilder().setSession(session).setCallId(callIds.incrementAndGet()).setWithinCallback(within)
                 .setAwaitQuiescence(org.ndkkit.wire.v1.AwaitQuiescence.newBuilder().setTimeoutMs((int) wait)).build();
         BlockingQueue<Object> box = new LinkedBlockingQueue<>();
         long bound = wait + Math.min(QUIESCENCE_REPLY_SLACK_MS, settings.rpcTimeoutMs());
         Context.CancellableContext rpc = Context.current().withCancellation();
         try {
-            rpc.run(() -> async.withDeadlineAfter(bound, TimeUnit.MILLISECONDS).invoke(call, new StreamObserver<>() {
-                @Override
-                public void onNext(CallReply r) {
-                    box.add(r);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    box.add(new Failure(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            }));
+            rpc.run(() -> async.withDeadlineAfter(bound, TimeUnit.MILLISECONDS).invoke(call, replyInto(box)));
             Object o = box.poll(bound + 100, TimeUnit.MILLISECONDS);
             if (o instanceof CallReply r) {
                 if (r.getResultCase() != CallReply.ResultCase.QUIESCENCE) {
@@ -582,6 +552,31 @@ final class AgentLink implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the link is closing
         }
+    }
+
+    /** The seq of this link's callback whose handler runs on this thread (the call is made from inside it), else 0. */
+    private long withinCallback() {
+        ArrayDeque<Handling> h = HANDLING.get();
+        return !h.isEmpty() && h.peek().link() == this ? h.peek().seq() : 0;
+    }
+
+    /** An Invoke's observer: its reply, or the RPC's failure, into {@code box}. */
+    private static StreamObserver<CallReply> replyInto(BlockingQueue<Object> box) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(CallReply r) {
+                box.add(r);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                box.add(new Failure(t));
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
     }
 
     /** Runs the kit's handler for one callback on this thread, then lets the agent's callback return. */
