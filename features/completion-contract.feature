@@ -44,6 +44,19 @@ Feature: The asynchronous contract: a completion if and only if the call returne
     When the consumer creates a PD, a CQ, a QP, a connector, a shared endpoint and a listener on the local adapter
     Then every create returned STATUS_SUCCESS with the object or STATUS_PENDING and one completion carrying it
 
+  @clause:CREATE-INSUFFICIENT-RESOURCES
+  Scenario Outline: An adapter out of resources refuses a <object> with STATUS_INSUFFICIENT_RESOURCES, or creates it
+    Given the local adapter's resources are exhausted
+    When the consumer creates a <object> on the local adapter
+    Then that create fails with STATUS_INSUFFICIENT_RESOURCES or succeeds
+
+    Examples:
+      | object    |
+      | PD        |
+      | CQ        |
+      | connector |
+      | listener  |
+
   @clause:CREATE-CQ-DEPTH-LIMIT
   Scenario: A CQ one entry deeper than the adapter's MaxCqDepth is refused
     When the consumer creates a CQ on the local adapter with CqDepth one above MaxCqDepth

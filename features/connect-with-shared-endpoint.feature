@@ -93,6 +93,14 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       And the peer accepts the request on L as P1
       Then the connect of C1 succeeds
 
+    @clause:CSE-BACKLOG-FREED
+    Scenario: Closing a held request frees its place in the listener's backlog
+      Given L holds as many unanswered connect requests as its backlog allows
+      When the peer closes BP1
+      And C1 connects through SE to L
+      And the peer accepts the request on L as P1
+      Then the connect of C1 succeeds
+
     @clause:CSE-ADDRESS-ALREADY-EXISTS
     Scenario: A duplicate four-tuple is refused while the first connect is still in progress
       When C1 connects through SE to L

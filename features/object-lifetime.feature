@@ -146,6 +146,50 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       When the consumer closes C1 with a close completion that takes 50 ms
       Then the close of the QP of C1 completes only after the close completion of C1 has returned
 
+    @clause:LT-QP-CLOSE-PENDS @clause:LT-ANTECEDENT-AFTER-CALLBACKS
+    Scenario: The QP of an accepted connection, closed before its connector, waits for the connector
+      Given C1 is connected through SE to L, accepted as P1
+      When the peer closes the QP of P1
+      Then the close of the QP of P1 has not completed
+      When the peer closes P1 with a close completion that takes 50 ms
+      Then the close of the QP of P1 completes only after the close completion of P1 has returned
+
+  Rule: Closing one side while the connection is being made ends the other side's establishment
+
+    @clause:LT-CLOSE-REFUSES-REQUEST
+    Scenario: The passive side closes a request it has not answered: the connect is refused
+      When C1 connects through SE to L
+      And the peer receives a connect request on L as P1
+      And the peer closes P1
+      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      And the close of P1 completes
+
+    @clause:ACCEPT-PEER-ABANDONED
+    Scenario: The active side closes before the peer answers: the peer's accept fails
+      When C1 connects through SE to L
+      And the peer receives a connect request on L as P1
+      And the consumer closes C1 and the close completes
+      And the peer accepts the held request P1
+      Then the accept of P1 fails with STATUS_CONNECTION_ABORTED
+
+    @clause:ACCEPT-PEER-ABANDONED
+    Scenario: The active side closes after the peer accepted: the pending accept fails
+      When C1 connects through SE to L
+      And the peer accepts the request on L as P1
+      Then the connect of C1 succeeds
+      When the consumer closes C1 and the close completes
+      Then the accept of P1 fails with STATUS_CONNECTION_ABORTED
+
+    @clause:LT-CLOSE-COMPLETES-PENDING @clause:COMPLETE-CONNECT-PEER-ABANDONED
+    Scenario: The passive side closes while its accept pends: the accept completes first, and the connection cannot be completed
+      When C1 connects through SE to L
+      And the peer accepts the request on L as P1
+      Then the connect of C1 succeeds
+      When the peer closes P1 and the close completes
+      Then the accept of P1 completes before the close of P1
+      When C1 completes the connection
+      Then the complete-connect of C1 fails with STATUS_CONNECTION_ABORTED
+
   Rule: A close never fails
 
     @clause:CLOSE-NEVER-FAILS @clause:CLOSE-COMPLETION-PATTERN @clause:LIFE-CLOSE-RELEASES

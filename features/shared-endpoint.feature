@@ -87,6 +87,14 @@ Feature: A shared endpoint is one local address for many outgoing connections
       When a shared endpoint SE2 is created on the local host's second address with port 7300
       Then SE2 reports the local host's second address with port 7300
 
+    @clause:SE-SHARING-VIOLATION @clause:SE-TOO-MANY-ADDRESSES
+    Scenario: With every ephemeral port taken, an ephemeral port asked for by number is in use and the port below the range is not
+      Given every ephemeral port of the local host's first address is taken
+      When a shared endpoint is created on the local host's first address with port 49152
+      Then the creation fails with STATUS_SHARING_VIOLATION
+      When a shared endpoint SE2 is created on the local host's first address with port 49151
+      Then SE2 reports the local host's first address with port 49151
+
     @clause:SE-INVALID-ADDRESS
     Scenario: An address that is not the adapter's
       When a shared endpoint is created on an address that is not the local adapter's

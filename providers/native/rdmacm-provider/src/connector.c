@@ -414,10 +414,22 @@ ndk_status rc_accept(ndk_object *connector, ndk_object *qp, uint32_t inbound, ui
         ;
     else if ((st = pd_check(pdata, pdata_length, RC_MAX_CALLEE_DATA)) != NDK_STATUS_SUCCESS)
         ;                                                    /* PD-CALLEE-OVER-LIMIT: nothing is sent */
-    else {
+    else if (c->peer_abandoned) {                            /* ACCEPT-PEER-ABANDONED */
+        c->state = CS_FAILED;
+        release_backlog_slot(c);
+        drop_id(c);
+        st = NDK_STATUS_CONNECTION_ABORTED;
+    } else {
         in = rl_effective(inbound, a->info.max_inbound_read_limit, c->peer_outbound);
         out = rl_effective(outbound, a->info.max_outbound_read_limit, c->peer_inbound);
-        if ((rc = rc_qp_to_rts(q, c->id, in, out)) != 0) {
+        if ((rc = rc_qp_to_rts(q, c->id, in, out)) == EINVAL) {
+            /* the CM left REQ_RCVD: the peer's REJ arrived before its event was read (ACCEPT-PEER-ABANDONED) */
+            rc_qp_reset(q);
+            c->state = CS_FAILED;
+            release_backlog_slot(c);
+            drop_id(c);
+            st = NDK_STATUS_CONNECTION_ABORTED;
+        } else if (rc != 0) {
             rc_qp_reset(q);
             st = sm_create_errno(rc);
         }
@@ -695,6 +707,8 @@ static void passive_event(rc_connector *c, struct rdma_cm_event *ev)
     case RDMA_CM_EVENT_REJECTED: case RDMA_CM_EVENT_CONNECT_ERROR:
         if (c->state == CS_ACCEPTING)
             accept_failed(c, NDK_STATUS_CONNECTION_ABORTED);   /* SEQ-ACTIVE-REJECT, or the active side closed */
+        else if (c->state == CS_REQUEST)
+            c->peer_abandoned = 1;      /* ACCEPT-PEER-ABANDONED: the active side closed before the answer */
         return;
     case RDMA_CM_EVENT_UNREACHABLE:
         if (c->state == CS_ACCEPTING)

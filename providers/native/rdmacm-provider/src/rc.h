@@ -178,7 +178,8 @@ struct rc_connector {
     uint8_t send_data[RC_MAX_CALLER_DATA];
     uint32_t send_length;
     int inject_async;             /* an injected exhaustion fails this connect at route resolution */
-    int peer_abandoned;           /* active, CS_CONNECTED: the peer rejected or disconnected before CompleteConnect */
+    int peer_abandoned;           /* active, CS_CONNECTED: the peer rejected or disconnected before CompleteConnect;
+                                     passive, CS_REQUEST: the active side closed before the answer */
     int disconnect_event_made;
     int close_wait;               /* closing an established connection: waiting for DISCONNECTED */
     ndk_disconnect_event disconnect_fn;

@@ -111,9 +111,11 @@ final class StatusCodes {
                 }
                 return List.of(new Use(NtStatus.named(m.group(1)), f, Path.INLINE, r, step));
             }),
-            // "That create" is the CQ or QP create the step before it made.
-            new Phrase(Pattern.compile("that create fails with (STATUS_[A-Z_]+)"), (m, previous, r, step) -> {
-                String f = previous.contains("creates a CQ") ? "NdkCreateCq" : previous.contains("creates a QP") ? "NdkCreateQp" : null;
+            // "That create" is the create the step before it made (a CQ or QP over a limit, or any object out of resources).
+            new Phrase(Pattern.compile("that create fails with (STATUS_[A-Z_]+)(?: or succeeds)?"), (m, previous, r, step) -> {
+                String f = previous.contains("creates a CQ") ? "NdkCreateCq" : previous.contains("creates a QP") ? "NdkCreateQp"
+                        : previous.contains("creates a PD") ? "NdkCreatePd" : previous.contains("creates a connector") ? "NdkCreateConnector"
+                        : previous.contains("creates a listener") ? "NdkCreateListener" : null;
                 if (f == null) {
                     throw new IllegalStateException(r.id() + ": cannot tell which create '" + step + "' judges (step before: '"
                             + previous + "')");

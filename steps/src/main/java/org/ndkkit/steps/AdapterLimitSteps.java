@@ -73,6 +73,33 @@ public final class AdapterLimitSteps {
         keep("X-QP");
     }
 
+    @When("the consumer creates a {word} on the local adapter")
+    public void create(String kind) {
+        var a = lab().adapter(Host.LOCAL);
+        label = "NdkCreate" + switch (kind) {
+            case "PD" -> "Pd";
+            case "CQ" -> "Cq";
+            case "connector" -> "Connector";
+            case "listener" -> "Listener";
+            default -> throw new IllegalArgumentException("no object kind " + kind + " (PD, CQ, connector, listener)");
+        } + "(X)";
+        result = switch (kind) {
+            case "PD" -> lab().tryCreate(label, "X-PD", t -> a.createPd(t.createCompletion(), t.context()));
+            case "CQ" -> lab().tryCreate(label, "X-CQ", t -> a.createCq(16, t.createCompletion(), t.context()));
+            case "connector" -> lab().tryCreate(label, "X-C", t -> a.createConnector(t.createCompletion(), t.context()));
+            default -> lab().tryCreate(label, "X-L", t -> a.createListener(
+                    (ctx, c) -> lab().trace().callback("unexpected connect event on X-L"), null, t.createCompletion(), t.context()));
+        };
+        keep("X-" + kind);
+    }
+
+    @Then("that create fails with {status} or succeeds")
+    public void createFailsOrSucceeds(NtStatus status) {
+        if (result.object() == null) {
+            lab().expectStatus(label, status, result.outcome());
+        }
+    }
+
     /** An object the provider created after all is closed with the scenario's others. */
     private void keep(String name) {
         if (result.object() != null) {

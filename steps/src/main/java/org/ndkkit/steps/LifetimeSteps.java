@@ -48,12 +48,14 @@ public final class LifetimeSteps {
     }
 
     @When("the consumer closes {closable} with a close completion that takes {int} ms")
+    @When("the peer closes {closable} with a close completion that takes {int} ms")
     public void closeSlowly(String name, int ms) {
         lab().close(name, object(name), java.time.Duration.ofMillis(ms));
         closeCompletes(name);
     }
 
     @When("the consumer closes {closable} and the close completes")
+    @When("the peer closes {closable} and the close completes")
     public void closeAndWait(String name) {
         close(name);
         closeCompletes(name);
@@ -111,19 +113,20 @@ public final class LifetimeSteps {
         }
     }
 
-    @Then("the connect of {name} completes before the close of {name}")
-    public void connectBeforeClose(String c, String closed) {
+    @Then("the {request} of {name} completes before the close of {name}")
+    public void requestBeforeClose(String function, String c, String closed) {
         TrackedCall close = closeOf(closed);
         close.await(lab().timeout());
-        TrackedCall connect = lab().lastRequest("NdkConnectWithSharedEndpoint", c);
-        if (!connect.isDone()) {
-            throw lab().failure("NdkCloseObject(" + closed + ") completed while the connect of " + c
+        TrackedCall request = lab().lastRequest(function, c);
+        if (!request.isDone()) {
+            throw lab().failure("NdkCloseObject(" + closed + ") completed while the " + function + " of " + c
                     + " was still pending; a close completes pending requests first");
         }
-        if (connect.doneNanos() > close.doneNanos()) {
-            throw lab().failure("the connect of " + c + " completed after NdkCloseObject(" + closed + ") had completed");
+        if (request.doneNanos() > close.doneNanos()) {
+            throw lab().failure("the " + function + " of " + c + " completed after NdkCloseObject(" + closed
+                    + ") had completed");
         }
-        lab().trace().note("connect of " + c + " finished before the close: " + connect.await(lab().timeout()));
+        lab().trace().note(function + " of " + c + " finished before the close: " + request.await(lab().timeout()));
     }
 
     @Then("no callback for {name} follows the close of {name}")

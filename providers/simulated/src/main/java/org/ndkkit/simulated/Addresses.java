@@ -25,11 +25,11 @@ final class Addresses {
     /** Not an address of either adapter. */
     static final IpPort FOREIGN_LOCAL = new IpPort(literal("198.18.3.1"), 0);
 
-    /** Nets both hosts sit on directly; an address there that no adapter owns does not answer ARP. */
+    /** Nets both hosts sit on directly (/24, /24, /48: leading bytes); an address there that no adapter owns does not answer ARP. */
     static final List<Prefix> ON_LINK = List.of(
-            Prefix.of("198.18.0.0", 24), Prefix.of("198.18.1.0", 24), Prefix.of("2001:2::", 48));
+            new Prefix("198.18.0.0", 3), new Prefix("198.18.1.0", 3), new Prefix("2001:2::", 6));
     /** The route whose gateway answers every packet with "host unreachable". */
-    static final Prefix HOST_UNREACHABLE_NET = Prefix.of("198.18.2.0", 24);
+    static final Prefix HOST_UNREACHABLE_NET = new Prefix("198.18.2.0", 3);
 
     private Addresses() {
     }

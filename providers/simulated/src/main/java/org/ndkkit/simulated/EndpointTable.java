@@ -107,9 +107,10 @@ final class EndpointTable {
             return -1;
         }
         int size = LAST_EPHEMERAL - FIRST_EPHEMERAL + 1;
-        int start = random.ephemeralStart(FIRST_EPHEMERAL, LAST_EPHEMERAL) - FIRST_EPHEMERAL;
+        int start = random.ephemeralStart(FIRST_EPHEMERAL, LAST_EPHEMERAL);
         for (int i = 0; i < size; i++) {
-            int port = FIRST_EPHEMERAL + (start + i) % size;
+            // floorMod keeps every probe in the range, whatever the start
+            int port = FIRST_EPHEMERAL + Math.floorMod(start + i - FIRST_EPHEMERAL, size);
             if (!bindings.containsKey(new IpPort(ip, port))) {
                 return port;
             }

@@ -1,31 +1,22 @@
 package org.ndkkit.simulated;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 
-/** An address prefix such as 198.18.2.0/24, for the simulated routing table. */
-record Prefix(InetAddress network, int bits) {
+/**
+ * An address prefix of whole bytes, such as 198.18.2.0/24, for the simulated routing table. The
+ * simulated lab's nets all end on a byte boundary, so a prefix is its leading bytes.
+ */
+record Prefix(byte[] leading, int family) {
 
-    static Prefix of(String literalNetwork, int bits) {
-        return new Prefix(Addresses.literal(literalNetwork), bits);
+    /** {@code literalNetwork}/{@code bytes * 8}: an IPv4 or IPv6 literal and how many leading bytes count. */
+    Prefix(String literalNetwork, int bytes) {
+        this(Arrays.copyOf(Addresses.literal(literalNetwork).getAddress(), bytes),
+                Addresses.literal(literalNetwork).getAddress().length);
     }
 
     boolean contains(InetAddress ip) {
-        byte[] net = network.getAddress();
         byte[] a = ip.getAddress();
-        if (net.length != a.length) {
-            return false;
-        }
-        int full = bits / 8;
-        for (int i = 0; i < full; i++) {
-            if (net[i] != a[i]) {
-                return false;
-            }
-        }
-        int rest = bits % 8;
-        if (rest == 0) {
-            return true;
-        }
-        int mask = 0xFF << (8 - rest) & 0xFF;
-        return (net[full] & mask) == (a[full] & mask);
+        return a.length == family && Arrays.equals(leading, 0, leading.length, a, 0, leading.length);
     }
 }

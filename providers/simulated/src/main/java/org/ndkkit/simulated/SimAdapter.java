@@ -159,7 +159,9 @@ final class SimAdapter implements NdkAdapter {
      */
     @Override
     public void close() {
-        ctx.locked(() -> closed = true);
+        ctx.locked(() -> {
+            closed = true;
+        });
         if (!ctx.events.onEventThread()) {
             tracker.awaitIdle(CLOSE_WAIT);
         }
