@@ -109,6 +109,14 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       Then the connect of C2 fails with STATUS_ADDRESS_ALREADY_EXISTS
 
     @clause:CSE-FAILED-CONNECT-HOLDS-NOTHING
+    Scenario: A failed NdkConnect gives its local address back
+      When C1 connects from the local host's first address with port 7400 to a destination in an unreachable network with NdkConnect
+      Then the dedicated connect of C1 fails with STATUS_NETWORK_UNREACHABLE
+      When C2 connects from the local host's first address with port 7400 to L with NdkConnect
+      And the peer accepts the request on L as P2
+      Then the dedicated connect of C2 succeeds
+
+    @clause:CSE-FAILED-CONNECT-HOLDS-NOTHING
     Scenario: A refused connect holds no four-tuple, though its connector is still open
       When C1 connects through SE to L
       And the peer rejects the request on L

@@ -154,6 +154,14 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       When the peer closes P1 with a close completion that takes 50 ms
       Then the close of the QP of P1 completes only after the close completion of P1 has returned
 
+    @clause:LT-QP-FREED-BY-FAILED-ATTEMPT
+    Scenario: The QP of a refused connect no longer waits for its connector
+      When C1 connects through SE to L
+      And the peer rejects the request on L
+      Then the connect of C1 fails with STATUS_CONNECTION_REFUSED
+      When the consumer closes the QP of C1
+      Then the close of the QP of C1 completes
+
   Rule: Closing one side while the connection is being made ends the other side's establishment
 
     @clause:LT-CLOSE-REFUSES-REQUEST
@@ -179,6 +187,23 @@ Feature: Objects close in any order, and nothing calls back after a close comple
       Then the connect of C1 succeeds
       When the consumer closes C1 and the close completes
       Then the accept of P1 fails with STATUS_CONNECTION_ABORTED
+
+    @clause:REJECT-PEER-ABANDONED
+    Scenario: The active side closes before the peer answers: the peer's reject says the request was abandoned
+      When C1 connects through SE to L
+      And the peer receives a connect request on L as P1
+      And the consumer closes C1 and the close completes
+      And P1 rejects the connection
+      Then the reject returns STATUS_CONNECTION_ABORTED
+
+    @clause:REJECT-PEER-ABANDONED
+    Scenario: The passive side closes while its accept pends: the active side's reject says the connection was abandoned
+      When C1 connects through SE to L
+      And the peer accepts the request on L as P1
+      Then the connect of C1 succeeds
+      When the peer closes P1 and the close completes
+      And C1 rejects the connection
+      Then the reject returns STATUS_CONNECTION_ABORTED
 
     @clause:LT-CLOSE-COMPLETES-PENDING @clause:COMPLETE-CONNECT-PEER-ABANDONED
     Scenario: The passive side closes while its accept pends: the accept completes first, and the connection cannot be completed

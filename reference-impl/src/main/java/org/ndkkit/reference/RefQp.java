@@ -102,15 +102,17 @@ final class RefQp implements NdkQp, RefAdapter.Owned {
     /**
      * What the device says this QP allows, {inbound, outbound} = {max_dest_rd_atomic,
      * max_rd_atomic} from {@code ibv_query_qp}; null (with the reason in {@code why[0]}) unless the
-     * QP is in RTS, the only state in which both are the connection's.
+     * QP is in RTS, the only state in which both are the connection's. {@code queried[0]} tells a QP
+     * read and found outside RTS from a query that failed.
      */
-    synchronized int[] deviceReadLimits(String[] why) {
+    synchronized int[] deviceReadLimits(String[] why, boolean[] queried) {
         RdmaResult<Verbs.QpQuery> q = Verbs.queryQp(qp, VerbsConstants.IBV_QP_STATE | VerbsConstants.IBV_QP_MAX_QP_RD_ATOMIC
                 | VerbsConstants.IBV_QP_MAX_DEST_RD_ATOMIC);
         if (!q.ok()) {
             why[0] = q.toString();
             return null;
         }
+        queried[0] = true;
         var a = q.value().attr();
         if (a.qp_state != VerbsConstants.IBV_QPS_RTS) {
             why[0] = "the QP is in state " + a.qp_state + ", not RTS: it serves no established connection";

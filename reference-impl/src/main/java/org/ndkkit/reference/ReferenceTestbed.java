@@ -162,9 +162,13 @@ final class ReferenceTestbed implements Testbed {
             return Availability.unavailable("not-a-reference-qp", "the QP is not one of this provider's");
         }
         String[] why = new String[1];
-        int[] l = q.deviceReadLimits(why);
-        return l == null ? Availability.unavailable("qp-not-established", why[0])
-                : Availability.of(new QpReadLimits(l[0], l[1]));
+        boolean[] queried = new boolean[1];
+        int[] l = q.deviceReadLimits(why, queried);
+        if (l != null) {
+            return Availability.of(new QpReadLimits(l[0], l[1]));
+        }
+        // Only a QP read and found outside RTS is "not established"; a failed query is a missing reading.
+        return Availability.unavailable(queried[0] ? "qp-not-established" : "qp-query-failed", why[0]);
     }
 
     /**

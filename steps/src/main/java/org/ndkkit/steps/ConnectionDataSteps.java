@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.ndkkit.kit.Bytes;
 import org.ndkkit.kit.Lab;
 import org.ndkkit.kit.Lab.ConnectorRef;
+import org.ndkkit.spi.Availability;
 import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.QpReadLimits;
@@ -93,12 +94,22 @@ public final class ConnectionDataSteps {
                 + (Arrays.equals(a, b) ? " (both readings agree here)" : ""));
     }
 
+    /** The reason code of {@code Testbed.qpReadLimits} for a QP read that found no established connection. */
+    static final String QP_NOT_ESTABLISHED = "qp-not-established";
+
     @Then("the QP of {name} allows {limit} inbound and {limit} outbound reads in flight")
     public void qpAllows(String c, String in, String out) {
         long wantIn = topology.eval(in);
         long wantOut = topology.eval(out);
         NdkQp qp = lab().qpFor(lab().connector(c));
-        QpReadLimits got = TopologySteps.available(lab().session().testbed().qpReadLimits(qp));
+        Availability<QpReadLimits> read = lab().session().testbed().qpReadLimits(qp);
+        if (!read.isAvailable() && QP_NOT_ESTABLISHED.equals(read.reasonCode())) {
+            // The testbed could read the QP and found no connection's attributes: after a completed
+            // connection that is the provider's defect, not a capability the testbed lacks.
+            throw lab().failure("the QP of " + c + " was read from its device and has no established connection's"
+                    + " read limits (" + read.detail() + "), though its connection was completed");
+        }
+        QpReadLimits got = TopologySteps.available(read);
         lab().trace().note("the QP of " + c + ", read from its device: inbound " + got.inbound() + ", outbound " + got.outbound());
         if (got.inbound() != wantIn || got.outbound() != wantOut) {
             throw lab().failure("the QP of " + c + " allows inbound " + got.inbound() + " and outbound " + got.outbound()

@@ -140,9 +140,22 @@ public final class ConnectionSteps {
 
     @When("{name} connects from the address of {name} to {name} with NdkConnect")
     public void dedicatedConnect(String c, String se, String l) {
+        dedicatedConnect(c, lab().endpoint(se).address(), lab().listener(l).address());
+    }
+
+    @When("{name} connects from the local host's {ordinal} address with port {int} to {destination} with NdkConnect")
+    public void dedicatedConnectToCondition(String c, int ordinal, int port, LabCondition condition) {
+        dedicatedConnect(c, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+                TopologySteps.condition(lab(), condition));
+    }
+
+    @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect")
+    public void dedicatedConnectFrom(String c, int ordinal, int port, String l) {
+        dedicatedConnect(c, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port), lab().listener(l).address());
+    }
+
+    private void dedicatedConnect(String c, SockAddr from, SockAddr to) {
         ConnectorRef ref = lab().connector(c);
-        SockAddr from = lab().endpoint(se).address();
-        SockAddr to = lab().listener(l).address();
         lab().request("NdkConnect(" + c + " " + from + " -> " + to + ")", c, t -> ref.connector().connect(ref.qp(), from, to,
                 local().maxInboundReadLimit(), local().maxOutboundReadLimit(), null, 0, t.requestCompletion(), t.context()));
     }

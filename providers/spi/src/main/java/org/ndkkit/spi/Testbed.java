@@ -82,7 +82,10 @@ public interface Testbed extends AutoCloseable {
      * What {@code qp} really allows now, read from the device rather than from the connection
      * data: so the kit can check that the effective read limits NdkGetConnectionData reports are
      * the ones the QP uses once its connection is established. Unavailable by default; a testbed
-     * that cannot read its QPs' attributes leaves the kit checking the negotiation only.
+     * that cannot read its QPs' attributes leaves the kit checking the negotiation only. A testbed
+     * that read the QP and found no established connection's attributes returns unavailable with the
+     * reason code {@code qp-not-established}: the kit asks only after the connection was completed,
+     * so it reads that answer as the provider's failure, not as a missing capability.
      */
     default Availability<QpReadLimits> qpReadLimits(NdkQp qp) {
         return Availability.unavailable("no-qp-attributes", "the testbed cannot read a QP's read limits from its device");
