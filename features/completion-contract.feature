@@ -54,6 +54,7 @@ Feature: The asynchronous contract: a completion if and only if the call returne
       | object    |
       | PD        |
       | CQ        |
+      | QP        |
       | connector |
       | listener  |
 

@@ -94,6 +94,16 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       Then the connect of C1 succeeds
 
     @clause:CSE-BACKLOG-FREED
+    Scenario: A held request whose active side closed frees its place once answered
+      Given L holds as many unanswered connect requests as its backlog allows
+      When the consumer closes B1 and the close completes
+      And the peer accepts the held request BP1
+      And C1 connects through SE to L
+      And the peer accepts the request on L as P1
+      Then the accept of BP1 fails with STATUS_CONNECTION_ABORTED
+      And the connect of C1 succeeds
+
+    @clause:CSE-BACKLOG-FREED
     Scenario: Closing a held request frees its place in the listener's backlog
       Given L holds as many unanswered connect requests as its backlog allows
       When the peer closes BP1
@@ -222,6 +232,12 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
         | an unknown address family                       |
         | the family AF_UNSPEC                            |
 
+    @clause:CSE-MALFORMED-DESTINATION
+    Scenario: NdkConnect with a destination of an unknown address family
+      When C1 connects from the local host's first address with port 7500 to L with NdkConnect and the destination given as an unknown address family
+      Then the dedicated connect of C1 fails with a provider-defined error
+      And L receives no connect event
+
     @clause:CSE-CONNECTOR-BUSY
     Scenario: A connector that is connected connects again
       Given the peer listens on its second address as L2
@@ -261,6 +277,18 @@ Feature: NdkConnectWithSharedEndpoint starts a connection from a shared local ad
       When C1 connects through SE to L with a QP of the peer's adapter
       Then the connect of C1 fails with a provider-defined error
       And L receives no connect event
+
+    @clause:CSE-OTHER-ADAPTER
+    Scenario: NdkConnect with a QP of another adapter
+      When C1 connects from the local host's first address with port 7600 to L with NdkConnect and a QP of the peer's adapter
+      Then the dedicated connect of C1 fails with a provider-defined error
+      And L receives no connect event
+
+    @clause:ACCEPT-OTHER-ADAPTER
+    Scenario: The peer accepts with a QP of another adapter
+      When C1 connects through SE to L
+      And the peer accepts the request on L as P1 with the QP of C2
+      Then the accept of P1 fails with a provider-defined error
 
     @clause:CSE-OTHER-ADAPTER
     Scenario: A shared endpoint of another adapter

@@ -98,6 +98,12 @@ Feature: Private data travels intact within the adapter's limits
       And L receives no connect event
 
     @clause:PD-CALLER-OVER-LIMIT
+    Scenario: An NdkConnect with one byte more than MaxCallerData
+      When C1 connects from the local host's first address with port 7700 to L with NdkConnect and MaxCallerData + 1 bytes of private data
+      Then the dedicated connect of C1 fails with a provider-defined error
+      And L receives no connect event
+
+    @clause:PD-CALLER-OVER-LIMIT
     Scenario: After an oversized connect, a connect within the limit still works
       When C1 connects through SE to L with MaxCallerData + 1 bytes of private data
       Then the connect of C1 fails with a provider-defined error

@@ -1,4 +1,4 @@
-@function:NdkCreateSharedEndpoint @function:NdkGetSharedEndpointLocalAddress @function:NdkConnectWithSharedEndpoint
+@function:NdkCreateSharedEndpoint @function:NdkGetSharedEndpointLocalAddress @function:NdkConnectWithSharedEndpoint @function:NdkListen
 Feature: A shared endpoint is one local address for many outgoing connections
   NdkCreateSharedEndpoint (NDK_FN_CREATE_SHARED_ENDPOINT) reserves a local IP address and ND port
   from which a consumer makes many outgoing connections to different destinations with
@@ -6,7 +6,8 @@ Feature: A shared endpoint is one local address for many outgoing connections
   learns with NdkGetSharedEndpointLocalAddress. Creation fails with STATUS_SHARING_VIOLATION when
   the address is in use, STATUS_INVALID_ADDRESS when it is not an address of the adapter, and
   STATUS_TOO_MANY_ADDRESSES when port 0 was asked for and no ephemeral port (49152-65535) is free;
-  each inline or through the create completion.
+  each inline or through the create completion. NdkListen takes a local address the same way and
+  refuses it with the same statuses.
 
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_create_shared_endpoint
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_get_shared_endpoint_local_address
@@ -120,3 +121,16 @@ Feature: A shared endpoint is one local address for many outgoing connections
         | the size of the address minus 1 | STATUS_BUFFER_TOO_SMALL | the size of the address |
         | the size of the address         | STATUS_SUCCESS          | the size of the address |
         | 128                             | STATUS_SUCCESS          | the size of the address |
+
+  Rule: NdkListen refuses a local address as creation does
+
+    @clause:LISTEN-INVALID-ADDRESS
+    Scenario: Listening on an address that is not the adapter's
+      When the local host tries to listen on an address that is not the local adapter's
+      Then the listen fails with STATUS_INVALID_ADDRESS
+
+    @clause:LISTEN-TOO-MANY-ADDRESSES
+    Scenario: Listening on port 0 when no ephemeral port is free
+      Given every ephemeral port of the local host's first address is taken
+      When the local host tries to listen on its first address with port 0
+      Then the listen fails with STATUS_TOO_MANY_ADDRESSES

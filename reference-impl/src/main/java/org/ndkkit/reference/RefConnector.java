@@ -506,6 +506,13 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         if (state != State.REQUESTED) {
             return NtStatus.INVALID_DEVICE_STATE;
         }
+        if (peerAbandoned) {
+            // ACCEPT-PEER-ABANDONED; the request is answered, so its backlog place frees (CSE-BACKLOG-FREED)
+            log("accept: the connecting peer abandoned the request -> CONNECTION_ABORTED");
+            state = State.ABORTED;
+            answeredLocked(after);
+            return NtStatus.CONNECTION_ABORTED;
+        }
         NtStatus refused = q.associate(this);
         if (refused != null) {
             return refused;
@@ -516,6 +523,11 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
         if (!s.equals(NtStatus.SUCCESS)) {
             after.add(() -> q.dissociate(this));
             log("accept: QP to RTS -> " + s);
+            if (s.equals(NtStatus.CONNECTION_ABORTED)) {
+                // EINVAL from rdma_init_qp_attr: the CM dropped the request before its event arrived
+                state = State.ABORTED;
+                answeredLocked(after);
+            }
             return s;
         }
         // The REP carries this side's capped values (not the minimum): the active side takes its
@@ -604,6 +616,12 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
     private NtStatus doReject(byte[] data, Deferred after) {
         if (closeIssued) {
             return NtStatus.INVALID_DEVICE_STATE;
+        }
+        if (passive && state == State.REQUESTED && peerAbandoned) {
+            log("reject: the connecting peer abandoned the request -> CONNECTION_ABORTED"); // REJECT-PEER-ABANDONED
+            state = State.ABORTED;
+            answeredLocked(after);
+            return NtStatus.CONNECTION_ABORTED;
         }
         if (passive && state == State.REQUESTED) {
             RdmaResult<Void> r = RdmaCm.reject(id, data);

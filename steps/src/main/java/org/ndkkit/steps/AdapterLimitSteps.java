@@ -81,12 +81,16 @@ public final class AdapterLimitSteps {
             case "CQ" -> "Cq";
             case "connector" -> "Connector";
             case "listener" -> "Listener";
-            default -> throw new IllegalArgumentException("no object kind " + kind + " (PD, CQ, connector, listener)");
+            case "QP" -> "Qp";
+            default -> throw new IllegalArgumentException("no object kind " + kind + " (PD, CQ, QP, connector, listener)");
         } + "(X)";
         result = switch (kind) {
             case "PD" -> lab().tryCreate(label, "X-PD", t -> a.createPd(t.createCompletion(), t.context()));
             case "CQ" -> lab().tryCreate(label, "X-CQ", t -> a.createCq(16, t.createCompletion(), t.context()));
             case "connector" -> lab().tryCreate(label, "X-C", t -> a.createConnector(t.createCompletion(), t.context()));
+            // the scenario's own PD and CQ, created before the resources ran out
+            case "QP" -> lab().tryCreate(label, "X-QP", t -> lab().pd(Host.LOCAL).createQp(lab().cq(Host.LOCAL),
+                    lab().cq(Host.LOCAL), QpParameters.small(), t.createCompletion(), t.context()));
             default -> lab().tryCreate(label, "X-L", t -> a.createListener(
                     (ctx, c) -> lab().trace().callback("unexpected connect event on X-L"), null, t.createCompletion(), t.context()));
         };

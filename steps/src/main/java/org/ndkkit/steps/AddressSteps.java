@@ -82,7 +82,20 @@ public final class AddressSteps {
 
     @When("the local host tries to listen on the address of {name}")
     public void tryListen(String other) {
-        SockAddr address = addressOf(other);
+        tryListen(addressOf(other));
+    }
+
+    @When("the local host tries to listen on an address that is not the local adapter's")
+    public void tryListenForeign() {
+        tryListen(TopologySteps.condition(lab(), LabCondition.FOREIGN_LOCAL_ADDRESS));
+    }
+
+    @When("the local host tries to listen on its {ordinal} address with port {int}")
+    public void tryListenOn(int ordinal, int port) {
+        tryListen(SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port));
+    }
+
+    private void tryListen(SockAddr address) {
         Lab.CreateResult<org.ndkkit.spi.NdkListener> r = lab().tryCreate("NdkCreateListener(LX)", "LX",
                 t -> lab().adapter(Host.LOCAL).createListener((ctx, c) -> lab().trace().callback("unexpected connect event on LX"),
                         "LX", t.createCompletion(), t.context()));

@@ -154,10 +154,36 @@ public final class ConnectionSteps {
         dedicatedConnect(c, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port), lab().listener(l).address());
     }
 
+    @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and a QP of the peer's adapter")
+    public void dedicatedConnectWithPeerQp(String c, int ordinal, int port, String l) {
+        NdkQp qp = lab().newQp(Host.PEER, "peer-for-" + c);
+        state.qpNames.put(qp, "a QP of the peer's adapter");
+        dedicatedConnect(c, qp, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+                lab().listener(l).address(), null);
+    }
+
+    @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and the destination given as {malformed}")
+    public void dedicatedConnectMalformed(String c, int ordinal, int port, String l, MalformedAddress form) {
+        dedicatedConnect(c, lab().connector(c).qp(), SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+                form.from(lab().listener(l).address()), null);
+    }
+
+    @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and {limit} bytes of private data")
+    public void dedicatedConnectWithData(String c, int ordinal, int port, String l, String n) {
+        dedicatedConnect(c, lab().connector(c).qp(), SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+                lab().listener(l).address(), state.payload(c, topology.eval(n)));
+    }
+
     private void dedicatedConnect(String c, SockAddr from, SockAddr to) {
+        dedicatedConnect(c, lab().connector(c).qp(), from, to, null);
+    }
+
+    private void dedicatedConnect(String c, NdkQp qp, SockAddr from, SockAddr to, byte[] data) {
         ConnectorRef ref = lab().connector(c);
-        lab().request("NdkConnect(" + c + " " + from + " -> " + to + ")", c, t -> ref.connector().connect(ref.qp(), from, to,
-                local().maxInboundReadLimit(), local().maxOutboundReadLimit(), null, 0, t.requestCompletion(), t.context()));
+        int n = data == null ? 0 : data.length;
+        lab().request("NdkConnect(" + c + " " + from + " -> " + to + ", " + n + " bytes)", c, t -> ref.connector().connect(qp,
+                from, to, local().maxInboundReadLimit(), local().maxOutboundReadLimit(), data, n, t.requestCompletion(),
+                t.context()));
     }
 
     @When("{name} connects through {name} to {name}, closing {name} inside the connect completion")
@@ -222,9 +248,19 @@ public final class ConnectionSteps {
     }
 
     private void accept(ConnectorRef p, String as, long ird, long ord, byte[] data) {
+        accept(p, lab().qpFor(p), as, ird, ord, data);
+    }
+
+    private void accept(ConnectorRef p, NdkQp qp, String as, long ird, long ord, byte[] data) {
         lab().request("NdkAccept(" + as + ", in " + ird + ", out " + ord + ", " + (data == null ? 0 : data.length) + " bytes)",
-                as, t -> p.connector().accept(lab().qpFor(p), (int) ird, (int) ord, data, data == null ? 0 : data.length,
+                as, t -> p.connector().accept(qp, (int) ird, (int) ord, data, data == null ? 0 : data.length,
                         ctx -> lab().disconnectEvent(as, ctx), as, t.requestCompletion(), t.context()));
+    }
+
+    @When("the peer accepts the request on {name} as {name} with the QP of {name}")
+    public void acceptWithQpOf(String listener, String as, String owner) {
+        accept(receive(listener, as), lab().qpFor(lab().connector(owner)), as,
+                Integer.toUnsignedLong(peer().maxInboundReadLimit()), Integer.toUnsignedLong(peer().maxOutboundReadLimit()), null);
     }
 
     @When("the peer accepts the request on {name} as {name}")

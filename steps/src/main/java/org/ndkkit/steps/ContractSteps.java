@@ -10,6 +10,7 @@ import org.ndkkit.kit.Violation;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.NdkAdapter;
 import org.ndkkit.spi.NdkCq;
+import org.ndkkit.spi.NdkObjectType;
 import org.ndkkit.spi.NdkPd;
 import org.ndkkit.spi.QpParameters;
 import org.ndkkit.spi.SockAddr;
@@ -51,6 +52,9 @@ public final class ContractSteps {
         }
     }
 
+    /** Objects whose type (NDK_OBJECT_HEADER.ObjectType) is not the one created. */
+    private final List<String> wrongTypes = new java.util.ArrayList<>();
+
     @When("the consumer creates a PD, a CQ, a QP, a connector, a shared endpoint and a listener on the local adapter")
     public void createEach() {
         NdkAdapter a = lab().adapter(Host.LOCAL);
@@ -73,6 +77,17 @@ public final class ContractSteps {
     private void adopt(String name, Lab.CreateResult<?> r) {
         state.createOutcomes.add(name + ": " + r.outcome());
         if (r.object() instanceof org.ndkkit.spi.NdkObject o) {
+            NdkObjectType want = switch (name) {
+                case "X-PD" -> NdkObjectType.PD;
+                case "X-CQ" -> NdkObjectType.CQ;
+                case "X-QP" -> NdkObjectType.QP;
+                case "X-C" -> NdkObjectType.CONNECTOR;
+                case "X-SE" -> NdkObjectType.SHARED_ENDPOINT;
+                default -> NdkObjectType.LISTENER;
+            };
+            if (o.type() != want) {
+                wrongTypes.add(name + " is of type " + o.type() + ", not " + want);
+            }
             // QP before its PD/CQ in the close order: adopt keeps creation order, so close the QP first
             lab().adopt(name, o);
         } else {
@@ -83,6 +98,9 @@ public final class ContractSteps {
     @Then("every create returned STATUS_SUCCESS with the object or STATUS_PENDING and one completion carrying it")
     public void everyCreateFollowedPattern() {
         lab().settle();
+        if (!wrongTypes.isEmpty()) {
+            throw lab().failure("a create handed over an object of another type (the header's ObjectType): " + wrongTypes);
+        }
         for (TrackedCall t : lab().calls(TrackedCall.Kind.CREATE)) {
             List<Violation> v = t.violations(true);
             if (!v.isEmpty()) {
