@@ -88,7 +88,7 @@ Feature: A shared endpoint is one local address for many outgoing connections
       When a shared endpoint SE2 is created on the local host's second address with port 7300
       Then SE2 reports the local host's second address with port 7300
 
-    @clause:SE-SHARING-VIOLATION @clause:SE-TOO-MANY-ADDRESSES
+    @clause:SE-SHARING-VIOLATION
     Scenario: With every ephemeral port taken, an ephemeral port asked for by number is in use and the port below the range is not
       Given every ephemeral port of the local host's first address is taken
       When a shared endpoint is created on the local host's first address with port 49152
