@@ -111,6 +111,19 @@ def combine(found):
     return combined, scored
 
 
+def commit():
+    """The commit checked out when the results were written (informative; the digest decides current)."""
+    import subprocess
+    try:
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True,
+                               check=True).stdout.strip()
+        return head + (" with uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def write(reports, file, scope, took):
     found = runs(reports)
     if not found:
@@ -123,6 +136,7 @@ def write(reports, file, scope, took):
         f.write("# The mutation results of ./ndk pit over the whole scope (steps/MUTATION.md), written by\n"
                 "# steps/pit-score.py --write; ./ndk pit --check compares its digest with the inputs checked out.\n")
         f.write(f"# inputs-sha256: {digest()}\n")
+        f.write(f"# commit: {commit()}\n")
         f.write(f"# scope: {scope}\n")
         f.write(f"# took: {took} s\n")
         f.write(f"# score when written: {killed}/{total}\n")
@@ -144,7 +158,7 @@ def check(file):
         "stale (the simulated provider, SPI, features, steps or PIT set-up changed since)"
     print(f"committed PIT results ({os.path.relpath(file, ROOT)}): score {100 * killed // total if total else 0}%"
           f" ({killed}/{total} non-equivalent mutants killed), {state}")
-    print(f"  scope: {header.get('scope', '?')}; took {header.get('took', '?')}")
+    print(f"  scope: {header.get('scope', '?')}; took {header.get('took', '?')}; measured at {header.get('commit', '?')}")
     return 0
 
 
