@@ -52,12 +52,12 @@ public final class AddressSteps {
 
     @When("a shared endpoint {name} is created on the local host's {ordinal} address with port {int}")
     public void createNamed(String name, int ordinal, int port) {
-        create(name, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port));
+        create(name, TopologySteps.local(lab(), ordinal, port));
     }
 
     @When("a shared endpoint is created on the local host's {ordinal} address with port {int}")
     public void createUnnamed(int ordinal, int port) {
-        tryCreate("?unexpected-endpoint", SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port));
+        tryCreate("?unexpected-endpoint", TopologySteps.local(lab(), ordinal, port));
     }
 
     @When("a shared endpoint is created on the address of {name}")
@@ -92,7 +92,7 @@ public final class AddressSteps {
 
     @When("the local host tries to listen on its {ordinal} address with port {int}")
     public void tryListenOn(int ordinal, int port) {
-        tryListen(SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port));
+        tryListen(TopologySteps.local(lab(), ordinal, port));
     }
 
     private void tryListen(SockAddr address) {
@@ -136,7 +136,7 @@ public final class AddressSteps {
     @Then("{name} reports the local host's {ordinal} address with port {int}")
     public void reportsPort(String se, int ordinal, int port) {
         SockAddr a = lab().endpoint(se).address();
-        SockAddr want = SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port);
+        SockAddr want = TopologySteps.local(lab(), ordinal, port);
         if (!a.sameEndpoint(want)) {
             throw lab().failure(se + " reports " + a + "; expected " + want);
         }

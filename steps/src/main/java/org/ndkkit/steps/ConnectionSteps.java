@@ -133,9 +133,7 @@ public final class ConnectionSteps {
 
     @When("{name} connects through {name} to {name} with a QP of the peer's adapter")
     public void connectWithPeerQp(String c, String se, String l) {
-        NdkQp qp = lab().newQp(Host.PEER, "peer-for-" + c);
-        state.qpNames.put(qp, "a QP of the peer's adapter");
-        connect(c, qp, se, lab().listener(l).address(), maxIn(), maxOut(), null, false, false);
+        connect(c, peerQpFor(c), se, lab().listener(l).address(), maxIn(), maxOut(), null, false, false);
     }
 
     @When("{name} connects from the address of {name} to {name} with NdkConnect")
@@ -145,33 +143,38 @@ public final class ConnectionSteps {
 
     @When("{name} connects from the local host's {ordinal} address with port {int} to {destination} with NdkConnect")
     public void dedicatedConnectToCondition(String c, int ordinal, int port, LabCondition condition) {
-        dedicatedConnect(c, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+        dedicatedConnect(c, TopologySteps.local(lab(), ordinal, port),
                 TopologySteps.condition(lab(), condition));
     }
 
     @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect")
     public void dedicatedConnectFrom(String c, int ordinal, int port, String l) {
-        dedicatedConnect(c, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port), lab().listener(l).address());
+        dedicatedConnect(c, TopologySteps.local(lab(), ordinal, port), lab().listener(l).address());
     }
 
     @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and a QP of the peer's adapter")
     public void dedicatedConnectWithPeerQp(String c, int ordinal, int port, String l) {
-        NdkQp qp = lab().newQp(Host.PEER, "peer-for-" + c);
-        state.qpNames.put(qp, "a QP of the peer's adapter");
-        dedicatedConnect(c, qp, SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+        dedicatedConnect(c, peerQpFor(c), TopologySteps.local(lab(), ordinal, port),
                 lab().listener(l).address(), null);
     }
 
     @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and the destination given as {malformed}")
     public void dedicatedConnectMalformed(String c, int ordinal, int port, String l, MalformedAddress form) {
-        dedicatedConnect(c, lab().connector(c).qp(), SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+        dedicatedConnect(c, lab().connector(c).qp(), TopologySteps.local(lab(), ordinal, port),
                 form.from(lab().listener(l).address()), null);
     }
 
     @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and {limit} bytes of private data")
     public void dedicatedConnectWithData(String c, int ordinal, int port, String l, String n) {
-        dedicatedConnect(c, lab().connector(c).qp(), SockAddr.of(TopologySteps.address(lab(), Host.LOCAL, ordinal), port),
+        dedicatedConnect(c, lab().connector(c).qp(), TopologySteps.local(lab(), ordinal, port),
                 lab().listener(l).address(), state.payload(c, topology.eval(n)));
+    }
+
+    /** A QP of the peer's adapter for {@code c} to misuse, named so in failure messages. */
+    private NdkQp peerQpFor(String c) {
+        NdkQp qp = lab().newQp(Host.PEER, "peer-for-" + c);
+        state.qpNames.put(qp, "a QP of the peer's adapter");
+        return qp;
     }
 
     private void dedicatedConnect(String c, SockAddr from, SockAddr to) {

@@ -26,6 +26,11 @@ public final class TopologySteps {
         return state.lab;
     }
 
+    /** The local host's address number {@code index} with {@code port}. */
+    static SockAddr local(Lab lab, int index, int port) {
+        return SockAddr.of(address(lab, Host.LOCAL, index), port);
+    }
+
     static InetAddress address(Lab lab, Host host, int index) {
         List<InetAddress> all = lab.session().testbed().addresses(host);
         if (index >= all.size()) {
