@@ -52,13 +52,22 @@ def equivalent():
         return {line.split(" | ", 1)[0].strip() for line in f if line.strip() and not line.startswith("#")}
 
 
+def walk_sources(top):
+    """os.walk without the build output folders."""
+    for d, dirs, fs in os.walk(top):
+        dirs[:] = [x for x in dirs if x != "target"]
+        yield d, dirs, fs
+
+
 def digest():
-    """sha256 over every input file: its path from the root and its contents (CRLF read as LF)."""
+    """sha256 over every input file: its path from the root and its contents (CRLF read as LF).
+    Build output (any `target` folder, e.g. features/target once built) is not an input: with it the
+    digest depended on what had been built."""
     h = hashlib.sha256()
     for top in INPUTS:
         full = os.path.join(ROOT, top)
         files = [full] if os.path.isfile(full) else sorted(
-            os.path.join(d, f) for d, _, fs in os.walk(full) for f in fs)
+            os.path.join(d, f) for d, _, fs in walk_sources(full) for f in fs)
         for f in sorted(files):
             with open(f, "rb") as fh:
                 body = fh.read().replace(b"\r\n", b"\n")
@@ -117,7 +126,8 @@ def commit():
     try:
         head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                               check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain"], capture_output=True, text=True,
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", ".", ":!steps/pit-results.tsv"],
+                               capture_output=True, text=True,
                                check=True).stdout.strip()
         return head + (" with uncommitted changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
