@@ -19,7 +19,7 @@
 # path to benchmarks/target/runtime-classpath.txt (lab-bench.sh builds; BENCH_CP overrides it). It
 # also runs after the suite in the same boot: cli/ndk-cli run ... --lab-also
 # "benchmarks/bench-in-guest.sh OUTDIR 1 10 100". Environment: BENCH_ROUNDS (rounds per N;
-# default 5 for N<=100, else 1), BENCH_WARMUP (connections of the JVM's warm-up,
+# default 5 for N<=1000, else 3), BENCH_WARMUP (connections of the JVM's warm-up,
 # default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more options
 # for the measured JVMs), BENCH_COMPLETE_CONNECT (completer-thread, the default, or in-callback),
 # BENCH_PEER_ACCEPTOR (ADDRESS:PORT/COUNT: the two-host lab's test machine, where the peer's side
@@ -135,9 +135,23 @@ BENCH_ARGS=()
 [[ -n ${BENCH_COMPLETE_CONNECT:-} ]] && BENCH_ARGS+=(--complete-connect "$BENCH_COMPLETE_CONNECT")
 [[ -n ${BENCH_PEER_ACCEPTOR:-} ]] && BENCH_ARGS+=(--peer-acceptor "$BENCH_PEER_ACCEPTOR")
 rounds_for() { # ConnectBench.autoRounds, or BENCH_ROUNDS
-  if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 100)); then echo 5; else echo 1; fi
+  if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 1000)); then echo 5; else echo 3; fi
 }
 result() { echo "$OUT/$PROVIDER-n$1.json"; }
+
+# Limits that large N meets first (the guest is ours and runs as root): each connection holds
+# fds in both programs (cmtime v44: 2 completion channels per QP, and both sides run here), and
+# cmtime's one listener queues up to max_backlog unread requests before ucma drops the rest (the
+# client then retries after seconds). Raised for every N so all sizes measure the same system.
+ulimit -Hn 1048576 2>/dev/null && ulimit -Sn 1048576 2>/dev/null
+sysctl -qw net.rdma_ucm.max_backlog=65536 vm.max_map_count=262144 2>/dev/null
+log "limits: open files $(ulimit -Sn), $(sysctl -n net.rdma_ucm.max_backlog 2>/dev/null || echo '?') ucma backlog;" \
+  "rxe0: $(ibv_devinfo -v -d rxe0 2>/dev/null | grep -E '^\s*max_(qp|cq):' | tr -s ' \t' ' ' | paste -sd, -)"
+max_n=0
+for n in "${NS[@]}"; do ((n > max_n)) && max_n=$n; done
+# The provider's connect and accept timers must outlast the round (60 s and 30 s suit up to 1000).
+BENCH_ARGS+=(--connect-timeout-ms $((60000 + max_n * 30)))
+BENCH_JVM_OPTS+=("-Dndk.provider.accept-timeout-ms=$((30000 + max_n * 30))")
 
 T0=$SECONDS
 log "provider $PROVIDER, N = ${NS[*]}, local $LOCAL, peer $PEER${BENCH_PEER_ACCEPTOR:+ (on the support machine: $BENCH_PEER_ACCEPTOR)}, out $OUT"

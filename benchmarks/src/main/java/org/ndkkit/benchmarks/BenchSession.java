@@ -346,6 +346,9 @@ final class BenchSession implements AutoCloseable {
      * accept), disconnect, close. A failure does not skip the close; a close that does not finish
      * in time marks the session broken (the caller stops).
      */
+    /** Rounds run so far, warm-up included (the {@link SetupWindow} events' numbering). */
+    private int rounds;
+
     RoundResult round(int n) {
         ensureListeners(n);
         // Earlier rounds' garbage is collected here, outside every timed step: a young collection
@@ -378,10 +381,16 @@ final class BenchSession implements AutoCloseable {
             phases.put("create", System.nanoTime() - p0);
 
             // ---- setup window: every connect issued, then every completion awaited
-            long t0 = System.nanoTime();
             long setupCpu0 = CpuMeter.processCpuNanos();
             Map<String, Long> setupThreads0 = CpuMeter.threadCpuNanos();
             Map<String, Long> gc0 = CpuMeter.gc();
+            // The window opens after the CPU snapshots: reading every thread's /proc stat takes
+            // milliseconds under emulation, which is the meter's cost, not the connections'.
+            SetupWindow window = new SetupWindow();
+            window.n = n;
+            window.round = ++rounds;
+            window.begin();
+            long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 r.start[CONNECT][i] = System.nanoTime();
                 NtStatus s = r.active[i].connectWithSharedEndpoint(r.activeQp[i], endpoint, destinations.get(i),
@@ -398,6 +407,7 @@ final class BenchSession implements AutoCloseable {
                 last = Math.max(last, r.end[COMPLETE][i]);
             }
             setup = last - t0;
+            window.commit();
             cpu.put("process:setup", CpuMeter.processCpuNanos() - setupCpu0);
             CpuMeter.diff(setupThreads0, CpuMeter.threadCpuNanos()).forEach((k, v) -> cpu.put("setup:" + k, v));
             CpuMeter.gc().forEach((k, v) -> cpu.put("setup:" + k, v - gc0.get(k)));

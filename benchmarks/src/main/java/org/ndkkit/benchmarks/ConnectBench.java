@@ -31,7 +31,7 @@ import org.ndkkit.spi.TestbedUnavailableException;
  * </pre>
  *
  * One testbed, a warm-up of W connections (default 500, in rounds of 100), then for each N its rounds
- * (default 5 for N &lt;= 100, else 1), each preceded by {@code CMD} when given.
+ * (default 5 for N &lt;= 1000, else 3), each preceded by {@code CMD} when given.
  * Provider settings come from {@code -Dndk.provider.KEY=VALUE}, as for the kit. For each N it
  * writes {@code DIR/<provider>-n<N>.json}, also for a failed N; an N it could not run because the
  * testbed had become unusable gets no file. Exit status 0 when every N succeeded.
@@ -48,9 +48,13 @@ public final class ConnectBench {
     private ConnectBench() {
     }
 
-    /** Rounds per N when not given: enough repetitions to see the noise, within the lab's time. */
+    /**
+     * Rounds per N when not given: enough repetitions for a paired median that one noisy round does
+     * not decide (the lab is emulated and shares two cores), fewer past 1000, where a round takes
+     * half a minute.
+     */
     static int autoRounds(int n) {
-        return n <= 100 ? 5 : 1;
+        return n <= 1000 ? 5 : 3;
     }
 
     /**

@@ -40,8 +40,9 @@ final class EventLoop {
         private static final AtomicLong SEQ = new AtomicLong();
         private final long deadlineNanos;
         private final long seq = SEQ.incrementAndGet();
-        private final Runnable task;
-        private volatile boolean cancelled;
+        /** Null once cancelled: the queue keeps a cancelled timer until its deadline (30-60 s for
+         * connect and accept timers), and its task would keep a closed connector reachable. */
+        private volatile Runnable task;
 
         Timer(long deadlineNanos, Runnable task) {
             this.deadlineNanos = deadlineNanos;
@@ -49,7 +50,7 @@ final class EventLoop {
         }
 
         void cancel() {
-            cancelled = true;
+            task = null;
         }
 
         @Override
@@ -245,8 +246,9 @@ final class EventLoop {
                 }
                 timers.poll();
             }
-            if (!t.cancelled) {
-                safely(t.task, "timer");
+            Runnable task = t.task;
+            if (task != null) {
+                safely(task, "timer");
             }
         }
     }

@@ -419,12 +419,22 @@ final class RefAdapter implements NdkAdapter {
     }
 
     /**
-     * A new unbound id on this adapter's channel, with no handler (it gets no event before it is
-     * bound); empty when rdma_create_id fails (logged).
+     * A new unbound id on this adapter's channel with REUSEADDR set, for a connector over a shared
+     * endpoint, and no handler (it gets no event before it is bound); empty when either call fails
+     * (logged; the connect then makes its id itself and reports the failure).
      */
-    Optional<CmId> newId() {
+    Optional<CmId> newReusableId() {
         RdmaResult<CmId> c = createId();
-        return c.ok() ? Optional.of(c.value()) : Optional.empty();
+        if (!c.ok()) {
+            return Optional.empty();
+        }
+        RdmaResult<Void> r = RdmaCm.setReuseAddr(c.value(), true);
+        if (!r.ok()) {
+            log.log(host + " " + r);
+            destroyId(c.value());
+            return Optional.empty();
+        }
+        return Optional.of(c.value());
     }
 
     /** Injects resource exhaustion on this adapter's channel and device until the result is closed. */
