@@ -12,7 +12,9 @@
 #   test machine:    benchmarks/bench-in-guest.sh with BENCH_PEER_ACCEPTOR set: each ConnectBench
 #                    round (active side only) after a cmtime client round to the support machine.
 # Prints the report (report.txt in OUTDIR, default benchmarks/target/lab-bench-two-host) and
-# the acceptor's summary. BENCH_* settings reach the guest script as in lab-bench.sh.
+# the acceptor's summary. BENCH_* settings reach the guest script as in lab-bench.sh;
+# BENCH_ACCEPTOR_JAVA_OPTS (split on spaces) go to the support machine's PeerAcceptor JVM, e.g. a
+# JFR recording (benchmarks/README.md, "Scale").
 # Exit status: the guest script's (0 = every N has both rates), 1 when the support machine's
 # side failed, or lab/run's 124/125.
 #
@@ -37,7 +39,7 @@ if [[ ${1:-} == --in-lab ]]; then
   q() { printf '%q' "$1"; }
   "$CTL" support -c "cd $(q "$ROOT") && peer=\${NDK_LAB_PEER%%,*}
     nohup cmtime -b \$peer -p 7471 >$(q "$OUT/cmtime-server.log") 2>&1 </dev/null & echo \$! >$(q "$OUT/cmtime-server.pid")
-    nohup java -XX:TieredStopAtLevel=1 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") -cp $(q "$cp") \
+    nohup java -XX:TieredStopAtLevel=1 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") ${BENCH_ACCEPTOR_JAVA_OPTS:-} -cp $(q "$cp") \
       org.ndkkit.benchmarks.PeerAcceptor --port $ACCEPTOR_PORT --count $count --ready $(q "$OUT/acceptor.ready") \
       --stop-file $(q "$OUT/acceptor.stop") --max-seconds $bound >$(q "$OUT/acceptor.log") 2>&1 </dev/null &
     echo \$! >$(q "$OUT/acceptor.pid")"

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""benchmarks/jfr/window-profile.py RECORDING.jfr [--n N] [--top K]
+"""benchmarks/jfr/window-profile.py RECORDING.jfr [--n N | --all] [--top K]
 
 Where the benchmark JVM's CPU went during the setup windows only: the Flight Recorder samples
 (jdk.ExecutionSample: Java code running; jdk.NativeMethodSample: a thread inside a native call)
 that fall inside the recording's org.ndkkit.benchmarks.SetupWindow events (one per round; --n
-keeps the rounds of that size). Prints, per thread, the sample count and the K hottest top frames,
+keeps the rounds of that size), or every sample with --all (a JVM that marks no windows: the
+two-host lab's PeerAcceptor). Prints, per thread, the sample count and the K hottest top frames,
 and the K hottest methods of the kit and of JNA counted once per stack they appear in (inclusive).
 Needs the JDK's jfr tool on PATH. The recording: BENCH_JAVA_OPTS with
 -XX:StartFlightRecording=...,settings=benchmarks/jfr/setup-rate.jfc (benchmarks/README.md).
@@ -51,6 +52,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("recording")
     ap.add_argument("--n", type=int, help="only rounds of this many connections")
+    ap.add_argument("--all", action="store_true", help="every sample, not only those inside setup windows")
     ap.add_argument("--top", type=int, default=15)
     a = ap.parse_args()
     try:
@@ -66,10 +68,12 @@ def main():
             if a.n is None or v.get("n") == a.n:
                 t = instant_ns(v["startTime"])
                 windows.append((t, t + duration_ns(v["duration"]), v.get("n"), v.get("round")))
+    if a.all:
+        windows = [(0, 2 ** 63, None, None)]
     if not windows:
         sys.exit("window-profile: no SetupWindow events%s in %s" % (" with n=%d" % a.n if a.n else "", a.recording))
     windows.sort()
-    total_ns = sum(e - s for s, e, _, _ in windows)
+    total_ns = 0 if a.all else sum(e - s for s, e, _, _ in windows)
 
     def inside(t):
         return any(s <= t <= e for s, e, _, _ in windows)
@@ -101,8 +105,11 @@ def main():
             if (n.startswith("org.ndkkit.") or n.startswith("com.sun.jna.")) and n not in seen:
                 seen.add(n)
                 incl[n] += 1
-    print("%d setup windows%s, %.1f ms in all; garbage collections inside them: %.1f ms"
-          % (len(windows), " of N=%d" % a.n if a.n else "", total_ns / 1e6, gc_ns / 1e6))
+    if a.all:
+        print("the whole recording; garbage collections: %.1f ms" % (gc_ns / 1e6))
+    else:
+        print("%d setup windows%s, %.1f ms in all; garbage collections inside them: %.1f ms"
+              % (len(windows), " of N=%d" % a.n if a.n else "", total_ns / 1e6, gc_ns / 1e6))
     print("samples per thread (java = running Java code, native = inside a native call):")
     for (thread, kind), c in sorted(per_thread.items(), key=lambda kv: -kv[1]):
         print("  %-34s %-6s %6d" % (thread, kind, c))
