@@ -341,14 +341,14 @@ final class BenchSession implements AutoCloseable {
         }
     }
 
+    /** Rounds run so far, warm-up included (the {@link SetupWindow} events' numbering). */
+    private int rounds;
+
     /**
      * Runs one round of {@code n} connections: create, setup (connect + complete, and the peer's
      * accept), disconnect, close. A failure does not skip the close; a close that does not finish
      * in time marks the session broken (the caller stops).
      */
-    /** Rounds run so far, warm-up included (the {@link SetupWindow} events' numbering). */
-    private int rounds;
-
     RoundResult round(int n) {
         ensureListeners(n);
         // Earlier rounds' garbage is collected here, outside every timed step: a young collection

@@ -143,7 +143,7 @@ final class RefConnector implements NdkConnector, CmHandler, RefAdapter.Owned {
     static RefConnector active(RefAdapter adapter) {
         RefConnector c = new RefConnector(adapter, false, State.IDLE);
         // The id a connect over a shared endpoint binds, made now with its REUSEADDR so that the
-        // connect itself makes two system calls fewer (the setup rate, benchmarks/README.md).
+        // connect itself makes one system call fewer (the setup rate, benchmarks/README.md).
         c.spareId = adapter.newReusableId().orElse(null);
         return c;
     }
