@@ -1,4 +1,4 @@
-@function:NdkCreateSharedEndpoint @function:NdkGetSharedEndpointLocalAddress @function:NdkConnectWithSharedEndpoint @function:NdkListen
+@function:NdkCreateSharedEndpoint @function:NdkGetSharedEndpointLocalAddress @function:NdkConnectWithSharedEndpoint @function:NdkListen @function:NdkConnect
 Feature: A shared endpoint is one local address for many outgoing connections
   NdkCreateSharedEndpoint (NDK_FN_CREATE_SHARED_ENDPOINT) reserves a local IP address and ND port
   from which a consumer makes many outgoing connections to different destinations with
@@ -6,11 +6,12 @@ Feature: A shared endpoint is one local address for many outgoing connections
   learns with NdkGetSharedEndpointLocalAddress. Creation fails with STATUS_SHARING_VIOLATION when
   the address is in use, STATUS_INVALID_ADDRESS when it is not an address of the adapter, and
   STATUS_TOO_MANY_ADDRESSES when port 0 was asked for and no ephemeral port (49152-65535) is free;
-  each inline or through the create completion. NdkListen takes a local address the same way and
-  refuses it with the same statuses.
+  each inline or through the create completion. NdkListen and NdkConnect take a local address the
+  same way and refuse it with the same statuses.
 
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_create_shared_endpoint
   Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_get_shared_endpoint_local_address
+  Source: https://learn.microsoft.com/windows-hardware/drivers/ddi/ndkpi/nc-ndkpi-ndk_fn_connect
 
   Rule: Many connections to different destinations share one local address
 
@@ -134,3 +135,20 @@ Feature: A shared endpoint is one local address for many outgoing connections
       Given every ephemeral port of the local host's first address is taken
       When the local host tries to listen on its first address with port 0
       Then the listen fails with STATUS_TOO_MANY_ADDRESSES
+
+  Rule: NdkConnect refuses a local address as creation does
+
+    @clause:CONNECT-INVALID-ADDRESS
+    Scenario: Connecting from an address that is not the adapter's
+      Given the peer listens on its first address as L
+      And connectors C1 on the local host, each with its own QP
+      When C1 connects from an address that is not the local adapter's to L with NdkConnect
+      Then the dedicated connect of C1 fails with STATUS_INVALID_ADDRESS
+
+    @clause:CONNECT-TOO-MANY-ADDRESSES
+    Scenario: Connecting from port 0 when no ephemeral port is free
+      Given the peer listens on its first address as L
+      And connectors C1 on the local host, each with its own QP
+      And every ephemeral port of the local host's first address is taken
+      When C1 connects from the local host's first address with port 0 to L with NdkConnect
+      Then the dedicated connect of C1 fails with STATUS_TOO_MANY_ADDRESSES

@@ -152,6 +152,11 @@ public final class ConnectionSteps {
         dedicatedConnect(c, TopologySteps.local(lab(), ordinal, port), lab().listener(l).address());
     }
 
+    @When("{name} connects from an address that is not the local adapter's to {name} with NdkConnect")
+    public void dedicatedConnectFromForeign(String c, String l) {
+        dedicatedConnect(c, TopologySteps.condition(lab(), LabCondition.FOREIGN_LOCAL_ADDRESS), lab().listener(l).address());
+    }
+
     @When("{name} connects from the local host's {ordinal} address with port {int} to {name} with NdkConnect and a QP of the peer's adapter")
     public void dedicatedConnectWithPeerQp(String c, int ordinal, int port, String l) {
         dedicatedConnect(c, peerQpFor(c), TopologySteps.local(lab(), ordinal, port),
