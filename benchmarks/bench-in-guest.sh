@@ -22,6 +22,8 @@
 # default 5 for N<=1000, else 3), BENCH_WARMUP (connections of the JVM's warm-up,
 # default 500, in rounds of 100), BENCH_PROVIDER (default reference), BENCH_JAVA_OPTS (more options
 # for the measured JVMs), BENCH_COMPLETE_CONNECT (completer-thread, the default, or in-callback),
+# BENCH_LOCAL_ENDPOINT (shared, the default: one shared endpoint for every connection; dedicated:
+# NdkConnect from port 0, a port per connection as cmtime has),
 # BENCH_PEER_ACCEPTOR (ADDRESS:PORT/COUNT: the two-host lab's test machine, where the peer's side
 # runs on the support machine: cmtime's server already listening on the first PEER address, and a
 # PeerAcceptor on those ports; benchmarks/lab-bench-two-host.sh starts both).
@@ -133,6 +135,7 @@ BENCH_JVM_OPTS=("${JAVA_OPTS[@]}")
 BENCH_ARGS=()
 [[ -n ${BENCH_WARMUP:-} ]] && BENCH_ARGS+=(--warmup "$BENCH_WARMUP")
 [[ -n ${BENCH_COMPLETE_CONNECT:-} ]] && BENCH_ARGS+=(--complete-connect "$BENCH_COMPLETE_CONNECT")
+[[ -n ${BENCH_LOCAL_ENDPOINT:-} ]] && BENCH_ARGS+=(--local-endpoint "$BENCH_LOCAL_ENDPOINT")
 [[ -n ${BENCH_PEER_ACCEPTOR:-} ]] && BENCH_ARGS+=(--peer-acceptor "$BENCH_PEER_ACCEPTOR")
 rounds_for() { # ConnectBench.autoRounds, or BENCH_ROUNDS
   if [[ -n ${BENCH_ROUNDS:-} ]]; then echo "$BENCH_ROUNDS"; elif (($1 <= 1000)); then echo 5; else echo 3; fi

@@ -53,7 +53,7 @@ public final class BenchReport {
 
     /** One N: both programs' figures, or why they are missing. */
     record Row(int n, List<RoundResult> reference, String referenceError, CmtimeRuns cmtime, String completeConnect,
-               String peer) {
+               String peer, String localEndpoint) {
         /** Median of the rounds' rates; NaN when the N failed (a failed round stops its N). */
         double referenceRate() {
             return referenceError != null ? Double.NaN
@@ -185,6 +185,7 @@ public final class BenchReport {
         String refError = null;
         String completeConnect = "?";
         String peer = "in-process";
+        String localEndpoint = "shared";
         Path json = ConnectBench.resultFile(dir, provider, n);
         if (Files.isRegularFile(json)) {
             Map<String, Object> m = new ObjectMapper().readValue(json.toFile(), Map.class);
@@ -196,6 +197,7 @@ public final class BenchReport {
             }
             completeConnect = String.valueOf(m.getOrDefault("completeConnect", "completer-thread"));
             peer = String.valueOf(m.getOrDefault("peer", "in-process"));
+            localEndpoint = String.valueOf(m.getOrDefault("localEndpoint", "shared"));
         } else {
             Path rc = dir.resolve(provider + "-n" + n + ".rc");
             refError = "no result" + (Files.exists(rc) ? ": " + Files.readString(rc).trim() : "")
@@ -204,7 +206,7 @@ public final class BenchReport {
         if (refError == null && ref.stream().noneMatch(RoundResult::ok)) {
             refError = "no successful round";
         }
-        return new Row(n, ref, refError, loadCmtime(dir, n), completeConnect, peer);
+        return new Row(n, ref, refError, loadCmtime(dir, n), completeConnect, peer, localEndpoint);
     }
 
     static CmtimeRuns loadCmtime(Path dir, int n) throws IOException {
@@ -326,6 +328,10 @@ public final class BenchReport {
         if (!peers.equals(List.of("in-process"))) {
             sb.append('\n').append("The peer's side (listeners, accepts): ").append(String.join(", ", peers))
                     .append("; its accepts are timed by neither program, and both CPU figures count the active side only.\n");
+        }
+        if (rows.stream().anyMatch(r -> r.localEndpoint().equals("dedicated"))) {
+            sb.append('\n').append("Local address: NdkConnect from port 0, a port of its own per connection (as cmtime's),")
+                    .append(" not one shared endpoint for all.\n");
         }
         sb.append('\n').append("Setup rate (connections/s; median of rounds) and ").append(provider)
                 .append("'s per-step latency, median (p90/max) in ms; NdkCompleteConnect called ")

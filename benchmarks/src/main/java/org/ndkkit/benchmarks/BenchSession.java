@@ -35,6 +35,10 @@ import org.ndkkit.spi.UlongRef;
  * the first LOCAL address (port 0: the provider chooses), and one listener per connection on the
  * first PEER address (ports chosen by the provider). A connection's four-tuple is unique only by
  * its destination, since every connector uses the same shared endpoint; hence one listener each.
+ * With {@link LocalEndpoint#DEDICATED} there is no shared endpoint: each connector connects with
+ * NdkConnect from the first LOCAL address and port 0, so that it has its own port as cmtime's
+ * connections do, and everything else stays the same (the comparison that tells what the sharing
+ * of one port costs).
  *
  * <p>The threads of a round follow cmtime's: the caller's (issues every step for every
  * connection, then waits for all of them) and the acceptor (calls NdkAccept on each connect event,
@@ -74,6 +78,8 @@ final class BenchSession implements AutoCloseable {
     private final Thread acceptor;
     private final Thread completer;
     private final CompletionMode completionMode;
+    private final LocalEndpoint localEndpoint;
+    private final InetAddress localIp;
     private volatile Round current;
     private boolean broken;
 
@@ -98,11 +104,32 @@ final class BenchSession implements AutoCloseable {
         }
     }
 
+    /** Where a connection's local address comes from. */
+    enum LocalEndpoint {
+        /** One shared endpoint for every connection: NdkConnectWithSharedEndpoint. */
+        SHARED,
+        /** A port of its own for each connection: NdkConnect from port 0. */
+        DEDICATED;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static LocalEndpoint parse(String s) {
+            for (LocalEndpoint m : values()) {
+                if (m.label().equals(s)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("local endpoint must be shared or dedicated, was " + s);
+        }
+    }
+
     private record ConnectEvent(int index, NdkConnector connector) {
     }
 
     BenchSession(Testbed testbed, long baseBoundMs, long perConnectionBoundMs, CompletionMode completionMode) {
-        this(testbed, null, baseBoundMs, perConnectionBoundMs, completionMode);
+        this(testbed, null, baseBoundMs, perConnectionBoundMs, completionMode, LocalEndpoint.SHARED);
     }
 
     /**
@@ -110,9 +137,10 @@ final class BenchSession implements AutoCloseable {
      *                   listeners of a {@link PeerAcceptor} elsewhere, one per connection of a round
      */
     BenchSession(Testbed testbed, List<SockAddr> remotePeer, long baseBoundMs, long perConnectionBoundMs,
-                 CompletionMode completionMode) {
+                 CompletionMode completionMode, LocalEndpoint localEndpoint) {
         this.testbed = testbed;
         this.completionMode = completionMode;
+        this.localEndpoint = localEndpoint;
         this.baseBoundMs = baseBoundMs;
         this.perConnectionBoundMs = perConnectionBoundMs;
         local = testbed.adapter(Host.LOCAL);
@@ -133,9 +161,10 @@ final class BenchSession implements AutoCloseable {
             peerIp = null;
             destinations.addAll(remotePeer);
         }
-        InetAddress localIp = testbed.addresses(Host.LOCAL).get(0);
-        endpoint = create(cc -> local.createSharedEndpoint(SockAddr.of(localIp, 0), cc, null),
-                "NdkCreateSharedEndpoint(" + localIp.getHostAddress() + ":0)");
+        localIp = testbed.addresses(Host.LOCAL).get(0);
+        endpoint = localEndpoint == LocalEndpoint.DEDICATED ? null
+                : create(cc -> local.createSharedEndpoint(SockAddr.of(localIp, 0), cc, null),
+                        "NdkCreateSharedEndpoint(" + localIp.getHostAddress() + ":0)");
         acceptor = SpiCalls.worker("bench-acceptor", connectEvents, this::accept);
         completer = SpiCalls.worker("bench-completer", toComplete, this::complete);
     }
@@ -393,9 +422,13 @@ final class BenchSession implements AutoCloseable {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 r.start[CONNECT][i] = System.nanoTime();
-                NtStatus s = r.active[i].connectWithSharedEndpoint(r.activeQp[i], endpoint, destinations.get(i),
-                        localInfo.maxInboundReadLimit(), localInfo.maxOutboundReadLimit(), null, 0,
-                        (ctx, st) -> r.connected((Integer) ctx, st), i);
+                NtStatus s = endpoint != null
+                        ? r.active[i].connectWithSharedEndpoint(r.activeQp[i], endpoint, destinations.get(i),
+                                localInfo.maxInboundReadLimit(), localInfo.maxOutboundReadLimit(), null, 0,
+                                (ctx, st) -> r.connected((Integer) ctx, st), i)
+                        : r.active[i].connect(r.activeQp[i], SockAddr.of(localIp, 0), destinations.get(i),
+                                localInfo.maxInboundReadLimit(), localInfo.maxOutboundReadLimit(), null, 0,
+                                (ctx, st) -> r.connected((Integer) ctx, st), i);
                 if (!s.isPending()) {
                     r.connected(i, s);
                 }
@@ -555,7 +588,9 @@ final class BenchSession implements AutoCloseable {
         connectEvents.add(POISON);
         toComplete.add(POISON);
         List<NdkObject> objs = new ArrayList<>(listeners);
-        objs.add(endpoint);
+        if (endpoint != null) {
+            objs.add(endpoint);
+        }
         objs.add(localCq);
         objs.add(localPd);
         if (peerHere()) {

@@ -27,7 +27,7 @@ import org.ndkkit.spi.TestbedUnavailableException;
  * ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] [--out DIR]
  *              [--before-round CMD] [--hook-timeout-s S] [--bound-ms MS] [--bound-per-connection-ms MS]
  *              [--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread]
- *              [--peer-acceptor ADDRESS:PORT/COUNT]
+ *              [--local-endpoint shared|dedicated] [--peer-acceptor ADDRESS:PORT/COUNT]
  * </pre>
  *
  * One testbed, a warm-up of W connections (default 500, in rounds of 100), then for each N its rounds
@@ -87,6 +87,7 @@ public final class ConnectBench {
         String beforeRound = null;
         long hookTimeoutS = 180;
         BenchSession.CompletionMode completionMode = BenchSession.CompletionMode.COMPLETER_THREAD;
+        BenchSession.LocalEndpoint localEndpoint = BenchSession.LocalEndpoint.SHARED;
         List<org.ndkkit.spi.SockAddr> peerAcceptor = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -109,6 +110,13 @@ public final class ConnectBench {
                         usage(e.getMessage());
                     }
                 }
+                case "--local-endpoint" -> {
+                    try {
+                        localEndpoint = BenchSession.LocalEndpoint.parse(need(a, v));
+                    } catch (IllegalArgumentException e) {
+                        usage(e.getMessage());
+                    }
+                }
                 case "--complete-connect" -> {
                     try {
                         completionMode = BenchSession.CompletionMode.parse(need(a, v));
@@ -124,7 +132,7 @@ public final class ConnectBench {
         Map<String, String> settings = SpiCalls.providerSettings();
         trace("main started");
         NdkProvider provider = Providers.byName(providerName);
-        Run run = new Run(out, providerName, provider, warmup, completionMode,
+        Run run = new Run(out, providerName, provider, warmup, completionMode, localEndpoint,
                 peerAcceptor == null ? "in-process" : "acceptor process at " + peerAcceptor.get(0) + " (another machine)");
         Testbed tb;
         try {
@@ -137,7 +145,7 @@ public final class ConnectBench {
         trace("testbed open");
         BenchSession session;
         try {
-            session = new BenchSession(tb, peerAcceptor, boundMs, perConnMs, completionMode);
+            session = new BenchSession(tb, peerAcceptor, boundMs, perConnMs, completionMode, localEndpoint);
         } catch (RuntimeException e) {
             run.failAll(ns, "session set-up failed: " + e);
             tb.close();
@@ -181,6 +189,7 @@ public final class ConnectBench {
     /** What one invocation measures and writes. */
     private static final class Run {
         private final BenchSession.CompletionMode completionMode;
+        private final BenchSession.LocalEndpoint localEndpoint;
         private final String peerSide;
         final Path out;
         final String name;
@@ -189,8 +198,9 @@ public final class ConnectBench {
         String warmupError;
 
         Run(Path out, String name, NdkProvider provider, int warmup, BenchSession.CompletionMode completionMode,
-            String peerSide) {
+            BenchSession.LocalEndpoint localEndpoint, String peerSide) {
             this.completionMode = completionMode;
+            this.localEndpoint = localEndpoint;
             this.peerSide = peerSide;
             this.out = out;
             this.name = name;
@@ -252,6 +262,7 @@ public final class ConnectBench {
             m.put("warmup", warmup);
             m.put("warmupError", warmupError);
             m.put("completeConnect", completionMode.label());
+            m.put("localEndpoint", localEndpoint.label());
             m.put("peer", peerSide);
             m.put("ok", error == null && !results.isEmpty());
             m.put("error", error);
@@ -335,7 +346,7 @@ public final class ConnectBench {
         System.err.println("usage: ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] "
                 + "[--out DIR] [--before-round CMD] [--hook-timeout-s S] [--bound-ms MS] [--bound-per-connection-ms MS] "
                 + "[--connect-timeout-ms MS] [--complete-connect in-callback|completer-thread] "
-                + "[--peer-acceptor ADDRESS:PORT/COUNT]");
+                + "[--local-endpoint shared|dedicated] [--peer-acceptor ADDRESS:PORT/COUNT]");
         System.exit(2);
     }
 }

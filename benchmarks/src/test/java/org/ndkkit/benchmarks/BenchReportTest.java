@@ -30,7 +30,14 @@ class BenchReportTest {
     }
 
     private void reference(int n, String error, long... setupNanos) throws IOException {
+        reference(n, error, null, setupNanos);
+    }
+
+    private void reference(int n, String error, String localEndpoint, long... setupNanos) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
+        if (localEndpoint != null) {
+            m.put("localEndpoint", localEndpoint);
+        }
         m.put("n", n);
         m.put("ok", error == null);
         m.put("error", error);
@@ -66,6 +73,20 @@ class BenchReportTest {
         assertThat(row.referenceCpuPerConnMs()).isCloseTo(10.0, within(1e-9));
         assertThat(row.cmtimeCpuPerConnMs()).isCloseTo(6.8, within(1e-9));
         assertThat(row.pooled("connect")).hasSize(300);
+    }
+
+    @Test
+    void aRunWithoutTheSharedEndpointSaysSo() throws IOException {
+        cmtimeRound(100, 1, "cmtime-44-c100.txt", "0");
+        reference(100, null, 500_000_000L);
+        BenchReport.Row shared = BenchReport.load(dir, "reference", 100);
+        assertThat(shared.localEndpoint()).isEqualTo("shared");
+        assertThat(BenchReport.render(List.of(shared), "reference")).doesNotContain("Local address:");
+        reference(100, null, "dedicated", 500_000_000L);
+        BenchReport.Row dedicated = BenchReport.load(dir, "reference", 100);
+        assertThat(dedicated.localEndpoint()).isEqualTo("dedicated");
+        assertThat(BenchReport.render(List.of(dedicated), "reference"))
+                .contains("Local address: NdkConnect from port 0, a port of its own per connection");
     }
 
     @Test

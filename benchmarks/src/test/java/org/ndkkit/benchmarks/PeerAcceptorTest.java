@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.ndkkit.spi.Host;
 import org.ndkkit.spi.Providers;
 import org.ndkkit.spi.SockAddr;
@@ -33,13 +35,15 @@ class PeerAcceptorTest {
         assertThatThrownBy(() -> PeerAcceptor.destinations("support:7000/2")).hasMessageContaining("not an IP address");
     }
 
-    @Test
-    void roundsAgainstAnAcceptorElsewhereEstablishEveryConnectionAndCloseEverything() throws Exception {
+    @ParameterizedTest
+    @EnumSource(BenchSession.LocalEndpoint.class)
+    void roundsAgainstAnAcceptorElsewhereEstablishEveryConnectionAndCloseEverything(BenchSession.LocalEndpoint local)
+            throws Exception {
         try (Testbed tb = Providers.byName("simulated").openTestbed(new TestbedOptions(Duration.ofSeconds(10), Map.of()))) {
             PeerAcceptor acceptor = new PeerAcceptor(tb);
             String spec = acceptor.start(tb.addresses(Host.PEER).get(0), 21000, 8);
             BenchSession session = new BenchSession(tb, PeerAcceptor.destinations(spec), 10_000, 100,
-                    BenchSession.CompletionMode.COMPLETER_THREAD);
+                    BenchSession.CompletionMode.COMPLETER_THREAD, local);
             try {
                 for (int k = 0; k < 3; k++) {
                     RoundResult r = session.round(8);
