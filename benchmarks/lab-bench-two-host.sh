@@ -66,8 +66,19 @@ if [[ ${1:-} == --in-lab ]]; then
   "$CTL" support --timeout 90 -c "pid=\$(cat $(q "$OUT/acceptor.pid"))
     for i in \$(seq 700); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done
     kill -0 \$pid 2>/dev/null && { echo 'PeerAcceptor did not stop within 70 s'; kill -KILL \$pid; exit 1; }
-    kill -TERM \$(cat $(q "$OUT/cmtime-server.pid")) 2>/dev/null; exit 0" || side=1
+    cpid=\$(cat $(q "$OUT/cmtime-server.pid"))
+    # utime and stime (fields 14, 15, clock ticks) of cmtime's server over the whole run
+    read -r -a st < /proc/\$cpid/stat 2>/dev/null && echo \"\${st[13]} \${st[14]} \$(getconf CLK_TCK)\" >$(q "$OUT/cmtime-server.cpu")
+    kill -TERM \$cpid 2>/dev/null; exit 0" || side=1
   grep '^peer-acceptor: ' -- "$OUT/acceptor.log" || side=1
+  grep '^peer-acceptor-cpu: ' -- "$OUT/acceptor.log"
+  # cmtime's server CPU per connection: every client run's -c N, the warm-up's 10 included.
+  if read -r ut stt hz < "$OUT/cmtime-server.cpu" 2>/dev/null; then
+    conns=10
+    for f in "$OUT"/cmtime-n*-r*.txt; do [[ -e $f ]] || continue; f=${f##*/cmtime-n}; conns=$((conns + ${f%%-r*})); done
+    awk -v u="$ut" -v s="$stt" -v hz="$hz" -v c="$conns" 'BEGIN { printf "cmtime-server-cpu: %.1f s for %d connections, %.2f ms per connection (user %.2f)\n", (u + s) / hz, c, (u + s) / hz * 1000 / c, u / hz * 1000 / c }' |
+      tee -a -- "$OUT/acceptor.log"
+  fi
   grep -q '^peer-acceptor: .* failures 0$' -- "$OUT/acceptor.log" || side=1
   ((side == 0)) || log "the support machine's side failed: see $OUT/acceptor.log"
   ((rc == 0 && side != 0)) && rc=1

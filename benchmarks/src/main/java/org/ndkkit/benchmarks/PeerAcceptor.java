@@ -164,17 +164,45 @@ public final class PeerAcceptor {
         }
         Files.writeString(ready, spec + "\n", StandardCharsets.UTF_8);
         System.out.println("peer-acceptor: listening on " + spec);
+        // CPU from here on: the accepts (warm-up rounds included), not the JVM's start.
+        long cpu0 = CpuMeter.processCpuNanos();
+        Map<String, Long> threads0 = CpuMeter.threadCpuNanos();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         while (!Files.exists(stop) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        // Before stop(): the acceptor's and closer's threads end there, and a thread that ended has
+        // no CPU figure any more.
+        long cpu = CpuMeter.processCpuNanos() - cpu0;
+        Map<String, Long> threads = CpuMeter.diff(threads0, CpuMeter.threadCpuNanos());
         String summary = a.stop();
         System.out.println("peer-acceptor: " + (Files.exists(stop) ? "stopped" : "time up after " + maxSeconds + " s")
                 + "; " + summary);
+        System.out.println(cpuLine(a.accepted(), cpu, threads));
         int status = a.ok() ? 0 : 1;
         closeBounded(tb);
         System.out.flush();
         System.exit(status);
+    }
+
+    /**
+     * The support machine's CPU per accepted connection, from listening to stop, for the JVM and
+     * its busiest threads (user-mode part in brackets): what to set beside cmtime's server, whose
+     * CPU lab-bench-two-host.sh reads at the end.
+     */
+    static String cpuLine(long accepted, long processNanos, Map<String, Long> threads) {
+        if (accepted <= 0 || processNanos < 0) {
+            return "peer-acceptor-cpu: no accepts or no CPU figure";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "peer-acceptor-cpu: %.1f s for %d accepts, %.2f ms per connection;", processNanos / 1e9, accepted,
+                processNanos / 1e6 / accepted));
+        threads.entrySet().stream()
+                .filter(e -> !e.getKey().endsWith(":user") && e.getValue() / 1e6 / accepted >= 0.01)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.2f (%.2f)", e.getKey(),
+                        e.getValue() / 1e6 / accepted, threads.getOrDefault(e.getKey() + ":user", 0L) / 1e6 / accepted)));
+        return sb.toString();
     }
 
     /**

@@ -27,6 +27,15 @@ class PeerAcceptorTest {
     }
 
     @Test
+    void theCpuLineIsPerAcceptedConnectionBusiestThreadFirst() {
+        String line = PeerAcceptor.cpuLine(1000, 2_000_000_000L, Map.of("peer-acceptor", 1_200_000_000L,
+                "peer-acceptor:user", 300_000_000L, "ndk-reference-local-events", 500_000_000L, "idle", 1_000L));
+        assertThat(line).isEqualTo("peer-acceptor-cpu: 2.0 s for 1000 accepts, 2.00 ms per connection;"
+                + " peer-acceptor 1.20 (0.30) ndk-reference-local-events 0.50 (0.00)");
+        assertThat(PeerAcceptor.cpuLine(0, 5L, Map.of())).contains("no accepts");
+    }
+
+    @Test
     void badDestinationsSayWhatIsWrong() {
         assertThatThrownBy(() -> PeerAcceptor.destinations("198.18.1.1:20000")).hasMessageContaining("ADDRESS:PORT/COUNT");
         assertThatThrownBy(() -> PeerAcceptor.destinations("198.18.1.1:x/3")).hasMessageContaining("ADDRESS:PORT/COUNT");
