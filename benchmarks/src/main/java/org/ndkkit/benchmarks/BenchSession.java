@@ -78,7 +78,6 @@ final class BenchSession implements AutoCloseable {
     private final Thread acceptor;
     private final Thread completer;
     private final CompletionMode completionMode;
-    private final LocalEndpoint localEndpoint;
     private final InetAddress localIp;
     private volatile Round current;
     private boolean broken;
@@ -140,7 +139,6 @@ final class BenchSession implements AutoCloseable {
                  CompletionMode completionMode, LocalEndpoint localEndpoint) {
         this.testbed = testbed;
         this.completionMode = completionMode;
-        this.localEndpoint = localEndpoint;
         this.baseBoundMs = baseBoundMs;
         this.perConnectionBoundMs = perConnectionBoundMs;
         local = testbed.adapter(Host.LOCAL);

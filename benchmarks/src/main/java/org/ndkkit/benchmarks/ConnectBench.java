@@ -20,7 +20,7 @@ import org.ndkkit.spi.TestbedUnavailableException;
 
 /**
  * Connection set-up through the provider SPI, timed per step, for N connections over ONE shared
- * endpoint. Not a microbenchmark: a harness that prints its figures and writes them as JSON for
+ * endpoint ({@code --local-endpoint dedicated}: each with NdkConnect from a port of its own). Not a microbenchmark: a harness that prints its figures and writes them as JSON for
  * {@link BenchReport}. See benchmarks/README.md for what is timed and how it maps onto cmtime.
  *
  * <pre>
