@@ -26,6 +26,7 @@ import org.ndkkit.spi.NdkQp;
 import org.ndkkit.spi.NdkSharedEndpoint;
 import org.ndkkit.spi.NtStatus;
 import org.ndkkit.spi.QpParameters;
+import org.ndkkit.spi.RequestCompletion;
 import org.ndkkit.spi.SockAddr;
 import org.ndkkit.spi.Testbed;
 import org.ndkkit.spi.UlongRef;
@@ -417,16 +418,17 @@ final class BenchSession implements AutoCloseable {
             window.n = n;
             window.round = ++rounds;
             window.begin();
+            RequestCompletion connected = (ctx, st) -> r.connected((Integer) ctx, st);
+            int in = localInfo.maxInboundReadLimit();
+            int out = localInfo.maxOutboundReadLimit();
+            SockAddr anyPort = SockAddr.of(localIp, 0);
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 r.start[CONNECT][i] = System.nanoTime();
                 NtStatus s = endpoint != null
-                        ? r.active[i].connectWithSharedEndpoint(r.activeQp[i], endpoint, destinations.get(i),
-                                localInfo.maxInboundReadLimit(), localInfo.maxOutboundReadLimit(), null, 0,
-                                (ctx, st) -> r.connected((Integer) ctx, st), i)
-                        : r.active[i].connect(r.activeQp[i], SockAddr.of(localIp, 0), destinations.get(i),
-                                localInfo.maxInboundReadLimit(), localInfo.maxOutboundReadLimit(), null, 0,
-                                (ctx, st) -> r.connected((Integer) ctx, st), i);
+                        ? r.active[i].connectWithSharedEndpoint(r.activeQp[i], endpoint, destinations.get(i), in, out,
+                                null, 0, connected, i)
+                        : r.active[i].connect(r.activeQp[i], anyPort, destinations.get(i), in, out, null, 0, connected, i);
                 if (!s.isPending()) {
                     r.connected(i, s);
                 }
