@@ -26,7 +26,9 @@
 # NdkConnect from port 0, a port per connection as cmtime has),
 # BENCH_PEER_ACCEPTOR (ADDRESS:PORT/COUNT: the two-host lab's test machine, where the peer's side
 # runs on the support machine: cmtime's server already listening on the first PEER address, and a
-# PeerAcceptor on those ports; benchmarks/lab-bench-two-host.sh starts both).
+# PeerAcceptor on those ports; benchmarks/lab-bench-two-host.sh starts both), and with it
+# BENCH_CMTIME_TO_ACCEPTOR (ADDRESS:PORT: each round's cmtime client runs a second time, against
+# the PeerAcceptor listening there: the passive side alone, in cmtime-acceptor-n<N>-r<k>.*).
 # Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
 #
 # Internal: bench-in-guest.sh --cmtime-round OUTDIR N K   runs cmtime round K of N.
@@ -51,18 +53,19 @@ wait_listening() {
   return 1
 }
 
-# cmtime_run N FILEBASE: one cmtime server + client run; the client's output in FILEBASE.txt, its
-# exit status in FILEBASE.rc, both programs' CPU (GNU time: user sys elapsed) in
-# FILEBASE.client-time and FILEBASE.server-time.
+# cmtime_run N FILEBASE [ADDRESS PORT]: one cmtime server + client run; the client's output in
+# FILEBASE.txt, its exit status in FILEBASE.rc, both programs' CPU (GNU time: user sys elapsed) in
+# FILEBASE.client-time and FILEBASE.server-time. With ADDRESS and PORT (across the link only) the
+# client connects there instead of to cmtime's server.
 cmtime_run() {
-  local n=$1 base=$2 bound srv p c rc
+  local n=$1 base=$2 to=${3:-$PEER} port=${4:-$PORT} bound srv p c rc
   bound=$((60 + n / 10))
   rm -f -- "$base".*
   if [[ -n ${BENCH_PEER_ACCEPTOR:-} ]]; then
     # Across the link: the server runs on the support machine for the whole benchmark (its CPU is
     # not measured per round: no .server-time).
     timeout -s KILL "$bound" /usr/bin/time -f '%U %S %e' -o "$base.client-time" \
-      cmtime -s "$PEER" -b "$LOCAL" -p "$PORT" -c "$n" >"$base.txt" 2>&1
+      cmtime -s "$to" -b "$LOCAL" -p "$port" -c "$n" >"$base.txt" 2>&1
     rc=$?
     ((rc == 137)) && echo "cmtime client killed after $bound s" >>"$base.txt"
     echo "$rc" >"$base.rc"
@@ -95,6 +98,11 @@ if [[ ${1:-} == --cmtime-round ]]; then
   (($# == 4)) || usage
   cmtime_run "$3" "$2/cmtime-n$3-r$4"
   log "cmtime N=$3 round $4: exit $(cat "$2/cmtime-n$3-r$4.rc")"
+  if [[ -n ${BENCH_CMTIME_TO_ACCEPTOR:-} && -n ${BENCH_PEER_ACCEPTOR:-} ]]; then
+    # The passive side alone: the same cmtime client, now against the provider's PeerAcceptor.
+    cmtime_run "$3" "$2/cmtime-acceptor-n$3-r$4" "${BENCH_CMTIME_TO_ACCEPTOR%:*}" "${BENCH_CMTIME_TO_ACCEPTOR##*:}"
+    log "cmtime to the acceptor N=$3 round $4: exit $(cat "$2/cmtime-acceptor-n$3-r$4.rc")"
+  fi
   exit 0
 fi
 

@@ -11,8 +11,16 @@
 #                    every request on its own thread, as cmtime's server does);
 #   test machine:    benchmarks/bench-in-guest.sh with BENCH_PEER_ACCEPTOR set: each ConnectBench
 #                    round (active side only) after a cmtime client round to the support machine.
-# Prints the report (report.txt in OUTDIR, default benchmarks/target/lab-bench-two-host) and
-# the acceptor's summary. BENCH_* settings reach the guest script as in lab-bench.sh;
+# Then each side alone, each against cmtime's own other side:
+#   passive side: before each round, cmtime's client runs twice, against cmtime's server and against
+#                 the PeerAcceptor's first port (one listener takes them all): the same active side;
+#   active side:  a second bench-in-guest.sh pass (OUTDIR/active-side) where ConnectBench connects to
+#                 cmtime's server, with a port of its own per connection (BENCH_LOCAL_ENDPOINT=
+#                 dedicated: one listening port cannot tell one shared endpoint's connections apart);
+#                 BENCH_SIDE_NS (default: the same N) sets its N, "none" skips it.
+# Prints the report (report.txt in OUTDIR, default benchmarks/target/lab-bench-two-host), the
+# table by side, the acceptor's summary and the IB CM's counters that moved on each machine.
+# BENCH_* settings reach the guest script as in lab-bench.sh;
 # BENCH_ACCEPTOR_JAVA_OPTS (split on spaces) go to the support machine's PeerAcceptor JVM, e.g. a
 # JFR recording (benchmarks/README.md, "Scale").
 # Exit status: the guest script's (0 = every N has both rates), 1 when the support machine's
@@ -35,14 +43,25 @@ if [[ ${1:-} == --in-lab ]]; then
   rm -f -- "$OUT/acceptor.ready" "$OUT/acceptor.stop"
   # Bound of the whole measurement: what bench-in-guest.sh allows itself, generously.
   bound=600
-  for n in "$@"; do bound=$((bound + 5 * (80 + n / 5))); done
+  for n in "$@"; do bound=$((bound + 5 * (80 + n / 5) + 5 * (10 + n / 20))); done
   q() { printf '%q' "$1"; }
   "$CTL" support -c "cd $(q "$ROOT") && peer=\${NDK_LAB_PEER%%,*}
     nohup cmtime -b \$peer -p 7471 >$(q "$OUT/cmtime-server.log") 2>&1 </dev/null & echo \$! >$(q "$OUT/cmtime-server.pid")
-    nohup java -XX:TieredStopAtLevel=1 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") ${BENCH_ACCEPTOR_JAVA_OPTS:-} -cp $(q "$cp") \
+    nohup java -XX:TieredStopAtLevel=1 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") -Dndk.provider.backlog=65536 \
+      ${BENCH_ACCEPTOR_JAVA_OPTS:-} -cp $(q "$cp") \
       org.ndkkit.benchmarks.PeerAcceptor --port $ACCEPTOR_PORT --count $count --ready $(q "$OUT/acceptor.ready") \
       --stop-file $(q "$OUT/acceptor.stop") --max-seconds $bound >$(q "$OUT/acceptor.log") 2>&1 </dev/null &
     echo \$! >$(q "$OUT/acceptor.pid")"
+  # The IB CM's message counters of both machines (ib_cm's sysfs, one "dir/counter value" a line):
+  # read before and after, so that a connection the two sides disagree about (an accept aborted
+  # where the connect succeeded) can be traced to a lost, retried or duplicated CM message.
+  cm_counters() { # cm_counters ROLE FILE
+    "$CTL" "$1" -c "for f in /sys/class/infiniband/*/ports/*/cm_*/* /sys/class/infiniband_cm/*/*/cm_*/*; do
+      [ -r \$f ] && d=\${f%/*} && echo \${d##*/}/\${f##*/} \$(cat \$f); done" \
+      >"$2" 2>/dev/null || true
+  }
+  cm_counters test "$OUT/cm-test.before"
+  cm_counters support "$OUT/cm-support.before"
   t0=$SECONDS
   until [[ -s $OUT/acceptor.ready ]] &&
     "$CTL" support -c "rdma resource show cm_id | grep -q 'state LISTEN .*src-addr [0-9.]*:7471'" >/dev/null 2>&1; do
@@ -59,7 +78,15 @@ if [[ ${1:-} == --in-lab ]]; then
   while IFS= read -r v; do envs+="$v=$(q "${!v}") "; done < <(compgen -e | grep '^BENCH_' || true)
   rc=0
   "$CTL" test --timeout "$bound" -c "cd $(q "$ROOT") && $envs BENCH_PEER_ACCEPTOR=$(q "$spec") \
-    benchmarks/bench-in-guest.sh $(q "$OUT") $*" || rc=$?
+    BENCH_CMTIME_TO_ACCEPTOR=$(q "${spec%/*}") benchmarks/bench-in-guest.sh $(q "$OUT") $*" || rc=$?
+  sides=${BENCH_SIDE_NS-$*}
+  if [[ -n $sides && $sides != none ]]; then
+    abound=600
+    for n in $sides; do abound=$((abound + 5 * (80 + n / 5))); done
+    log "the active side alone: ConnectBench to cmtime's server (${spec%%:*}:7471), N = $sides"
+    "$CTL" test --timeout "$abound" -c "cd $(q "$ROOT") && $envs BENCH_PEER_ACCEPTOR=$(q "${spec%%:*}:7471/1") \
+      BENCH_LOCAL_ENDPOINT=dedicated benchmarks/bench-in-guest.sh $(q "$OUT/active-side") $sides" || rc=$?
+  fi
   # The support machine's side: the acceptor stops (and says what it saw), the cmtime server is killed.
   touch -- "$OUT/acceptor.stop"
   side=0
@@ -70,6 +97,14 @@ if [[ ${1:-} == --in-lab ]]; then
     # utime and stime (fields 14, 15, clock ticks) of cmtime's server over the whole run
     read -r -a st < /proc/\$cpid/stat 2>/dev/null && echo \"\${st[13]} \${st[14]} \$(getconf CLK_TCK)\" >$(q "$OUT/cmtime-server.cpu")
     kill -TERM \$cpid 2>/dev/null; exit 0" || side=1
+  cm_counters test "$OUT/cm-test.after"
+  cm_counters support "$OUT/cm-support.after"
+  for role in test support; do # the counters that moved, as one line per machine
+    awk -v role="$role" 'NR == FNR { b[$1] = $2; next }
+      $2 != b[$1] { d = d sprintf(" %s +%d", $1, $2 - b[$1]) }
+      END { print "cm-counters " role ":" (d == "" ? " (none moved, or ib_cm has no sysfs counters)" : d) }' \
+      "$OUT/cm-$role.before" "$OUT/cm-$role.after" 2>/dev/null | tee -a -- "$OUT/acceptor.log"
+  done
   grep '^peer-acceptor: ' -- "$OUT/acceptor.log" || side=1
   grep '^peer-acceptor-cpu: ' -- "$OUT/acceptor.log"
   # cmtime's server CPU per connection: every client run's -c N, the warm-up's 10 included.
@@ -96,6 +131,11 @@ for n in "${NS[@]}"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "lab-bench-two-host: N must be a positive integer: '$n'" >&2; exit 2; }
   ((n <= 10000)) || { echo "lab-bench-two-host: N above 10000 needs more ports than the acceptor takes" >&2; exit 2; }
 done
+if [[ ${BENCH_SIDE_NS-} != none ]]; then
+  for n in ${BENCH_SIDE_NS-}; do
+    [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "lab-bench-two-host: BENCH_SIDE_NS must be N values or none: '$n'" >&2; exit 2; }
+  done
+fi
 mkdir -p -- "$OUT"
 OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
@@ -103,7 +143,11 @@ T0=$SECONDS
 mvn -B -ntp -q install -DskipTests -pl benchmarks -am
 log "built in $((SECONDS - T0)) s; N = ${NS[*]}; out $OUT"
 TOTAL=900
-for n in "${NS[@]}"; do TOTAL=$((TOTAL + 5 * (80 + n / 5))); done
+for n in "${NS[@]}"; do TOTAL=$((TOTAL + 5 * (80 + n / 5) + 5 * (10 + n / 20))); done
+if [[ ${BENCH_SIDE_NS-} != none ]]; then # the active side's pass
+  TOTAL=$((TOTAL + 600))
+  for n in ${BENCH_SIDE_NS-${NS[*]}}; do TOTAL=$((TOTAL + 5 * (80 + n / 5))); done
+fi
 set +e
 lab/run --hosts 2 -q --out "$OUT" --timeout "$TOTAL" -- "$SELF" --in-lab "$OUT" "${NS[@]}"
 rc=$?
@@ -111,6 +155,25 @@ set -e
 echo
 if [[ -s $OUT/report.txt ]]; then
   cat -- "$OUT/report.txt"
+  echo
+  [[ -s $OUT/active-side/report.txt ]] && sed -n '/^connect-rate /p; /FAILED/p' -- "$OUT/active-side/report.txt" |
+    sed 's/^/active-side: /'
+  # Each side alone against cmtime's other side, beside both sides together (paired medians).
+  python3 - "$OUT/report.json" "$OUT/active-side/report.json" <<'PY' | tee -- "$OUT/by-side.txt"
+import json, os, sys
+def rows(p):
+    return {r["n"]: r for r in json.load(open(p))["rows"]} if os.path.exists(p) else {}
+both, active = rows(sys.argv[1]), rows(sys.argv[2])
+f = lambda v: "n/a" if v is None else "%.2f" % v
+print("By side: the provider's rate over cmtime's, paired median of rounds (1.00 = as fast as rdma-core):")
+print("%6s %12s %12s %12s" % ("N", "both sides", "active side", "passive side"))
+for n in sorted(set(both) | set(active)):
+    b, a = both.get(n, {}), active.get(n, {})
+    print("%6d %12s %12s %12s" % (n, f(b.get("pairedRatioMedian")), f(a.get("pairedRatioMedian")),
+                                  f((b.get("passiveSide") or {}).get("pairedRatioMedian"))))
+print("both: the provider on both machines against cmtime's client and server; active: ConnectBench (a port per")
+print("connection) against cmtime's server; passive: cmtime's client against the provider's PeerAcceptor.")
+PY
 else
   log "no report (lab/run exit $rc); the consoles' tails:"
   tail -n 30 -- "$OUT"/lab-console-*.log 2>/dev/null || true

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Reads what bench-in-guest.sh left in the out dir (ConnectBench's {@code <provider>-n<N>.json},
  * cmtime's {@code cmtime-n<N>-r<k>.txt} with {@code .rc} and GNU time's {@code .client-time} /
- * {@code .server-time}), prints one {@code connect-rate} line per N and the tables, and writes
+ * {@code .server-time}; across a link, {@code cmtime-acceptor-n<N>-r<k>.*}: the same client against
+ * the provider's PeerAcceptor), prints one {@code connect-rate} line per N and the tables, and writes
  * {@code report.json}, {@code report.md} and {@code report.txt} (what it printed).
  *
  * <pre>BenchReport [--provider reference] --out DIR N...</pre>
@@ -53,7 +54,7 @@ public final class BenchReport {
 
     /** One N: both programs' figures, or why they are missing. */
     record Row(int n, List<RoundResult> reference, String referenceError, CmtimeRuns cmtime, String completeConnect,
-               String peer, String localEndpoint) {
+               String peer, String localEndpoint, CmtimeRuns toAcceptor) {
         /** Median of the rounds' rates; NaN when the N failed (a failed round stops its N). */
         double referenceRate() {
             return referenceError != null ? Double.NaN
@@ -77,6 +78,28 @@ public final class BenchReport {
 
         double cmtimeRate() {
             return Stats.median(cmtime.rates(n));
+        }
+
+        /** Whether cmtime's client also ran against the provider's acceptor (the passive side alone). */
+        boolean passiveSide() {
+            return !toAcceptor.byRound().isEmpty();
+        }
+
+        /**
+         * Per round k: cmtime's client against the provider's acceptor over the same client
+         * against cmtime's server, run just before it: the passive side alone, the active side
+         * being cmtime in both.
+         */
+        List<Double> passivePairedRatios() {
+            List<Double> r = new ArrayList<>();
+            for (int k = 0; k < Math.min(toAcceptor.byRound().size(), cmtime.byRound().size()); k++) {
+                CmtimeOutput a = toAcceptor.byRound().get(k);
+                CmtimeOutput c = cmtime.byRound().get(k);
+                if (a != null && c != null) {
+                    r.add(Stats.ratio(a.setupRate(n), c.setupRate(n)));
+                }
+            }
+            return r;
         }
 
         double ratio() {
@@ -206,19 +229,25 @@ public final class BenchReport {
         if (refError == null && ref.stream().noneMatch(RoundResult::ok)) {
             refError = "no successful round";
         }
-        return new Row(n, ref, refError, loadCmtime(dir, n), completeConnect, peer, localEndpoint);
+        return new Row(n, ref, refError, loadCmtime(dir, "cmtime", n), completeConnect, peer, localEndpoint,
+                loadCmtime(dir, "cmtime-acceptor", n, true));
     }
 
-    static CmtimeRuns loadCmtime(Path dir, int n) throws IOException {
+    static CmtimeRuns loadCmtime(Path dir, String prefix, int n) throws IOException {
+        return loadCmtime(dir, prefix, n, false);
+    }
+
+    /** {@code prefix-n<N>-r<k>.*} for k = 1, 2, ... while they exist; {@code optional}: none is no failure. */
+    static CmtimeRuns loadCmtime(Path dir, String prefix, int n, boolean optional) throws IOException {
         List<CmtimeOutput> byRound = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int k = 1; ; k++) {
-            Path txt = dir.resolve("cmtime-n" + n + "-r" + k + ".txt");
+            Path txt = dir.resolve(prefix + "-n" + n + "-r" + k + ".txt");
             if (!Files.exists(txt)) {
                 break;
             }
-            String rc = readOr(dir.resolve("cmtime-n" + n + "-r" + k + ".rc"), "?").trim();
+            String rc = readOr(dir.resolve(prefix + "-n" + n + "-r" + k + ".rc"), "?").trim();
             String text = Files.readString(txt);
             byRound.add(null);
             try {
@@ -232,8 +261,8 @@ public final class BenchReport {
                     byRound.set(k - 1, o);
                     // Across a link the server runs on the other machine for every round: no server
                     // time, the client's CPU only (as the provider's JVM there is the active side only).
-                    Path server = dir.resolve("cmtime-n" + n + "-r" + k + ".server-time");
-                    double c = cpuSeconds(dir.resolve("cmtime-n" + n + "-r" + k + ".client-time"))
+                    Path server = dir.resolve(prefix + "-n" + n + "-r" + k + ".server-time");
+                    double c = cpuSeconds(dir.resolve(prefix + "-n" + n + "-r" + k + ".client-time"))
                             + (Files.exists(server) ? cpuSeconds(server) : 0);
                     if (!Double.isNaN(c)) {
                         cpu.add(c * 1000.0);
@@ -243,7 +272,7 @@ public final class BenchReport {
                 failures.add("round " + k + ": exit " + rc + ", " + e.getMessage() + tail(txt));
             }
         }
-        if (byRound.isEmpty()) {
+        if (byRound.isEmpty() && !optional) {
             failures.add("no cmtime output");
         }
         return new CmtimeRuns(byRound, failures, cpu);
@@ -322,6 +351,9 @@ public final class BenchReport {
             }
             for (String f : r.cmtime().failures()) {
                 sb.append("  cmtime N=").append(r.n()).append(" FAILED ").append(f).append('\n');
+            }
+            for (String f : r.toAcceptor().failures()) {
+                sb.append("  cmtime to the acceptor N=").append(r.n()).append(" FAILED ").append(f).append('\n');
             }
         }
         List<String> peers = rows.stream().map(Row::peer).distinct().toList();
@@ -409,6 +441,23 @@ public final class BenchReport {
                     fmt(Stats.spread(r.cmtime().rates(r.n())), 2), rates(r.cmtime().rates(r.n())),
                     rates(r.pairedRatios(), 2), fmt(Stats.median(r.pairedRatios()), 2)));
         }
+        if (rows.stream().anyMatch(Row::passiveSide)) {
+            sb.append('\n').append(passiveSide(rows, provider));
+        }
+        return sb.toString();
+    }
+
+    /** The passive side alone: cmtime's client against the provider's acceptor and against cmtime's server. */
+    static String passiveSide(List<Row> rows, String provider) {
+        StringBuilder sb = new StringBuilder("The passive side alone: cmtime's client against ").append(provider)
+                .append("'s acceptor and, just before, against cmtime's server (connections/s, rounds; paired ratios"
+                        + " acceptor / server with their median):\n");
+        for (Row r : rows.stream().filter(Row::passiveSide).toList()) {
+            sb.append(String.format(Locale.ROOT, "  passive-side N=%d %s %s (%s), cmtime %s (%s), paired ratios %s (median %s)%n",
+                    r.n(), provider, fmt(Stats.median(r.toAcceptor().rates(r.n())), 1), rates(r.toAcceptor().rates(r.n())),
+                    fmt(r.cmtimeRate(), 1), rates(r.cmtime().rates(r.n())), rates(r.passivePairedRatios(), 2),
+                    fmt(Stats.median(r.passivePairedRatios()), 2)));
+        }
         return sb.toString();
     }
 
@@ -478,6 +527,9 @@ public final class BenchReport {
                     .append(fmt(r.cmtimeCpuPerConnMs(), 2)).append(" |\n");
             prev = r;
         }
+        if (rows.stream().anyMatch(Row::passiveSide)) {
+            sb.append("\n## The passive side alone\n\n```\n").append(passiveSide(rows, provider)).append("```\n");
+        }
         return sb.toString();
     }
 
@@ -519,6 +571,15 @@ public final class BenchReport {
             e.put("cmtimeSetupPerConnMs", nan(r.cmtimeSetupPerConnMs()));
             e.put("referenceCpuPerConnMs", nan(r.referenceCpuPerConnMs()));
             e.put("cmtimeCpuPerConnMs", nan(r.cmtimeCpuPerConnMs()));
+            if (r.passiveSide()) {
+                // cmtime's client against the provider's acceptor: the passive side alone
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("acceptorRoundRates", r.toAcceptor().rates(r.n()));
+                p.put("pairedRatios", r.passivePairedRatios());
+                p.put("pairedRatioMedian", nan(Stats.median(r.passivePairedRatios())));
+                p.put("failures", r.toAcceptor().failures());
+                e.put("passiveSide", p);
+            }
             list.add(e);
         }
         m.put("rows", list);

@@ -90,6 +90,41 @@ class BenchReportTest {
     }
 
     @Test
+    void thePassiveSideAloneIsCmtimesClientAgainstTheAcceptorOverAgainstCmtimesServer() throws IOException {
+        cmtimeRound(100, 1, "cmtime-44-c100.txt", "0");
+        cmtimeRound(100, 2, "cmtime-44-c100.txt", "0");
+        reference(100, null, 500_000_000L, 500_000_000L);
+        BenchReport.Row none = BenchReport.load(dir, "reference", 100);
+        assertThat(none.passiveSide()).isFalse();
+        assertThat(none.toAcceptor().failures()).isEmpty();
+        assertThat(BenchReport.render(List.of(none), "reference")).doesNotContain("passive side alone");
+        // round 1 against the acceptor: the fixture with its connect total doubled (441.75 -> 870.16 ms);
+        // round 2 failed
+        String fixture;
+        try (InputStream in = getClass().getResourceAsStream("/cmtime/cmtime-44-c100.txt")) {
+            fixture = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Files.writeString(dir.resolve("cmtime-acceptor-n100-r1.txt"), fixture.replace("428.41", "856.82"));
+        Files.writeString(dir.resolve("cmtime-acceptor-n100-r1.rc"), "0\n");
+        Files.writeString(dir.resolve("cmtime-acceptor-n100-r2.txt"), "cmtime client killed after 70 s\n");
+        Files.writeString(dir.resolve("cmtime-acceptor-n100-r2.rc"), "137\n");
+        BenchReport.Row row = BenchReport.load(dir, "reference", 100);
+        assertThat(row.passiveSide()).isTrue();
+        assertThat(row.passivePairedRatios()).hasSize(1);
+        assertThat(row.passivePairedRatios().get(0)).isCloseTo(441.75 / 870.16, within(1e-9));
+        assertThat(row.toAcceptor().failures()).hasSize(1).first().asString().startsWith("round 2: exit 137");
+        String text = BenchReport.render(List.of(row), "reference");
+        assertThat(text).contains("cmtime to the acceptor N=100 FAILED round 2: exit 137")
+                .contains("passive-side N=100 reference 114.9 (114.9), cmtime 226.4 (226.4 226.4), paired ratios 0.51"
+                        + " (median 0.51)");
+        assertThat(BenchReport.markdown(List.of(row), "reference")).contains("## The passive side alone");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> passive = (Map<String, Object>) ((List<Map<String, Object>>) BenchReport
+                .json(List.of(row), "reference").get("rows")).get(0).get("passiveSide");
+        assertThat((Double) passive.get("pairedRatioMedian")).isCloseTo(441.75 / 870.16, within(1e-9));
+    }
+
+    @Test
     void aFailedCmtimeRoundIsLeftOutAndNamed() throws IOException {
         cmtimeRound(3, 1, "cmtime-44-c3-no-listener.txt", "0");
         cmtimeRound(3, 2, "cmtime-44-c100.txt", "137");
