@@ -79,6 +79,10 @@ if [[ ${1:-} == --in-lab ]]; then
   rc=0
   "$CTL" test --timeout "$bound" -c "cd $(q "$ROOT") && $envs BENCH_PEER_ACCEPTOR=$(q "$spec") \
     BENCH_CMTIME_TO_ACCEPTOR=$(q "${spec%/*}") benchmarks/bench-in-guest.sh $(q "$OUT") $*" || rc=$?
+  # cmtime's server's CPU (utime and stime, fields 14 and 15, clock ticks) now, before the active side's
+  # pass connects to it too: per connection of cmtime's own client rounds.
+  "$CTL" support -c "read -r -a st < /proc/\$(cat $(q "$OUT/cmtime-server.pid"))/stat 2>/dev/null &&
+    echo \"\${st[13]} \${st[14]} \$(getconf CLK_TCK)\" >$(q "$OUT/cmtime-server.cpu")" >/dev/null 2>&1 || true
   sides=${BENCH_SIDE_NS-$*}
   if [[ -n $sides && $sides != none ]]; then
     abound=600
@@ -93,10 +97,7 @@ if [[ ${1:-} == --in-lab ]]; then
   "$CTL" support --timeout 90 -c "pid=\$(cat $(q "$OUT/acceptor.pid"))
     for i in \$(seq 700); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done
     kill -0 \$pid 2>/dev/null && { echo 'PeerAcceptor did not stop within 70 s'; kill -KILL \$pid; exit 1; }
-    cpid=\$(cat $(q "$OUT/cmtime-server.pid"))
-    # utime and stime (fields 14, 15, clock ticks) of cmtime's server over the whole run
-    read -r -a st < /proc/\$cpid/stat 2>/dev/null && echo \"\${st[13]} \${st[14]} \$(getconf CLK_TCK)\" >$(q "$OUT/cmtime-server.cpu")
-    kill -TERM \$cpid 2>/dev/null; exit 0" || side=1
+    kill -TERM \$(cat $(q "$OUT/cmtime-server.pid")) 2>/dev/null; exit 0" || side=1
   cm_counters test "$OUT/cm-test.after"
   cm_counters support "$OUT/cm-support.after"
   for role in test support; do # the counters that moved, as one line per machine
