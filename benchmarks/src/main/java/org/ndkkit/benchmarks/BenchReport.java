@@ -229,12 +229,8 @@ public final class BenchReport {
         if (refError == null && ref.stream().noneMatch(RoundResult::ok)) {
             refError = "no successful round";
         }
-        return new Row(n, ref, refError, loadCmtime(dir, "cmtime", n), completeConnect, peer, localEndpoint,
+        return new Row(n, ref, refError, loadCmtime(dir, "cmtime", n, false), completeConnect, peer, localEndpoint,
                 loadCmtime(dir, "cmtime-acceptor", n, true));
-    }
-
-    static CmtimeRuns loadCmtime(Path dir, String prefix, int n) throws IOException {
-        return loadCmtime(dir, prefix, n, false);
     }
 
     /** {@code prefix-n<N>-r<k>.*} for k = 1, 2, ... while they exist; {@code optional}: none is no failure. */
@@ -243,11 +239,12 @@ public final class BenchReport {
         List<String> failures = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         for (int k = 1; ; k++) {
-            Path txt = dir.resolve(prefix + "-n" + n + "-r" + k + ".txt");
+            String base = prefix + "-n" + n + "-r" + k;
+            Path txt = dir.resolve(base + ".txt");
             if (!Files.exists(txt)) {
                 break;
             }
-            String rc = readOr(dir.resolve(prefix + "-n" + n + "-r" + k + ".rc"), "?").trim();
+            String rc = readOr(dir.resolve(base + ".rc"), "?").trim();
             String text = Files.readString(txt);
             byRound.add(null);
             try {
@@ -261,8 +258,8 @@ public final class BenchReport {
                     byRound.set(k - 1, o);
                     // Across a link the server runs on the other machine for every round: no server
                     // time, the client's CPU only (as the provider's JVM there is the active side only).
-                    Path server = dir.resolve(prefix + "-n" + n + "-r" + k + ".server-time");
-                    double c = cpuSeconds(dir.resolve(prefix + "-n" + n + "-r" + k + ".client-time"))
+                    Path server = dir.resolve(base + ".server-time");
+                    double c = cpuSeconds(dir.resolve(base + ".client-time"))
                             + (Files.exists(server) ? cpuSeconds(server) : 0);
                     if (!Double.isNaN(c)) {
                         cpu.add(c * 1000.0);

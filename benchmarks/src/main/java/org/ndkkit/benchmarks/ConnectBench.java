@@ -21,7 +21,8 @@ import org.ndkkit.spi.TestbedUnavailableException;
 /**
  * Connection set-up through the provider SPI, timed per step, for N connections over ONE shared
  * endpoint ({@code --local-endpoint dedicated}: each with NdkConnect from a port of its own). Not
- * a microbenchmark: a harness that prints its figures and writes them as JSON for {@link BenchReport}. See benchmarks/README.md for what is timed and how it maps onto cmtime.
+ * a microbenchmark: a harness that prints its figures and writes them as JSON for
+ * {@link BenchReport}. See benchmarks/README.md for what is timed and how it maps onto cmtime.
  *
  * <pre>
  * ConnectBench [--provider NAME] [--n 1,10,100,1000] [--rounds R|auto] [--warmup W] [--out DIR]
