@@ -163,64 +163,76 @@ final class EventLoop {
         }
     }
 
+    /** Whether a failure of the channel or the waiter was reported (once per loop; the loop's thread only). */
+    private boolean reported;
+
     private void run() {
-        boolean reported = false;
         try {
             while (!stopping) {
-                // With a waiter the read never blocks: the thread sleeps below, in the waiter.
-                long wait = waiter != null ? 0 : tasks.isEmpty() ? Math.min(POLL_MS, untilNextTimerMs(POLL_MS)) : 0;
-                RdmaResult<Optional<CmEvent>> r = RdmaCm.nextCmEvent(channel, wait);
-                boolean idle = false;
-                if (r.ok()) {
-                    if (r.value().isPresent()) {
-                        CmEvent ev = r.value().get();
-                        try {
-                            dispatcher.accept(ev);
-                        } catch (Throwable e) {
-                            // The event's text only now: building it for every event cost ~0.1 ms.
-                            report("event " + ev, e);
-                        }
-                    } else {
-                        idle = true;
-                    }
-                } else if (!reported) {
-                    reported = true;
-                    log.problem(name + ": reading the event channel failed: " + r);
-                    sleep(POLL_MS);
-                } else {
-                    sleep(POLL_MS);
-                }
-                runDueTimers();
-                Runnable t;
-                while (!stopping && (t = tasks.poll()) != null) {
-                    safely(t, "task");
-                }
-                if (idle && waiter != null) {
-                    // Declared before the checks: a task posted or a timer scheduled after them sees
-                    // it and wakes the waiter (the eventfd stays readable until the next await),
-                    // so nothing waits for the next event or MAX_WAIT_MS.
-                    sleepState = DECIDING;
-                    if (!stopping && tasks.isEmpty()) {
-                        long sleepMs = untilNextTimerMs(MAX_WAIT_MS);
-                        sleepDeadline = System.nanoTime() + sleepMs * 1_000_000L;
-                        sleepState = SLEEPING;
-                        RdmaResult<Boolean> w = waiter.await(sleepMs);
-                        if (!w.ok()) {
-                            if (!reported) {
-                                reported = true;
-                                log.problem(name + ": waiting on the event channel failed: " + w);
-                            }
-                            sleep(POLL_MS);
-                        }
-                    }
-                    sleepState = AWAKE;
-                }
+                pass();
             }
         } finally {
             if (waiter != null) {
                 waiter.close();
             }
             stopped.countDown();
+        }
+    }
+
+    /**
+     * One pass: an event, the due timers, the posted tasks, then a sleep when there was no event.
+     * Its own method so that the JIT compiles it: a loop in a method called once stays in the
+     * interpreter until its back-edge counter reaches the OSR threshold (60,000 passes under C1),
+     * and that was 6% of this thread's CPU in a benchmark round (perf, two-host lab).
+     */
+    private void pass() {
+        // With a waiter the read never blocks: the thread sleeps below, in the waiter.
+        long wait = waiter != null ? 0 : tasks.isEmpty() ? Math.min(POLL_MS, untilNextTimerMs(POLL_MS)) : 0;
+        RdmaResult<Optional<CmEvent>> r = RdmaCm.nextCmEvent(channel, wait);
+        boolean idle = false;
+        if (r.ok()) {
+            if (r.value().isPresent()) {
+                CmEvent ev = r.value().get();
+                try {
+                    dispatcher.accept(ev);
+                } catch (Throwable e) {
+                    // The event's text only now: building it for every event cost ~0.1 ms.
+                    report("event " + ev, e);
+                }
+            } else {
+                idle = true;
+            }
+        } else if (!reported) {
+            reported = true;
+            log.problem(name + ": reading the event channel failed: " + r);
+            sleep(POLL_MS);
+        } else {
+            sleep(POLL_MS);
+        }
+        runDueTimers();
+        Runnable t;
+        while (!stopping && (t = tasks.poll()) != null) {
+            safely(t, "task");
+        }
+        if (idle && waiter != null) {
+            // Declared before the checks: a task posted or a timer scheduled after them sees
+            // it and wakes the waiter (the eventfd stays readable until the next await),
+            // so nothing waits for the next event or MAX_WAIT_MS.
+            sleepState = DECIDING;
+            if (!stopping && tasks.isEmpty()) {
+                long sleepMs = untilNextTimerMs(MAX_WAIT_MS);
+                sleepDeadline = System.nanoTime() + sleepMs * 1_000_000L;
+                sleepState = SLEEPING;
+                RdmaResult<Boolean> w = waiter.await(sleepMs);
+                if (!w.ok()) {
+                    if (!reported) {
+                        reported = true;
+                        log.problem(name + ": waiting on the event channel failed: " + w);
+                    }
+                    sleep(POLL_MS);
+                }
+            }
+            sleepState = AWAKE;
         }
     }
 
