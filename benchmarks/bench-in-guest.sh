@@ -28,7 +28,10 @@
 # runs on the support machine: cmtime's server already listening on the first PEER address, and a
 # PeerAcceptor on those ports; benchmarks/lab-bench-two-host.sh starts both), and with it
 # BENCH_CMTIME_TO_ACCEPTOR (ADDRESS:PORT: each round's cmtime client runs a second time, against
-# the PeerAcceptor listening there: the passive side alone, in cmtime-acceptor-n<N>-r<k>.*).
+# the PeerAcceptor listening there: the passive side alone, in cmtime-acceptor-n<N>-r<k>.*),
+# BENCH_PERF (a sampling rate in Hz, e.g. 997: perf records the whole guest while the JVMs run,
+# on CLOCK_MONOTONIC, and benchmarks/perf/window-perf.py splits the setup windows' CPU by thread
+# and by where it went, into OUTDIR/perf-windows.txt; the host's perf, through the lab's root).
 # Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
 #
 # Internal: bench-in-guest.sh --cmtime-round OUTDIR N K   runs cmtime round K of N.
@@ -172,6 +175,20 @@ cmtime_run 10 "$OUT/cmtime-warmup"
 log "cmtime warm-up: exit $(cat "$OUT/cmtime-warmup.rc" 2>/dev/null)"
 for n in "${NS[@]}"; do rm -f -- "$(result "$n")" "$OUT/$PROVIDER-n$n.rc" "$OUT"/cmtime-n"$n"-r*.*; done
 
+# BENCH_PERF: the whole guest, every CPU, from before the first JVM to after the last one; the
+# JVMs write the symbols of their compiled code (/tmp/perf-PID.map) when they exit.
+perf_pid=""
+if [[ -n ${BENCH_PERF:-} ]]; then
+  [[ $BENCH_PERF =~ ^[1-9][0-9]{0,4}$ ]] || { echo "bench-in-guest: BENCH_PERF must be a rate in Hz, was '$BENCH_PERF'" >&2; exit 2; }
+  command -v perf >/dev/null || { echo "bench-in-guest: BENCH_PERF needs perf (package linux-perf)" >&2; exit 2; }
+  sysctl -qw kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0 2>/dev/null
+  echo "$BENCH_PERF" >"$OUT/perf.freq"
+  perf record -a -k CLOCK_MONOTONIC -e cpu-clock -F "$BENCH_PERF" -o "$OUT/perf.data" >"$OUT/perf-record.log" 2>&1 &
+  perf_pid=$!
+  BENCH_JVM_OPTS+=(-XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit)
+  log "perf recording the guest at $BENCH_PERF Hz (pid $perf_pid)"
+fi
+
 status=0
 remaining=("${NS[@]}")
 stuck=""
@@ -205,6 +222,22 @@ for ((attempt = 1; ${#remaining[@]} && attempt <= 2 * ${#NS[@]}; attempt++)); do
   remaining=("${left[@]}")
 done
 grep -v '^bench: ' "$OUT/$PROVIDER.log" | sed 's/^/  /'
+if [[ -n $perf_pid ]]; then
+  kill -INT "$perf_pid" 2>/dev/null
+  for ((i = 0; i < 300; i++)); do kill -0 "$perf_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$perf_pid" 2>/dev/null
+  wait "$perf_pid" 2>/dev/null
+  # Symbols resolved here, where the guest's kernel and the JVMs' maps are (bounded: slow under TCG).
+  timeout -s KILL 600 perf script -i "$OUT/perf.data" -F comm,pid,tid,time,ip,sym,dso >"$OUT/perf.txt" 2>"$OUT/perf-script.log" ||
+    log "perf script failed: $(tail -n 1 "$OUT/perf-script.log")"
+  : >"$OUT/perf-windows.txt"
+  for n in "${NS[@]}"; do
+    echo "N=$n:" >>"$OUT/perf-windows.txt"
+    python3 "$ROOT/benchmarks/perf/window-perf.py" "$OUT" --provider "$PROVIDER" --n "$n" >>"$OUT/perf-windows.txt" 2>&1 ||
+      log "window-perf N=$n: $(tail -n 1 "$OUT/perf-windows.txt")"
+  done
+  sed 's/^/  /' "$OUT/perf-windows.txt"
+fi
 
 # cmtime rounds the JVMs never reached (they failed or died before): run them now.
 for n in "${NS[@]}"; do

@@ -31,7 +31,8 @@ T0=$SECONDS
 
 # Also writes benchmarks/target/runtime-classpath.txt (this tree's jars, not ~/.m2's copies, which
 # another build may replace while the lab runs), which bench-in-guest.sh runs with.
-mvn -B -ntp -q install -DskipTests -pl benchmarks -am
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -ntp -q install -DskipTests -pl benchmarks -am
 echo "lab-bench: built in $((SECONDS - T0)) s; N = ${NS[*]}; out $OUT"
 
 # Bound: boot, warm-ups and JVM start (180 s), and per N up to 5 rounds of cmtime and ConnectBench, generously.

@@ -23,7 +23,8 @@ mkdir -p -- "$OUT"
 OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
 
-mvn -B -q install -DskipTests -pl defects -am
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -q install -DskipTests -pl defects -am
 CP_FILE=$(mktemp)
 trap 'rm -f -- "$CP_FILE"' EXIT
 mvn -B -q -pl defects dependency:build-classpath -Dmdep.outputFile="$CP_FILE"

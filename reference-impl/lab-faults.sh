@@ -14,7 +14,8 @@ ERRNO=${2:-5}
 mkdir -p -- "$OUT"
 OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
-mvn -B -q install -DskipTests -pl reference-impl -am
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -q install -DskipTests -pl reference-impl -am
 CP_FILE=$(mktemp)
 trap 'rm -f -- "$CP_FILE"' EXIT
 mvn -B -q -pl reference-impl dependency:build-classpath -Dmdep.outputFile="$CP_FILE"

@@ -18,7 +18,8 @@ OUT=${1:-$ROOT/reference-impl/target/lab-interop}
 mkdir -p -- "$OUT"
 OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
-mvn -B -q install -DskipTests
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -q install -DskipTests
 CP_FILE=$(mktemp)
 trap 'rm -f -- "$CP_FILE"' EXIT
 mvn -B -q -pl reference-impl dependency:build-classpath -Dmdep.outputFile="$CP_FILE"

@@ -23,7 +23,8 @@ OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
 
 t0=$(date +%s.%N)
-mvn -B -q install -DskipTests
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -q install -DskipTests
 CP_FILE=$(mktemp)
 trap 'rm -f -- "$CP_FILE"' EXIT
 mvn -B -q -pl steps dependency:build-classpath -Dmdep.outputFile="$CP_FILE"

@@ -29,7 +29,8 @@ OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
 
 t0=$(date +%s.%N)
-mvn -B -q install -DskipTests -pl reliability -am
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -q install -DskipTests -pl reliability -am
 # target/runtime-classpath.txt is written by the build (maven-dependency-plugin, process-classes).
 CP="reliability/target/classes:$(cat reliability/target/runtime-classpath.txt)"
 t1=$(date +%s.%N)

@@ -16,7 +16,8 @@ mkdir -p -- "$OUT"
 OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
 
-mvn -B -q install -DskipTests -pl steps,providers/agent,cli -am -Dndk.cli.setup.skip=true
+# (NDK_BUILT=1: ./ndk test installed the whole tree once, before its steps)
+[[ ${NDK_BUILT:-} == 1 ]] || mvn -B -q install -DskipTests -pl steps,providers/agent,cli -am -Dndk.cli.setup.skip=true
 CP_FILE=$(mktemp)
 AGENT_PID=
 cleanup() {

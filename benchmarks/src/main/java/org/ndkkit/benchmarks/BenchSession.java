@@ -454,6 +454,10 @@ final class BenchSession implements AutoCloseable {
             }
             setup = last - t0;
             window.commit();
+            // System.nanoTime is CLOCK_MONOTONIC: perf record -k CLOCK_MONOTONIC (BENCH_PERF) stamps its
+            // samples on the same clock, and benchmarks/perf/window-perf.py keeps those in these windows.
+            System.err.println("bench: setup window " + window.round + " N=" + n + ": CLOCK_MONOTONIC " + t0 + " "
+                    + last + " ns");
             cpu.put("process:setup", CpuMeter.processCpuNanos() - setupCpu0);
             CpuMeter.diff(setupThreads0, CpuMeter.threadCpuNanos()).forEach((k, v) -> cpu.put("setup:" + k, v));
             CpuMeter.gc().forEach((k, v) -> cpu.put("setup:" + k, v - gc0.get(k)));

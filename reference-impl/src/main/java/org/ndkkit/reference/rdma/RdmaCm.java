@@ -6,6 +6,8 @@ import com.sun.jna.Pointer;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -646,9 +648,9 @@ public final class RdmaCm {
 
     /**
      * Offsets in {@code struct rdma_cm_event} ({@code param} read as {@code conn}), from the JNA
-     * layouts that StructLayoutTest checks against gcc. The event is read field by field at these
-     * offsets: a JNA {@code RdmaCmEvent.read()} (reflection over the nested union) cost ~0.5 ms per
-     * event in the lab's emulated VM, and a connection has about six events.
+     * layouts that StructLayoutTest checks against gcc. The event is read at these offsets
+     * ({@link EventFields}): a JNA {@code RdmaCmEvent.read()} (reflection over the nested union) cost
+     * ~0.5 ms per event in the lab's emulated VM, and a connection has about six events.
      */
     private static final class EventOffsets {
         static final int ID;
@@ -706,40 +708,63 @@ public final class RdmaCm {
         }
     }
 
+    /**
+     * The fields of a {@code struct rdma_cm_event} ({@code param} as {@code conn}) that the provider
+     * uses, as plain values: native addresses as longs (0 for NULL).
+     */
+    record EventFields(long id, long listenId, int event, int status, long privateData, int privateDataLen,
+                       int responderResources, int initiatorDepth, int flowControl, int retryCount,
+                       int rnrRetryCount, int srq, int qpNum) {
+        /** Bytes from the event's start that hold every field read: up to the end of {@code param.conn}. */
+        static final int SPAN = EventOffsets.CONN + ConnParamOffsets.SIZE;
+
+        /**
+         * Reads them with one copy of the event's first {@link #SPAN} bytes: reading field by field
+         * made a JNA native call per field (14 per event, about 60 per connection), and JNA's
+         * dispatch (of every call) was a tenth of the event thread's user-mode time in the two-host
+         * lab (perf).
+         */
+        static EventFields read(Pointer evp) {
+            ByteBuffer b = ByteBuffer.wrap(evp.getByteArray(0, SPAN)).order(ByteOrder.nativeOrder());
+            int c = EventOffsets.CONN;
+            return new EventFields(address(b, EventOffsets.ID), address(b, EventOffsets.LISTEN_ID),
+                    b.getInt(EventOffsets.EVENT), b.getInt(EventOffsets.STATUS),
+                    address(b, c + ConnParamOffsets.PRIVATE_DATA), b.get(c + ConnParamOffsets.PRIVATE_DATA_LEN) & 0xFF,
+                    b.get(c + ConnParamOffsets.RESPONDER_RESOURCES) & 0xFF,
+                    b.get(c + ConnParamOffsets.INITIATOR_DEPTH) & 0xFF, b.get(c + ConnParamOffsets.FLOW_CONTROL) & 0xFF,
+                    b.get(c + ConnParamOffsets.RETRY_COUNT) & 0xFF, b.get(c + ConnParamOffsets.RNR_RETRY_COUNT) & 0xFF,
+                    b.get(c + ConnParamOffsets.SRQ) & 0xFF, b.getInt(c + ConnParamOffsets.QP_NUM));
+        }
+
+        private static long address(ByteBuffer b, int offset) {
+            return Native.POINTER_SIZE == 8 ? b.getLong(offset) : b.getInt(offset) & 0xFFFF_FFFFL;
+        }
+    }
+
     private static CmEvent copyEvent(Pointer evp, EventChannel channel) {
-        Pointer evId = evp.getPointer(EventOffsets.ID);
-        Pointer evListenId = evp.getPointer(EventOffsets.LISTEN_ID);
-        int event = evp.getInt(EventOffsets.EVENT);
-        int status = evp.getInt(EventOffsets.STATUS);
-        Pointer conn = evp.share(EventOffsets.CONN);
-        Pointer privateData = conn.getPointer(ConnParamOffsets.PRIVATE_DATA);
-        CmId listen = evListenId == null ? null : adopt(evListenId, channel);
+        EventFields f = EventFields.read(evp);
+        int event = f.event();
+        CmId listen = f.listenId() == 0 ? null : adopt(new Pointer(f.listenId()), channel);
         CmId id;
-        if (evId == null) {
+        if (f.id() == 0) {
             id = null;
         } else if (event == CmConstants.RDMA_CM_EVENT_CONNECT_REQUEST) {
             // librdmacm created a new id for the request, on the listener's channel.
-            id = new CmId(evId, channel);
+            id = new CmId(new Pointer(f.id()), channel);
             channel.addDependant();
             LIVE_IDS.put(id.address(), id);
         } else {
-            id = adopt(evId, channel);
+            id = adopt(new Pointer(f.id()), channel);
         }
-        int len = conn.getByte(ConnParamOffsets.PRIVATE_DATA_LEN) & 0xFF;
-        byte[] data = privateData == null || len == 0 ? new byte[0] : privateData.getByteArray(0, len);
+        int len = f.privateDataLen();
+        byte[] data = f.privateData() == 0 || len == 0 ? new byte[0] : new Pointer(f.privateData()).getByteArray(0, len);
         CmId accountedTo = event == CmConstants.RDMA_CM_EVENT_CONNECT_REQUEST && listen != null
                 ? listen : id;
         if (accountedTo != null) {
             accountedTo.unackedEvents().incrementAndGet();
         }
-        return new CmEvent(event, status, id, listen, data, len,
-                conn.getByte(ConnParamOffsets.RESPONDER_RESOURCES) & 0xFF,
-                conn.getByte(ConnParamOffsets.INITIATOR_DEPTH) & 0xFF,
-                conn.getByte(ConnParamOffsets.FLOW_CONTROL) & 0xFF,
-                conn.getByte(ConnParamOffsets.RETRY_COUNT) & 0xFF,
-                conn.getByte(ConnParamOffsets.RNR_RETRY_COUNT) & 0xFF,
-                conn.getByte(ConnParamOffsets.SRQ) & 0xFF,
-                conn.getInt(ConnParamOffsets.QP_NUM), evp, accountedTo);
+        return new CmEvent(event, f.status(), id, listen, data, len, f.responderResources(), f.initiatorDepth(),
+                f.flowControl(), f.retryCount(), f.rnrRetryCount(), f.srq(), f.qpNum(), evp, accountedTo);
     }
 
     /** {@code rdma_ack_cm_event}: frees the native event. A second ack is refused. */
