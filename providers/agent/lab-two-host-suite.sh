@@ -9,7 +9,7 @@
 # its LOCAL host on the test machine and its PEER on the support machine, so every connection
 # crosses the virtual Ethernet link, and the network-fault scenarios disturb that link from the host.
 # Exit status: 0 when the provider came out certified (exit 0, every scenario passed, no waiver),
-# or, when NDK-RUN-ARGS narrow the run with --tags, incomplete (exit 4) with every selected scenario
+# or, when NDK-RUN-ARGS narrow the run with --tags or --scenarios, incomplete (exit 4) with every selected scenario
 # passed; with its report and bundle, and its bundle verifies; 1 otherwise (the run's own code for
 # an environment or usage error).
 set -uo pipefail
@@ -17,7 +17,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${1:?usage: lab-two-host-suite.sh OUTDIR [NDK-RUN-ARGS...]}
 shift
 narrowed=0
-for a in "$@"; do case $a in --tags|--tags=*) narrowed=1 ;; esac; done
+for a in "$@"; do case $a in --tags|--tags=*|--scenarios|--scenarios=*) narrowed=1 ;; esac; done
 mkdir -p -- "$OUT" && OUT=$(cd -- "$OUT" && pwd -P)
 cd -- "$ROOT"
 rm -rf -- "$OUT/cert" "$OUT/cert.lab"

@@ -11,7 +11,9 @@
 #      (the faults are the link's, not an interoperability question, and take most of the time) and
 #      without the state table (each side's own answers in each state, which step 1 certifies; the
 #      pairs are about the exchanges between the two implementations, which the other features
-#      make): every selected scenario must pass (incomplete, exit 4, as a narrowed run is);
+#      make), and of the rest only the scenarios in which a request reached the peer's listener in
+#      step 1's run or REFERENCE-RUN (crossing-scenarios.py; OUTDIR/crossing.txt): every selected
+#      scenario must pass (incomplete, exit 4, as a narrowed run is);
 #   3. when REFERENCE-RUN (an `ndk-cli run` output dir of the reference provider across the same
 #      lab) is given, `ndk-cli compare` of it with step 1's run: where the two implementations
 #      behaved differently, call by call, in OUTDIR/compare.txt (findings, not failures).
@@ -37,8 +39,18 @@ step() { # step NAME ARGS...: one two-host run, timed
   fi
 }
 step rdmacm-c --provider rdmacm-c
-step c-with-java --provider rdmacm-c --support-provider reference --tags "not @network and not @states"
-step java-with-c --provider reference --support-provider rdmacm-c --tags "not @network and not @states"
+# The pairs run the scenarios in which a request reached the peer's listener, in step 1's run or
+# REFERENCE-RUN: in the others the support machine's provider only listens, and the test machine's
+# answers alone, as in its own certification (99 of the 157 scenarios the tags select).
+pair=(--tags "not @network and not @states")
+if providers/native/crossing-scenarios.py "$OUT/rdmacm-c/cert" ${REF:+"$REF"} >"$OUT/crossing.txt"; then
+  pair+=(--scenarios "$OUT/crossing.txt")
+  echo "lab-native-suite: the pairs run $(grep -vc '^#' "$OUT/crossing.txt") scenarios that cross to the peer's listener"
+else
+  echo "lab-native-suite: no run to pick the crossing scenarios from: the pairs run every scenario the tags select"
+fi
+step c-with-java --provider rdmacm-c --support-provider reference "${pair[@]}"
+step java-with-c --provider reference --support-provider rdmacm-c "${pair[@]}"
 if [[ -n $REF && -r $REF/summary.json && -r $OUT/rdmacm-c/cert/summary.json ]]; then
   if cli/ndk-cli compare "$REF" "$OUT/rdmacm-c/cert" --name-a reference --name-b rdmacm-c \
       --json "$OUT/compare.json" >"$OUT/compare.txt" 2>&1; then

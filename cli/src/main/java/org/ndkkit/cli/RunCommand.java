@@ -43,6 +43,7 @@ import org.ndkkit.cli.report.JunitReport;
 import org.ndkkit.cli.report.MarkdownReport;
 import org.ndkkit.cli.report.RunRecord;
 import org.ndkkit.cli.report.SummaryJson;
+import org.ndkkit.cli.spec.CaseList;
 import org.ndkkit.cli.spec.Spec;
 import org.ndkkit.cli.suite.Facts;
 import org.ndkkit.cli.suite.Preflight;
@@ -100,6 +101,12 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-t", "--tags"}, paramLabel = "EXPR",
             description = "Cucumber tag expression selecting scenarios, e.g. '@clause:CSE-SUCCESS or @function:NdkReject'")
     String tags;
+
+    @Option(names = "--scenarios", paramLabel = "FILE",
+            description = "a case list: run only the scenarios it names, one id (file.feature:line, as 'ndk-cli list "
+                    + "scenarios' and summary.json give them) at the start of each line; # starts a comment; with "
+                    + "--tags, those of them the expression selects")
+    Path scenarioList;
 
     @Option(names = "--waivers", paramLabel = "FILE", description = "vendor waiver file, YAML or JSON (repeatable)")
     List<Path> waiverFiles = new ArrayList<>();
@@ -230,15 +237,16 @@ public final class RunCommand implements Callable<Integer> {
         r.providerArtifacts = Artifacts.of(providerPath);
         Spec specFiles = Spec.load(getClass().getClassLoader());
         r.spec = specFiles;
-        List<Spec.Scenario> selected;
+        List<Spec.Scenario> byTags;
         try {
-            selected = specFiles.select(tags);
+            byTags = specFiles.select(tags);
         } catch (IllegalArgumentException e) {
             throw new NdkCli.UsageException(e.getMessage(), e);
         }
-        if (selected.isEmpty()) {
+        if (byTags.isEmpty()) {
             throw new NdkCli.UsageException("--tags '" + tags + "' selects no scenario (see 'ndk-cli list scenarios --tags ...')");
         }
+        List<Spec.Scenario> selected = scenarioList == null ? byTags : listed(byTags, specFiles, r);
         r.tags = tags == null || tags.isBlank() ? null : tags;
         r.selectedCount = selected.size();
         r.selectionComplete = selected.size() == specFiles.scenarios().size();
@@ -404,6 +412,11 @@ public final class RunCommand implements Callable<Integer> {
                 String suffix = attempt == 1 ? "" : "-" + attempt;
                 List<String> cmd = suiteCommand(pp, raw, suffix, tMs, cMs, sMs);
                 cmd.add(1, "-XX:ErrorFile=" + raw.resolve("hs_err_%p.log"));
+                if (attempt == 1 && scenarioList != null) {
+                    Path listed = raw.resolve("scenarios.txt");
+                    Files.write(listed, selected.stream().map(Spec.Scenario::id).toList(), StandardCharsets.UTF_8);
+                    cmd.addAll(List.of("--scenarios", listed.toString()));
+                }
                 if (attempt > 1) {
                     Path rest = raw.resolve("resume" + suffix + ".txt");
                     Files.write(rest, selected.stream().map(Spec.Scenario::id).filter(id -> !verdicts.contains(id)).toList(),
@@ -623,6 +636,7 @@ public final class RunCommand implements Callable<Integer> {
             p.started = r.started;
             p.profile = r.profile;
             p.tags = r.tags;
+            p.scenarioList = r.scenarioList;
             p.selectionComplete = r.selectionComplete;
             p.selectedCount = r.selectedCount;
             p.command = r.command;
@@ -744,9 +758,26 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --scenarios}: those of {@code byTags} the case list names. */
+    private List<Spec.Scenario> listed(List<Spec.Scenario> byTags, Spec specFiles, RunRecord r) {
+        Set<String> listed;
+        try {
+            listed = CaseList.read(scenarioList, specFiles);
+        } catch (IllegalArgumentException e) {
+            throw new NdkCli.UsageException(e.getMessage(), e);
+        }
+        List<Spec.Scenario> selected = byTags.stream().filter(sc -> listed.contains(sc.id())).toList();
+        if (selected.isEmpty()) {
+            throw new NdkCli.UsageException("--scenarios " + scenarioList + " with --tags '" + tags + "' selects no scenario");
+        }
+        r.scenarioList = scenarioList + " (" + listed.size() + " ids)";
+        return selected;
+    }
+
     private void writeSelection(Path file, List<Spec.Scenario> selected, RunRecord r) throws IOException {
         ObjectNode n = json.createObjectNode();
         n.put("tags", r.tags);
+        n.put("scenarioList", r.scenarioList);
         n.put("complete", r.selectionComplete);
         n.set("scenarios", json.valueToTree(selected.stream().map(Spec.Scenario::id).toList()));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), n);

@@ -41,7 +41,11 @@ public final class MarkdownReport {
         }
         row(b, "Kit", r.kitVersion + ", spec sha256 `" + r.spec.specHash() + "`");
         row(b, "Run", r.runId + ", " + r.started + " to " + r.finished + " (" + r.state + ")");
-        row(b, "Selection", (r.tags == null ? "the whole spec" : "tags `" + r.tags + "`") + ": " + r.selectedCount
+        String selection = r.tags == null && r.scenarioList == null ? "the whole spec"
+                : r.tags == null ? "the case list " + r.scenarioList
+                : r.scenarioList == null ? "tags `" + r.tags + "`"
+                : "tags `" + r.tags + "` in the case list " + r.scenarioList;
+        row(b, "Selection", selection + ": " + r.selectedCount
                 + " of " + r.spec.scenarios().size() + " scenarios");
         if (r.settings.get("seed") != null) {
             row(b, "Seed", r.settings.get("seed") + " (every drawn input comes from it: `--seed " + r.settings.get("seed")

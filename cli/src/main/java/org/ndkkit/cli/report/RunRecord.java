@@ -24,6 +24,8 @@ public final class RunRecord {
     public Instant finished;
     public Profile profile;
     public String tags;
+    /** {@code --scenarios}: the case list's path and how many ids it named, or null. */
+    public String scenarioList;
     public boolean selectionComplete;
     public int selectedCount;
     public List<String> command = new ArrayList<>();

@@ -68,6 +68,7 @@ public final class SummaryJson {
         run.put("durationMillis", r.started == null || r.finished == null ? null
                 : r.finished.toEpochMilli() - r.started.toEpochMilli());
         run.put("tags", r.tags);
+        run.put("scenarioList", r.scenarioList);
         run.put("selectionComplete", r.selectionComplete);
         run.put("selected", r.selectedCount);
         run.put("lab", r.lab);
