@@ -45,7 +45,8 @@ step rdmacm-c --provider rdmacm-c
 pair=(--tags "not @network and not @states")
 if providers/native/crossing-scenarios.py "$OUT/rdmacm-c/cert" ${REF:+"$REF"} >"$OUT/crossing.txt"; then
   pair+=(--scenarios "$OUT/crossing.txt")
-  echo "lab-native-suite: the pairs run $(grep -vc '^#' "$OUT/crossing.txt") scenarios that cross to the peer's listener"
+  echo "lab-native-suite: $(grep -vc '^#' "$OUT/crossing.txt") scenarios crossed to the peer's listener" \
+    "($OUT/crossing.txt); the pairs run those the tags keep"
 else
   echo "lab-native-suite: no run to pick the crossing scenarios from: the pairs run every scenario the tags select"
 fi
