@@ -131,7 +131,7 @@ def main():
             rows[("idle", "idle")]["kernel"] += 1
         elif pid in jvm_pids:
             rows[("jvm", "main" if comm == "java" else comm)][cls] += 1
-            if cls not in ("kernel",):
+            if cls != "kernel":
                 syms[(cls, sym)] += 1
         else:
             rows[("other", group_name(comm))][cls] += 1
@@ -164,7 +164,7 @@ def main():
           " (samples in the windows):")
     for (cls, sym), c in syms.most_common(a.top):
         print("  %5d  %-11s %s" % (c, cls, sym[:140]))
-    runs = [p for p in glob.glob(os.path.join(a.out, "cmtime-*n*-r*.txt"))]
+    runs = glob.glob(os.path.join(a.out, "cmtime-*n*-r*.txt"))
     cm_conns = sum(int(re.search(r"-n(\d+)-r", p).group(1)) for p in runs)
     cn = sum(cmtime.values())
     if cn and cm_conns:
