@@ -47,7 +47,7 @@ if [[ ${1:-} == --in-lab ]]; then
   q() { printf '%q' "$1"; }
   "$CTL" support -c "cd $(q "$ROOT") && peer=\${NDK_LAB_PEER%%,*}
     nohup cmtime -b \$peer -p 7471 >$(q "$OUT/cmtime-server.log") 2>&1 </dev/null & echo \$! >$(q "$OUT/cmtime-server.pid")
-    nohup java -XX:TieredStopAtLevel=1 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") -Dndk.provider.backlog=65536 \
+    nohup java -XX:TieredStopAtLevel=1 -XX:TieredCompileTaskTimeout=600000 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") -Dndk.provider.backlog=65536 \
       ${BENCH_ACCEPTOR_JAVA_OPTS:-} -cp $(q "$cp") \
       org.ndkkit.benchmarks.PeerAcceptor --port $ACCEPTOR_PORT --count $count --ready $(q "$OUT/acceptor.ready") \
       --stop-file $(q "$OUT/acceptor.stop") --max-seconds $bound >$(q "$OUT/acceptor.log") 2>&1 </dev/null &

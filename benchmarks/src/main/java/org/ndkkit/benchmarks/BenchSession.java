@@ -388,6 +388,11 @@ final class BenchSession implements AutoCloseable {
         }
     }
 
+    /** The name the JIT compiler's threads have in a round's CPU figures ({@code setup:NAME}). */
+    static final String JIT_THREADS = "jit-compiler";
+    /** The longest wait for the JIT's queue to drain before a window (then the window opens anyway). */
+    static final long JIT_SETTLE_BOUND_MS = 10_000;
+
     /** Rounds run so far, warm-up included (the {@link SetupWindow} events' numbering). */
     private int rounds;
 
@@ -428,6 +433,11 @@ final class BenchSession implements AutoCloseable {
             phases.put("create", System.nanoTime() - p0);
 
             // ---- setup window: every connect issued, then every completion awaited
+            // The JIT's queue is drained first: what the create phase (or an earlier round) queued
+            // would otherwise compile inside the window (see JitCompiler).
+            long settle = JitCompiler.awaitIdle(JIT_SETTLE_BOUND_MS);
+            phases.put("jitSettle", Math.abs(settle));
+            Map<String, Long> jit0 = JitCompiler.cpuNanos();
             long setupCpu0 = CpuMeter.processCpuNanos();
             Map<String, Long> setupThreads0 = CpuMeter.threadCpuNanos();
             Map<String, Long> gc0 = CpuMeter.gc();
@@ -459,6 +469,11 @@ final class BenchSession implements AutoCloseable {
             System.err.println("bench: setup window " + window.round + " N=" + n + ": CLOCK_MONOTONIC " + t0 + " "
                     + last + " ns");
             cpu.put("process:setup", CpuMeter.processCpuNanos() - setupCpu0);
+            long jit = JitCompiler.cpuBetween(jit0, JitCompiler.cpuNanos());
+            if (jit >= 0) {
+                // Kept at 0 too: a 0 is the evidence that the window measured no compilation.
+                cpu.put("setup:" + JIT_THREADS, jit);
+            }
             CpuMeter.diff(setupThreads0, CpuMeter.threadCpuNanos()).forEach((k, v) -> cpu.put("setup:" + k, v));
             CpuMeter.gc().forEach((k, v) -> cpu.put("setup:" + k, v - gc0.get(k)));
             phases.put("connect", maxOf(r.end[CONNECT]) - t0);

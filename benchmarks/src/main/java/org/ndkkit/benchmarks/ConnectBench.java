@@ -75,6 +75,13 @@ public final class ConnectBench {
      */
     static final int WARMUP_SMALL = 200;
     static final int WARMUP_SMALL_ROUND = 10;
+    /**
+     * The JIT compiler's CPU in a warm-up window below which the warm-up ends: one clock tick
+     * (Linux counts thread CPU in 10 ms ticks), i.e. none that can be seen.
+     */
+    static final long JIT_QUIET_NANOS = 10_000_000L;
+    /** At most this many more warm-up rounds of {@link #WARMUP_ROUND} wait for the JIT to be idle. */
+    static final int WARMUP_JIT_ROUNDS = 10;
 
     public static void main(String[] args) throws IOException {
         String providerName = "reference";
@@ -160,10 +167,33 @@ public final class ConnectBench {
                 int n = done < warmup ? Math.min(WARMUP_ROUND, warmup - done) : Math.min(WARMUP_SMALL_ROUND, total - done);
                 session.ensureListeners(n);
                 RoundResult warm = session.round(n);
+                run.lastWarmupJitNanos = warm.cpuNanos().getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L);
                 done += n;
                 run.warmupError = warm.ok() ? null : warm.error();
                 trace("warm-up, " + done + " of " + total + " connections: " + (warm.ok()
                         ? String.format(Locale.ROOT, "%.1f conn/s", warm.rate()) : "FAILED: " + warm.error()));
+            }
+            // Then rounds of 100 until one's window sees the JIT compiler idle (bounded): a method that
+            // reaches its threshold only in a measured round is compiled inside its window. A round
+            // of 10 says little (few methods reach a threshold in it), hence at least one of 100.
+            for (int extra = 0; warmup > 0 && run.warmupError == null && !session.broken(); extra++) {
+                long jit = run.lastWarmupJitNanos;
+                if (extra > 0 && jit <= JIT_QUIET_NANOS) { // -1: the compiler's threads cannot be read
+                    break;
+                }
+                if (extra == WARMUP_JIT_ROUNDS) {
+                    trace("warm-up: the JIT compiler still ran " + jit / 1_000_000 + " ms in the last window after "
+                            + extra + " more rounds; measuring anyway");
+                    break;
+                }
+                session.ensureListeners(WARMUP_ROUND);
+                RoundResult warm = session.round(WARMUP_ROUND);
+                run.warmupError = warm.ok() ? null : warm.error();
+                run.warmupExtra += WARMUP_ROUND;
+                run.lastWarmupJitNanos = warm.cpuNanos().getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L);
+                trace("warm-up, " + run.warmupExtra + " more connections until the JIT is idle: " + (warm.ok()
+                        ? String.format(Locale.ROOT, "%.1f conn/s, the JIT compiler %d ms in the window", warm.rate(),
+                                run.lastWarmupJitNanos / 1_000_000) : "FAILED: " + warm.error()));
             }
             for (int n : ns) {
                 if (session.broken()) {
@@ -197,6 +227,10 @@ public final class ConnectBench {
         final NdkProvider provider;
         final int warmup;
         String warmupError;
+        /** Warm-up connections made after the fixed warm-up, waiting for a window without the JIT. */
+        int warmupExtra;
+        /** The JIT compiler's CPU in the last warm-up window (ns; -1: not known). */
+        long lastWarmupJitNanos = -1;
 
         Run(Path out, String name, NdkProvider provider, int warmup, BenchSession.CompletionMode completionMode,
             BenchSession.LocalEndpoint localEndpoint, String peerSide) {
@@ -232,7 +266,9 @@ public final class ConnectBench {
                     RoundResult rr = session.round(n);
                     results.add(rr);
                     System.out.printf(Locale.ROOT, "bench %s N=%d round %d: %s%n", name, n, k, rr.ok()
-                            ? String.format(Locale.ROOT, "setup %.1f ms, %.1f conn/s", Stats.ms(rr.setupNanos()), rr.rate())
+                            ? String.format(Locale.ROOT, "setup %.1f ms, %.1f conn/s, JIT compiler %.0f ms in the window",
+                                    Stats.ms(rr.setupNanos()), rr.rate(),
+                                    Stats.ms(rr.cpuNanos().getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L)))
                             : "FAILED: " + rr.error());
                     if (!rr.ok()) {
                         error = "round " + k + ": " + rr.error();
@@ -262,6 +298,8 @@ public final class ConnectBench {
             m.put("rounds", rounds);
             m.put("warmup", warmup);
             m.put("warmupError", warmupError);
+            m.put("warmupExtra", warmupExtra);
+            m.put("warmupLastJitNanos", lastWarmupJitNanos);
             m.put("completeConnect", completionMode.label());
             m.put("localEndpoint", localEndpoint.label());
             m.put("peer", peerSide);

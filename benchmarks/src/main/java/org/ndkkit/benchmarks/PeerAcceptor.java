@@ -167,6 +167,7 @@ public final class PeerAcceptor {
         // CPU from here on: the accepts (warm-up rounds included), not the JVM's start.
         long cpu0 = CpuMeter.processCpuNanos();
         Map<String, Long> threads0 = CpuMeter.threadCpuNanos();
+        Map<String, Long> jit0 = JitCompiler.cpuNanos();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
         // Once a second: the stop file lies on the lab's shared folder, where a look costs the
         // support machine's one vCPU a round trip to the host (every 100 ms it was ~8% of the
@@ -177,7 +178,11 @@ public final class PeerAcceptor {
         // Before stop(): the acceptor's and closer's threads end there, and a thread that ended has
         // no CPU figure any more.
         long cpu = CpuMeter.processCpuNanos() - cpu0;
-        Map<String, Long> threads = CpuMeter.diff(threads0, CpuMeter.threadCpuNanos());
+        Map<String, Long> threads = new java.util.TreeMap<>(CpuMeter.diff(threads0, CpuMeter.threadCpuNanos()));
+        long jit = JitCompiler.cpuBetween(jit0, JitCompiler.cpuNanos());
+        if (jit >= 0) {
+            threads.put(BenchSession.JIT_THREADS, jit); // JVM threads that ThreadMXBean does not list
+        }
         String summary = a.stop();
         System.out.println("peer-acceptor: " + (Files.exists(stop) ? "stopped" : "time up after " + maxSeconds + " s")
                 + "; " + summary);
