@@ -390,7 +390,7 @@ final class BenchSession implements AutoCloseable {
 
     /** The name the JIT compiler's threads have in a round's CPU figures ({@code setup:NAME}). */
     static final String JIT_THREADS = "jit-compiler";
-    /** The longest wait for the JIT's queue to drain before a window (then the window opens anyway). */
+    /** The longest wait for an idle JIT compiler before a window (then the window opens anyway). */
     static final long JIT_SETTLE_BOUND_MS = 10_000;
 
     /** Rounds run so far, warm-up included (the {@link SetupWindow} events' numbering). */
@@ -433,7 +433,7 @@ final class BenchSession implements AutoCloseable {
             phases.put("create", System.nanoTime() - p0);
 
             // ---- setup window: every connect issued, then every completion awaited
-            // The JIT's queue is drained first: what the create phase (or an earlier round) queued
+            // The JIT compiler goes idle first: what the create phase (or an earlier round) queued
             // would otherwise compile inside the window (see JitCompiler).
             long settle = JitCompiler.awaitIdle(JIT_SETTLE_BOUND_MS);
             phases.put("jitSettle", Math.abs(settle));

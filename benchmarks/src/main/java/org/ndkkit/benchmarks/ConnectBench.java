@@ -165,11 +165,8 @@ public final class ConnectBench {
             int total = warmup == 0 ? 0 : warmup + WARMUP_SMALL;
             for (int done = 0; done < total && run.warmupError == null && !session.broken(); ) {
                 int n = done < warmup ? Math.min(WARMUP_ROUND, warmup - done) : Math.min(WARMUP_SMALL_ROUND, total - done);
-                session.ensureListeners(n);
-                RoundResult warm = session.round(n);
-                run.lastWarmupJitNanos = warm.cpuNanos().getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L);
+                RoundResult warm = run.warmupRound(session, n);
                 done += n;
-                run.warmupError = warm.ok() ? null : warm.error();
                 trace("warm-up, " + done + " of " + total + " connections: " + (warm.ok()
                         ? String.format(Locale.ROOT, "%.1f conn/s", warm.rate()) : "FAILED: " + warm.error()));
             }
@@ -186,11 +183,9 @@ public final class ConnectBench {
                             + extra + " more rounds; measuring anyway");
                     break;
                 }
-                session.ensureListeners(WARMUP_ROUND);
-                RoundResult warm = session.round(WARMUP_ROUND);
-                run.warmupError = warm.ok() ? null : warm.error();
+                RoundResult warm = run.warmupRound(session, WARMUP_ROUND);
                 run.warmupExtra += WARMUP_ROUND;
-                run.lastWarmupJitNanos = warm.cpuNanos().getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L);
+                run.lastWarmupJitNanos = warm.jitCompilerNanos();
                 trace("warm-up, " + run.warmupExtra + " more connections until the JIT is idle: " + (warm.ok()
                         ? String.format(Locale.ROOT, "%.1f conn/s, the JIT compiler %d ms in the window", warm.rate(),
                                 run.lastWarmupJitNanos / 1_000_000) : "FAILED: " + warm.error()));
@@ -232,6 +227,14 @@ public final class ConnectBench {
         /** The JIT compiler's CPU in the last warm-up window (ns; -1: not known). */
         long lastWarmupJitNanos = -1;
 
+        /** One warm-up round of {@code n}, its listeners made first; a failure is kept as the warm-up's. */
+        RoundResult warmupRound(BenchSession session, int n) {
+            session.ensureListeners(n);
+            RoundResult warm = session.round(n);
+            warmupError = warm.ok() ? null : warm.error();
+            return warm;
+        }
+
         Run(Path out, String name, NdkProvider provider, int warmup, BenchSession.CompletionMode completionMode,
             BenchSession.LocalEndpoint localEndpoint, String peerSide) {
             this.completionMode = completionMode;
@@ -268,7 +271,7 @@ public final class ConnectBench {
                     System.out.printf(Locale.ROOT, "bench %s N=%d round %d: %s%n", name, n, k, rr.ok()
                             ? String.format(Locale.ROOT, "setup %.1f ms, %.1f conn/s, JIT compiler %.0f ms in the window",
                                     Stats.ms(rr.setupNanos()), rr.rate(),
-                                    Stats.ms(rr.cpuNanos().getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L)))
+                                    Stats.ms(rr.jitCompilerNanos()))
                             : "FAILED: " + rr.error());
                     if (!rr.ok()) {
                         error = "round " + k + ": " + rr.error();

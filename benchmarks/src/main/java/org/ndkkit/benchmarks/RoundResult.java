@@ -24,6 +24,11 @@ public record RoundResult(int n, String error, long setupNanos, Map<String, long
         return error == null;
     }
 
+    /** The JIT compiler's CPU in the setup window (ns), or -1 when its threads could not be read. */
+    public long jitCompilerNanos() {
+        return cpuNanos.getOrDefault("setup:" + BenchSession.JIT_THREADS, -1L);
+    }
+
     /** Connections per second over the setup window. */
     public double rate() {
         return ok() ? Stats.rate(n, setupNanos) : Double.NaN;
