@@ -240,7 +240,7 @@ if [[ -n $perf_pid ]]; then
   : >"$OUT/perf-windows.txt"
   for n in "${NS[@]}"; do
     echo "N=$n:" >>"$OUT/perf-windows.txt"
-    python3 "$ROOT/benchmarks/perf/window-perf.py" "$OUT" --provider "$PROVIDER" --n "$n" >>"$OUT/perf-windows.txt" 2>&1 ||
+    python3 "$ROOT/benchmarks/perf/window-perf.py" "$OUT" --provider "$PROVIDER" --n "$n" --kernel-top 8 >>"$OUT/perf-windows.txt" 2>&1 ||
       log "window-perf N=$n: $(tail -n 1 "$OUT/perf-windows.txt")"
   done
   sed 's/^/  /' "$OUT/perf-windows.txt"

@@ -22,7 +22,9 @@
 # table by side, the acceptor's summary and the IB CM's counters that moved on each machine.
 # BENCH_* settings reach the guest script as in lab-bench.sh;
 # BENCH_ACCEPTOR_JAVA_OPTS (split on spaces) go to the support machine's PeerAcceptor JVM, e.g. a
-# JFR recording (benchmarks/README.md, "Scale").
+# JFR recording (benchmarks/README.md, "Scale"). BENCH_ACCEPTOR_PERF (a rate in Hz, e.g. 997): perf
+# records the support machine while both servers serve the both-sides and passive-side rounds, and
+# perf/process-perf.py says where each server's CPU went per connection (support-perf-processes.txt).
 # Exit status: the guest script's (0 = every N has both rates), 1 when the support machine's
 # side failed, or lab/run's 124/125.
 #
@@ -45,10 +47,21 @@ if [[ ${1:-} == --in-lab ]]; then
   bound=600
   for n in "$@"; do bound=$((bound + 5 * (80 + n / 5) + 5 * (10 + n / 20))); done
   q() { printf '%q' "$1"; }
+  # BENCH_ACCEPTOR_PERF: perf records the whole support machine from before its two servers start to
+  # after cmtime's own client rounds (before the active side's pass, which connects to cmtime's server
+  # too); the acceptor JVM writes its compiled code's symbols when it exits.
+  perf_start="" acceptor_opts=${BENCH_ACCEPTOR_JAVA_OPTS:-}
+  if [[ -n ${BENCH_ACCEPTOR_PERF:-} ]]; then
+    perf_start="sysctl -qw kernel.perf_event_paranoid=-1 kernel.kptr_restrict=0 2>/dev/null
+    nohup perf record -a -k CLOCK_MONOTONIC -e cpu-clock -F $BENCH_ACCEPTOR_PERF -o $(q "$OUT/support-perf.data") \
+      >$(q "$OUT/support-perf-record.log") 2>&1 </dev/null & echo \$! >$(q "$OUT/support-perf.pid"); sleep 2"
+    acceptor_opts+=" -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit"
+  fi
   "$CTL" support -c "cd $(q "$ROOT") && peer=\${NDK_LAB_PEER%%,*}
+    $perf_start
     nohup cmtime -b \$peer -p 7471 >$(q "$OUT/cmtime-server.log") 2>&1 </dev/null & echo \$! >$(q "$OUT/cmtime-server.pid")
     nohup java -XX:TieredStopAtLevel=1 -XX:TieredCompileTaskTimeout=600000 -XX:ErrorFile=$(q "$OUT/hs_err_acceptor_%p.log") -Dndk.provider.backlog=65536 \
-      ${BENCH_ACCEPTOR_JAVA_OPTS:-} -cp $(q "$cp") \
+      $acceptor_opts -cp $(q "$cp") \
       org.ndkkit.benchmarks.PeerAcceptor --port $ACCEPTOR_PORT --count $count --ready $(q "$OUT/acceptor.ready") \
       --stop-file $(q "$OUT/acceptor.stop") --max-seconds $bound >$(q "$OUT/acceptor.log") 2>&1 </dev/null &
     echo \$! >$(q "$OUT/acceptor.pid")"
@@ -83,6 +96,11 @@ if [[ ${1:-} == --in-lab ]]; then
   # pass connects to it too: per connection of cmtime's own client rounds.
   "$CTL" support -c "read -r -a st < /proc/\$(cat $(q "$OUT/cmtime-server.pid"))/stat 2>/dev/null &&
     echo \"\${st[13]} \${st[14]} \$(getconf CLK_TCK)\" >$(q "$OUT/cmtime-server.cpu")" >/dev/null 2>&1 || true
+  if [[ -n ${BENCH_ACCEPTOR_PERF:-} ]]; then
+    "$CTL" support --timeout 60 -c "pid=\$(cat $(q "$OUT/support-perf.pid")); kill -INT \$pid
+      for i in \$(seq 300); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done; kill -KILL \$pid 2>/dev/null; true" ||
+      log "stopping the support machine's perf failed"
+  fi
   sides=${BENCH_SIDE_NS-$*}
   if [[ -n $sides && $sides != none ]]; then
     abound=600
@@ -98,6 +116,11 @@ if [[ ${1:-} == --in-lab ]]; then
     for i in \$(seq 700); do kill -0 \$pid 2>/dev/null || break; sleep 0.1; done
     kill -0 \$pid 2>/dev/null && { echo 'PeerAcceptor did not stop within 70 s'; kill -KILL \$pid; exit 1; }
     kill -TERM \$(cat $(q "$OUT/cmtime-server.pid")) 2>/dev/null; exit 0" || side=1
+  if [[ -n ${BENCH_ACCEPTOR_PERF:-} ]]; then # symbols resolved there, where the kernel and the JVM's map are
+    "$CTL" support --timeout 900 -c "timeout -s KILL 800 perf script -i $(q "$OUT/support-perf.data") \
+      -F comm,pid,tid,time,ip,sym,dso >$(q "$OUT/support-perf.txt") 2>$(q "$OUT/support-perf-script.log")" ||
+      log "perf script on the support machine failed: $(tail -n 1 -- "$OUT/support-perf-script.log" 2>/dev/null)"
+  fi
   cm_counters test "$OUT/cm-test.after"
   cm_counters support "$OUT/cm-support.after"
   for role in test support; do # the counters that moved, as one line per machine
@@ -114,6 +137,13 @@ if [[ ${1:-} == --in-lab ]]; then
     for f in "$OUT"/cmtime-n*-r*.txt; do [[ -e $f ]] || continue; f=${f##*/cmtime-n}; conns=$((conns + ${f%%-r*})); done
     awk -v u="$ut" -v s="$stt" -v hz="$hz" -v c="$conns" 'BEGIN { printf "cmtime-server-cpu: %.1f s for %d connections, %.2f ms per connection (user %.2f)\n", (u + s) / hz, c, (u + s) / hz * 1000 / c, u / hz * 1000 / c }' |
       tee -a -- "$OUT/acceptor.log"
+  fi
+  if [[ -s $OUT/support-perf.txt ]]; then
+    accepted=$(sed -n 's/^peer-acceptor: .*accepted \([0-9]*\),.*/\1/p' -- "$OUT/acceptor.log")
+    python3 "$ROOT/benchmarks/perf/process-perf.py" "$OUT/support-perf.txt" --freq "$BENCH_ACCEPTOR_PERF" \
+      --process "PeerAcceptor=peer-acceptor:${accepted:-0}" --process "cmtime-server=cmtime:${conns:-0}" --timeline 0.5 \
+      >"$OUT/support-perf-processes.txt" 2>&1 || log "process-perf: $(tail -n 1 -- "$OUT/support-perf-processes.txt")"
+    sed '/^timeline/,/^$/d; s/^/  /' -- "$OUT/support-perf-processes.txt"
   fi
   grep -q '^peer-acceptor: .* failures 0$' -- "$OUT/acceptor.log" || side=1
   ((side == 0)) || log "the support machine's side failed: see $OUT/acceptor.log"
@@ -132,6 +162,10 @@ for n in "${NS[@]}"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "lab-bench-two-host: N must be a positive integer: '$n'" >&2; exit 2; }
   ((n <= 10000)) || { echo "lab-bench-two-host: N above 10000 needs more ports than the acceptor takes" >&2; exit 2; }
 done
+if [[ -n ${BENCH_ACCEPTOR_PERF:-} && ! $BENCH_ACCEPTOR_PERF =~ ^[1-9][0-9]{0,4}$ ]]; then
+  echo "lab-bench-two-host: BENCH_ACCEPTOR_PERF must be a rate in Hz, was '$BENCH_ACCEPTOR_PERF'" >&2
+  exit 2
+fi
 if [[ ${BENCH_SIDE_NS-} != none ]]; then
   for n in ${BENCH_SIDE_NS-}; do
     [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "lab-bench-two-host: BENCH_SIDE_NS must be N values or none: '$n'" >&2; exit 2; }

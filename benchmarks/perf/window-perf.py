@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""benchmarks/perf/window-perf.py OUTDIR [--n N] [--top K] [--provider NAME]
+"""benchmarks/perf/window-perf.py OUTDIR [--n N] [--top K] [--kernel-top K] [--provider NAME]
 
 Where the CPU of the benchmark's guest went during the setup windows, from a system-wide perf
 recording (bench-in-guest.sh with BENCH_PERF set writes OUTDIR/perf.txt, `perf script` of a
@@ -70,6 +70,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--n", type=int, help="only the rounds of this many connections")
     ap.add_argument("--top", type=int, default=12, help="user-mode symbols to list for the JVM")
+    ap.add_argument("--kernel-top", type=int, default=0, metavar="K",
+                    help="also list each JVM thread's K hottest kernel symbols (e.g. which system call grows with N)")
     ap.add_argument("--provider", default="reference")
     ap.add_argument("--freq", type=float, help="the sampling rate (default: OUTDIR/perf.freq, else 997)")
     a = ap.parse_args()
@@ -106,6 +108,7 @@ def main():
     jvm_pids, comm_of = set(), {}
     rows = collections.defaultdict(collections.Counter)  # (kind, name) -> class -> samples
     syms = collections.Counter()
+    ksyms = collections.defaultdict(collections.Counter)  # JVM thread -> kernel symbol -> samples
     cmtime = collections.Counter()
     total = unparsed = 0
     with open(perf_txt, errors="replace") as f:
@@ -133,6 +136,8 @@ def main():
             rows[("jvm", "main" if comm == "java" else comm)][cls] += 1
             if cls != "kernel":
                 syms[(cls, sym)] += 1
+            else:
+                ksyms["main" if comm == "java" else comm][sym] += 1
         else:
             rows[("other", group_name(comm))][cls] += 1
     if not total:
@@ -164,6 +169,12 @@ def main():
           " (samples in the windows):")
     for (cls, sym), c in syms.most_common(a.top):
         print("  %5d  %-11s %s" % (c, cls, sym[:140]))
+    if a.kernel_top:
+        print(f"the JVM's hottest kernel symbols by thread, ms per connection (samples):")
+        for name, c in sorted(ksyms.items(), key=lambda kv: -sum(kv[1].values())):
+            if sum(c.values()) / total < 0.01:
+                continue
+            print("  " + name + ": " + ", ".join("%s %.3f (%d)" % (sym, ms(n), n) for sym, n in c.most_common(a.kernel_top)))
     runs = glob.glob(os.path.join(a.out, "cmtime-*n*-r*.txt"))
     cm_conns = sum(int(re.search(r"-n(\d+)-r", p).group(1)) for p in runs)
     cn = sum(cmtime.values())
