@@ -30,7 +30,7 @@
 # BENCH_CMTIME_TO_ACCEPTOR (ADDRESS:PORT: each round's cmtime client runs a second time, against
 # the PeerAcceptor listening there: the passive side alone, in cmtime-acceptor-n<N>-r<k>.*),
 # BENCH_PERF (a sampling rate in Hz, e.g. 997: perf records the whole guest while the JVMs run,
-# on CLOCK_MONOTONIC, and benchmarks/perf/window-perf.py splits the setup windows' CPU by thread
+# on CLOCK_MONOTONIC, and benchmarks/perf/window-perf.py splits the setup windows' CPU, then the close phases', by thread
 # and by where it went, into OUTDIR/perf-windows.txt; the host's perf, through the lab's root).
 # Exit status: 0 when every N has a rate from both programs, 1 otherwise, 2 on a usage error.
 #
@@ -238,10 +238,13 @@ if [[ -n $perf_pid ]]; then
   timeout -s KILL 600 perf script -i "$OUT/perf.data" -F comm,pid,tid,time,ip,sym,dso >"$OUT/perf.txt" 2>"$OUT/perf-script.log" ||
     log "perf script failed: $(tail -n 1 "$OUT/perf-script.log")"
   : >"$OUT/perf-windows.txt"
-  for n in "${NS[@]}"; do
-    echo "N=$n:" >>"$OUT/perf-windows.txt"
-    python3 "$ROOT/benchmarks/perf/window-perf.py" "$OUT" --provider "$PROVIDER" --n "$n" --kernel-top 8 >>"$OUT/perf-windows.txt" 2>&1 ||
-      log "window-perf N=$n: $(tail -n 1 "$OUT/perf-windows.txt")"
+  for phase in setup close; do # the close phase too: what a round's closes cost, per connection
+    for n in "${NS[@]}"; do
+      echo "N=$n, $phase:" >>"$OUT/perf-windows.txt"
+      python3 "$ROOT/benchmarks/perf/window-perf.py" "$OUT" --provider "$PROVIDER" --n "$n" --phase "$phase" \
+        --kernel-top 8 >>"$OUT/perf-windows.txt" 2>&1 ||
+        log "window-perf N=$n $phase: $(tail -n 1 "$OUT/perf-windows.txt")"
+    done
   done
   sed 's/^/  /' "$OUT/perf-windows.txt"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# benchmarks/perf/process-perf-selftest.sh: process-perf.py on a made-up `perf script` text whose
-# figures are known, so that a change in how samples are parsed, classed, divided or cut (--from,
+# benchmarks/perf/process-perf-selftest.sh: process-perf.py and window-perf.py on made-up `perf
+# script` texts (and a made-up ConnectBench log) whose figures are known, so that a change in how samples are parsed, classed, divided or cut (--from,
 # --to) shows here and not as a wrong reading of a lab run. No lab, no perf; about a second.
 set -euo pipefail
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -53,4 +53,33 @@ grep -Eq '^ +0\.50 +2 +4 +0 +5$' <<<"$out" || fail "timeline's second bin wrong:
 rc=0
 run --process jvm=peer-acceptor >/dev/null 2>&1 || rc=$?
 ((rc == 2)) || fail "--process without a connection count must be refused (exit 2), was $rc"
-echo "process-perf-selftest: passed"
+
+# window-perf.py: the samples inside one phase's windows of the measured rounds. Round 1 is a
+# warm-up round (its trace line follows its windows), round 2 is measured: setup 100-101 s, close
+# 102-103 s. The JVM (its completer thread names it) has 3 samples in round 2's setup window, 1 in
+# its close window and 5 in round 1's windows, which must not count.
+w=$tmp/wp
+mkdir -p "$w"
+cat >"$w/reference.log" <<'LOG'
+bench: setup window 1 N=2: CLOCK_MONOTONIC 90000000000 91000000000 ns
+bench: close window 1 N=2: CLOCK_MONOTONIC 92000000000 93000000000 ns
+bench: 9.0 s after JVM start: warm-up, 2 of 2 connections: 5.0 conn/s
+bench: setup window 2 N=2: CLOCK_MONOTONIC 100000000000 101000000000 ns
+bench: close window 2 N=2: CLOCK_MONOTONIC 102000000000 103000000000 ns
+LOG
+{
+  for t in 90.1 90.2 92.1 92.2 92.3; do printf ' bench-completer    10/11      %s00001:  ffffffff81000000 clear_page_erms ([kernel.kallsyms])\n' "$t"; done
+  for t in 100.1 100.2; do printf ' bench-completer    10/11     %s00001:  ffffffff81000000 clear_page_erms ([kernel.kallsyms])\n' "$t"; done
+  printf '            java    10/10     100.300001:  ffffffff81000000 cma_check_port.isra.0 ([kernel.kallsyms])\n'
+  printf ' bench-completer    10/11     102.500001:  ffffffff81000000 ucma_destroy_private_ctx ([kernel.kallsyms])\n'
+} >"$w/perf.txt"
+echo 1000 >"$w/perf.freq"
+wrun() { python3 "$here/window-perf.py" "$w" --kernel-top 2 "$@"; }
+out=$(wrun)
+# setup: 3 samples = 3 ms over 2 connections = 1.500 ms; main's kernel symbol listed
+grep -Eq '^JVM, all threads +1\.500 ' <<<"$out" || fail "window-perf setup total wrong: $out"
+grep -q 'main: cma_check_port.isra.0 0.500 (1)' <<<"$out" || fail "window-perf kernel symbols wrong: $out"
+out=$(wrun --phase close)
+grep -Eq '^JVM, all threads +0\.500 ' <<<"$out" || fail "window-perf close total wrong: $out"
+grep -q 'perf in the close windows: 1 rounds' <<<"$out" || fail "window-perf close windows wrong: $out"
+echo "process-perf-selftest: passed (process-perf.py and window-perf.py)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""benchmarks/perf/window-perf.py OUTDIR [--n N] [--top K] [--kernel-top K] [--provider NAME]
+"""benchmarks/perf/window-perf.py OUTDIR [--n N] [--phase setup|close] [--top K] [--kernel-top K] [--provider NAME]
 
 Where the CPU of the benchmark's guest went during the setup windows, from a system-wide perf
 recording (bench-in-guest.sh with BENCH_PERF set writes OUTDIR/perf.txt, `perf script` of a
@@ -8,9 +8,10 @@ everything on the vCPU: the JVM's threads split by where their time went (the ke
 Java, the interpreter, the JVM's runtime, JNA's dispatch, libc, rdma-core), the other processes
 and kernel threads (softirq, kworkers) that share the vCPU, and the idle time.
 
-The windows come from the ConnectBench log (OUTDIR/PROVIDER.log): one line per round,
-"bench: setup window R N=n: CLOCK_MONOTONIC T0 T1 ns"; the warm-up's rounds are left out, --n
-keeps the rounds of that size. Figures are ms per connection of those rounds (samples / the
+The windows come from the ConnectBench log (OUTDIR/PROVIDER.log): per round,
+"bench: setup window R N=n: CLOCK_MONOTONIC T0 T1 ns" and "bench: close window R ..." (the round's
+closes; --phase close keeps those instead); the warm-up's rounds are left out, --n keeps the rounds
+of that size. Figures are ms per connection of those rounds (samples / the
 sampling rate / connections) and the share of all samples in the windows. cmtime's processes are
 summed over their whole runs (perf cannot see cmtime's phases), per connection of its rounds
 (OUTDIR/cmtime-*n<N>-r<k>.txt; bench-in-guest.sh's warm-up run is before the recording).
@@ -24,7 +25,7 @@ import re
 import sys
 
 LINE = re.compile(r"^\s*(.+?)\s+(\d+)/(\d+)\s+(\d+\.\d+):\s+(?:\d+\s+\S+:\s+)?([0-9a-f]+)\s+(.*?)\s+\((.*)\)\s*$")
-WINDOW = re.compile(r"^bench: setup window (\d+) N=(\d+): CLOCK_MONOTONIC (\d+) (\d+) ns")
+WINDOW = re.compile(r"^bench: (setup|close) window (\d+) N=(\d+): CLOCK_MONOTONIC (\d+) (\d+) ns")
 CLASSES = ["kernel", "java", "interpreter", "libjvm", "jna", "libc", "rdma-core", "other"]
 
 
@@ -47,17 +48,20 @@ def dso_class(dso, sym):
     return "other"
 
 
-def windows(log, only_n):
-    """[(t0, t1, n)] of the measured rounds (not the warm-up's), in seconds of CLOCK_MONOTONIC."""
-    found = []
+def windows(log, only_n, phase="setup"):
+    """[(t0, t1, n)] of the measured rounds' windows of one phase (setup: first connect to last
+    complete-connect; close: the round's closes), not the warm-up's, in seconds of CLOCK_MONOTONIC."""
+    found, warm = [], set()
     with open(log, errors="replace") as f:
         for line in f:
             m = WINDOW.match(line.strip())
             if m:
-                found.append([int(m.group(3)) / 1e9, int(m.group(4)) / 1e9, int(m.group(2)), False])
+                found.append((m.group(1), int(m.group(2)), int(m.group(4)) / 1e9, int(m.group(5)) / 1e9,
+                              int(m.group(3))))
             elif "warm-up, " in line and found:
-                found[-1][3] = True  # the trace line ConnectBench prints after each warm-up round
-    return [(a, b, n) for a, b, n, warm in found if not warm and (only_n is None or n == only_n)]
+                warm.add(found[-1][1])  # the trace line ConnectBench prints after each warm-up round
+    return [(a, b, n) for p, r, a, b, n in found
+            if p == phase and r not in warm and (only_n is None or n == only_n)]
 
 
 def group_name(comm):
@@ -72,6 +76,8 @@ def main():
     ap.add_argument("--top", type=int, default=12, help="user-mode symbols to list for the JVM")
     ap.add_argument("--kernel-top", type=int, default=0, metavar="K",
                     help="also list each JVM thread's K hottest kernel symbols (e.g. which system call grows with N)")
+    ap.add_argument("--phase", choices=["setup", "close"], default="setup",
+                    help="the windows to keep: the rounds' setup (default) or their close phase")
     ap.add_argument("--provider", default="reference")
     ap.add_argument("--freq", type=float, help="the sampling rate (default: OUTDIR/perf.freq, else 997)")
     a = ap.parse_args()
@@ -87,9 +93,9 @@ def main():
             freq = float(open(os.path.join(a.out, "perf.freq")).read().strip())
         except (OSError, ValueError):
             freq = 997.0
-    wins = sorted(windows(log, a.n))
+    wins = sorted(windows(log, a.n, a.phase))
     if not wins:
-        print(f"window-perf: no measured setup window{'' if a.n is None else ' of N=%d' % a.n} in {log}",
+        print(f"window-perf: no measured {a.phase} window{'' if a.n is None else ' of N=%d' % a.n} in {log}",
               file=sys.stderr)
         return 2
     conns = sum(n for _, _, n in wins)
@@ -147,7 +153,7 @@ def main():
     ms = lambda c: c / freq * 1000 / conns
     span = sum(b - a for a, b, _ in wins)
     ns = sorted({n for _, _, n in wins})
-    print(f"perf in the setup windows: {len(wins)} rounds (N = {', '.join(map(str, ns))}), {conns} connections, "
+    print(f"perf in the {a.phase} windows: {len(wins)} rounds (N = {', '.join(map(str, ns))}), {conns} connections, "
           f"{span:.2f} s, {total} samples at {freq:g} Hz ({total / freq / span:.2f} CPUs busy or idle)")
     print("ms per connection (share of the windows' samples), by where the time went:")
     print("%-28s %7s %6s " % ("thread or process", "ms", "share") + " ".join("%11s" % c for c in CLASSES))

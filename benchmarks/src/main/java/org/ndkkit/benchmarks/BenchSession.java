@@ -509,7 +509,10 @@ final class BenchSession implements AutoCloseable {
         // ---- close: both connectors and both QPs of each connection, always
         long c0 = System.nanoTime();
         String closeFailure = closeAll(r);
-        phases.put("close", System.nanoTime() - c0);
+        long c1 = System.nanoTime();
+        phases.put("close", c1 - c0);
+        // The close phase on the same clock (window-perf.py --phase close), logged after the setup window.
+        System.err.println("bench: close window " + rounds + " N=" + n + ": CLOCK_MONOTONIC " + c0 + " " + c1 + " ns");
         phases.put("round", System.nanoTime() - round0);
         cpu.put("process:round", CpuMeter.processCpuNanos() - cpu0);
         CpuMeter.diff(threads0, CpuMeter.threadCpuNanos()).forEach((k, v) -> cpu.put("thread:" + k, v));
